@@ -1,0 +1,167 @@
+"""Instance and auto-stop models, and validation of request bodies by the seed's rules.
+
+One rule set, shared by the client (nothing invalid is sent), the server extension
+(400 before anything goes upstream) and the emulator (which answers as ModelArts does).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Mapping, Optional
+
+from .errors import DevEnvError
+
+DESCRIPTION_MAX = 512
+FORBIDDEN_DESCRIPTION_CHARS = "&<>\"'/"
+DURATION_MIN, DURATION_MAX = 3600, 86400  # demanager auto_stop.duration, seconds
+LEASE_MIN, LEASE_MAX = 3600, 259200  # notebooks lease renewal, seconds (1-72 h)
+
+INVALID_CHARACTER = "ModelArts.6334"
+MISSING_PROPERTY = "ModelArts.6335"
+INCORRECT_PROPERTY = "ModelArts.6336"
+DURATION_MANDATORY = "ModelArts.6348"
+DURATION_OUT_OF_RANGE = "ModelArts.6349"
+INSTANCE_NOT_FOUND = "ModelArts.6309"
+
+_INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+
+
+def _incorrect(field: str, rule: str) -> DevEnvError:
+    return DevEnvError(INCORRECT_PROPERTY, f"{field} {rule}.", field=field)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def validate_description(value: Any, field: str = "description") -> str:
+    if not isinstance(value, str):
+        raise _incorrect(field, "must be a string")
+    if len(value) > DESCRIPTION_MAX:
+        raise DevEnvError(
+            INCORRECT_PROPERTY,
+            f"{field} is {len(value)} characters long; at most {DESCRIPTION_MAX} are allowed.",
+            field=field,
+        )
+    bad = sorted({c for c in value if c in FORBIDDEN_DESCRIPTION_CHARS}, key=FORBIDDEN_DESCRIPTION_CHARS.index)
+    if bad:
+        raise DevEnvError(
+            INVALID_CHARACTER,
+            f"{field} contains {' '.join(bad)}; none of {' '.join(FORBIDDEN_DESCRIPTION_CHARS)} is allowed.",
+            field=field,
+        )
+    return value
+
+
+def validate_duration(value: Any, field: str = "spec.auto_stop.duration",
+                      low: int = DURATION_MIN, high: int = DURATION_MAX) -> int:
+    if not _is_int(value):
+        raise _incorrect(field, f"must be an integer number of seconds ({low}..{high}), not {type(value).__name__}")
+    if not low <= value <= high:
+        raise DevEnvError(
+            DURATION_OUT_OF_RANGE,
+            f"{field} is {value}; it must be between {low} and {high} seconds.",
+            field=field,
+        )
+    return value
+
+
+def _check_object(value: Any, field: str, allowed: tuple) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _incorrect(field or "body", "must be a JSON object")
+    for key in value:
+        if key not in allowed:
+            where = f"{field}.{key}" if field else str(key)
+            raise _incorrect(where, f"is not a known property; allowed here: {', '.join(allowed)}")
+    return value
+
+
+def validate_update_body(body: Any) -> Dict[str, Any]:
+    """Check the seed's update body; return a normalized copy or raise DevEnvError.
+
+    ``description`` (<= 512 chars, none of ``& < > " ' /``) and/or
+    ``spec.auto_stop{enable, duration, prompt}``; ``duration`` is required when
+    ``enable`` is true. Unknown fields are refused, not dropped.
+    """
+    _check_object(body, "", ("description", "spec"))
+    if not body:
+        raise DevEnvError(MISSING_PROPERTY, "The body is empty: give description and/or spec.auto_stop.",
+                          field="body")
+    out: Dict[str, Any] = {}
+    if "description" in body:
+        out["description"] = validate_description(body["description"])
+    if "spec" in body:
+        spec = _check_object(body["spec"], "spec", ("auto_stop",))
+        if "auto_stop" not in spec:
+            raise DevEnvError(MISSING_PROPERTY, "spec must contain auto_stop.", field="spec.auto_stop")
+        auto = _check_object(spec["auto_stop"], "spec.auto_stop", ("enable", "duration", "prompt"))
+        if not auto:
+            raise DevEnvError(MISSING_PROPERTY, "spec.auto_stop is empty: give enable, duration or prompt.",
+                              field="spec.auto_stop")
+        clean: Dict[str, Any] = {}
+        for key in ("enable", "prompt"):
+            if key in auto:
+                if not isinstance(auto[key], bool):
+                    raise _incorrect(f"spec.auto_stop.{key}", "must be true or false")
+                clean[key] = auto[key]
+        if "duration" in auto:
+            clean["duration"] = validate_duration(auto["duration"])
+        if clean.get("enable") is True and "duration" not in clean:
+            raise DevEnvError(
+                DURATION_MANDATORY,
+                "spec.auto_stop.duration is mandatory when spec.auto_stop.enable is true "
+                f"({DURATION_MIN}..{DURATION_MAX} seconds).",
+                field="spec.auto_stop.duration",
+            )
+        out["spec"] = {"auto_stop": clean}
+    return out
+
+
+def validate_extend_body(body: Any) -> int:
+    """``{"seconds": 3600..259200}`` for a lease renewal; returns the seconds."""
+    _check_object(body, "", ("seconds",))
+    if "seconds" not in body:
+        raise DevEnvError(MISSING_PROPERTY, f"seconds is missing: give {LEASE_MIN}..{LEASE_MAX}.", field="seconds")
+    return validate_duration(body["seconds"], field="seconds", low=LEASE_MIN, high=LEASE_MAX)
+
+
+def validate_instance_id(value: Any) -> str:
+    """An instance id as ModelArts makes them (``DE-<uuid>`` or a UUID): letters, digits, ``-``."""
+    if not isinstance(value, str) or not _INSTANCE_ID.match(value):
+        shown = repr(value)[:40] if isinstance(value, str) else type(value).__name__
+        raise DevEnvError(
+            INCORRECT_PROPERTY,
+            f"instance_id {shown} is not an instance id: use letters, digits and '-' only, at most 64.",
+            field="instance_id",
+        )
+    return value
+
+
+_DURATION_TEXT = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.IGNORECASE)
+
+
+def parse_duration_text(text: str) -> int:
+    """``"2h"``, ``"90m"``, ``"1h30m"`` or ``"7200"`` to seconds (for the CLI)."""
+    text = str(text).strip()
+    if text.isdigit():
+        return int(text)
+    m = _DURATION_TEXT.match(text)
+    if not text or not m or not any(m.groups()):
+        raise DevEnvError(INCORRECT_PROPERTY, f"duration {text!r} is not understood: write e.g. 2h, 90m or 7200.",
+                          field="duration")
+    h, mi, s = (int(g or 0) for g in m.groups())
+    return h * 3600 + mi * 60 + s
+
+
+def auto_stop_of(instance: Mapping[str, Any]) -> Dict[str, Any]:
+    """The ``spec.auto_stop`` block of a demanager instance object (empty when absent)."""
+    spec = instance.get("spec") or {}
+    block = spec.get("auto_stop") if isinstance(spec, Mapping) else None
+    return dict(block) if isinstance(block, Mapping) else {}
+
+
+def format_hms(seconds: Optional[float]) -> str:
+    """``H:MM:SS`` for a number of seconds (negative shown as 0:00:00)."""
+    if seconds is None:
+        return "--:--:--"
+    s = max(0, int(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
