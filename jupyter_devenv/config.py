@@ -1,0 +1,191 @@
+"""``DevEnv``: the one configuration of the server extension, the CLI and the kernel-side client.
+
+Every trait is settable as ``c.DevEnv.<name>`` and defaults from the environment
+(the official SDK's names where it has one). Credentials left unset are taken from
+``modelarts.session.Session()`` when that package is importable (inside ModelArts).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional
+
+from traitlets import Bool, Enum, Float, Int, List as ListTrait, Unicode, default
+from traitlets.config import Configurable
+
+from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
+from .modelarts.client import AsyncDevEnvClient, DevEnvClient
+from .modelarts.errors import DevEnvError
+
+NOT_CONFIGURED = "DEVENV.NOT_CONFIGURED"
+
+
+def _env(*names: str, fallback: str = "") -> str:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return fallback
+
+
+def region_endpoint(region: str) -> str:
+    suffix = "myhuaweicloud.cn" if region == "ap-southeast-1" else "myhuaweicloud.com"
+    return f"https://modelarts.{region}.{suffix}" if region else ""
+
+
+def _session() -> Any:
+    """``modelarts.session.Session()`` where the ModelArts SDK is installed, else None."""
+    try:
+        from modelarts.session import Session  # type: ignore[import-not-found]
+
+        return Session()
+    except Exception:  # not installed, or not inside ModelArts
+        return None
+
+
+class DevEnv(Configurable):
+    """Where the instance is and how to reach it."""
+
+    endpoint = Unicode(help="ModelArts base URL, e.g. https://modelarts.cn-north-4.myhuaweicloud.com. "
+                       "Env JUPYTER_DEVENV_ENDPOINT; default derived from region.").tag(config=True)
+    region = Unicode(help="Huawei Cloud region, e.g. cn-north-4. Env HUAWEICLOUD_SDK_REGION.").tag(config=True)
+    project_id = Unicode(help="Project id. Env HUAWEICLOUD_SDK_PROJECT_ID.").tag(config=True)
+    instance_id = Unicode(help="The instance whose auto-stop is shown (DE-... or a UUID); 'current' in the "
+                          "REST API. Env JUPYTER_DEVENV_INSTANCE_ID.").tag(config=True)
+    backend = Enum(["auto", "demanager", "notebooks"], default_value="auto",
+                   help="API generation: demanager (old, the seed's), notebooks (current, leases) or auto "
+                   "(from the instance id and what the endpoint answers). Env JUPYTER_DEVENV_BACKEND."
+                   ).tag(config=True)
+    access_key = Unicode(help="AK for request signing. Env HUAWEICLOUD_SDK_AK.").tag(config=True)
+    secret_key = Unicode(help="SK for request signing. Env HUAWEICLOUD_SDK_SK.").tag(config=True)
+    security_token = Unicode(help="Security token of temporary AK/SK. Env HUAWEICLOUD_SDK_SECURITY_TOKEN."
+                             ).tag(config=True)
+    token = Unicode(help="A ready IAM token (X-Auth-Token). Env JUPYTER_DEVENV_IAM_TOKEN.").tag(config=True)
+    user = Unicode(help="IAM user for password login. Env JUPYTER_DEVENV_IAM_USER.").tag(config=True)
+    password = Unicode(help="IAM password for password login. Env JUPYTER_DEVENV_IAM_PASSWORD.").tag(config=True)
+    domain = Unicode(help="IAM account (domain) name for password login. Env JUPYTER_DEVENV_IAM_DOMAIN."
+                     ).tag(config=True)
+    iam_endpoint = Unicode(help="IAM base URL. Env JUPYTER_DEVENV_IAM_ENDPOINT; default from region.").tag(config=True)
+    poll_interval = Float(30.0, help="Seconds between the browser's reads of the instance.").tag(config=True)
+    cache_ttl = Float(5.0, help="Seconds an upstream read is reused for every client.").tag(config=True)
+    request_timeout = Float(10.0, help="Seconds before one upstream request is abandoned.").tag(config=True)
+    retries = Int(3, help="Retries of a retryable upstream failure (429, 503, timeouts...).").tag(config=True)
+    reminder_thresholds = ListTrait(Int(), default_value=[900, 300, 60],
+                                    help="Seconds before the stop at which the user is reminded.").tag(config=True)
+    save_before_stop = Int(60, help="Seconds before the stop at which open documents are saved; 0: never."
+                           ).tag(config=True)
+    emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1.").tag(config=True)
+
+    @default("endpoint")
+    def _endpoint(self) -> str:
+        return _env("JUPYTER_DEVENV_ENDPOINT") or region_endpoint(self.region)
+
+    @default("region")
+    def _region(self) -> str:
+        return _env("HUAWEICLOUD_SDK_REGION") or getattr(self._session, "region_name", "") or ""
+
+    @default("project_id")
+    def _project_id(self) -> str:
+        return _env("HUAWEICLOUD_SDK_PROJECT_ID") or getattr(self._session, "project_id", "") or ""
+
+    @default("instance_id")
+    def _instance_id(self) -> str:
+        return _env("JUPYTER_DEVENV_INSTANCE_ID")
+
+    @default("backend")
+    def _backend(self) -> str:
+        value = _env("JUPYTER_DEVENV_BACKEND", fallback="auto")
+        return value if value in ("auto", "demanager", "notebooks") else "auto"
+
+    @default("access_key")
+    def _access_key(self) -> str:
+        return _env("HUAWEICLOUD_SDK_AK") or getattr(self._session, "access_key", "") or ""
+
+    @default("secret_key")
+    def _secret_key(self) -> str:
+        return _env("HUAWEICLOUD_SDK_SK") or getattr(self._session, "secret_key", "") or ""
+
+    @default("security_token")
+    def _security_token(self) -> str:
+        return _env("HUAWEICLOUD_SDK_SECURITY_TOKEN") or getattr(self._session, "security_token", "") or ""
+
+    @default("token")
+    def _token(self) -> str:
+        return _env("JUPYTER_DEVENV_IAM_TOKEN")
+
+    @default("user")
+    def _user(self) -> str:
+        return _env("JUPYTER_DEVENV_IAM_USER")
+
+    @default("password")
+    def _password(self) -> str:
+        return _env("JUPYTER_DEVENV_IAM_PASSWORD")
+
+    @default("domain")
+    def _domain(self) -> str:
+        return _env("JUPYTER_DEVENV_IAM_DOMAIN")
+
+    @default("iam_endpoint")
+    def _iam_endpoint(self) -> str:
+        return _env("JUPYTER_DEVENV_IAM_ENDPOINT") or (f"https://iam.{self.region}.myhuaweicloud.com"
+                                                         if self.region else "")
+
+    @default("emulated")
+    def _emulated(self) -> bool:
+        return _env("JUPYTER_DEVENV_EMULATED") in ("1", "true", "yes")
+
+    @property
+    def _session(self) -> Any:
+        if not hasattr(self, "_session_cache"):
+            explicit = any(os.environ.get(n) for n in ("HUAWEICLOUD_SDK_AK", "JUPYTER_DEVENV_IAM_TOKEN",
+                                                        "JUPYTER_DEVENV_IAM_USER"))
+            self._session_cache = None if explicit else _session()
+        return self._session_cache
+
+    def auth_scheme(self) -> Optional[str]:
+        if self.access_key and self.secret_key:
+            return "aksk+security-token" if self.security_token else "aksk"
+        if self.token:
+            return "token"
+        if self.user and self.password and self.domain:
+            return "iam-password"
+        return None
+
+    def missing(self) -> List[str]:
+        """Names of the settings still needed, in the order a user should set them."""
+        gaps = [name for name in ("endpoint", "project_id", "instance_id") if not getattr(self, name)]
+        if self.auth_scheme() is None:
+            gaps.append("access_key+secret_key (or token, or user+password+domain)")
+        elif self.auth_scheme() == "iam-password" and not self.iam_endpoint:
+            gaps.append("iam_endpoint")
+        return gaps
+
+    def not_configured(self) -> DevEnvError:
+        names = ", ".join(self.missing())
+        return DevEnvError(NOT_CONFIGURED, f"jupyter-devenv is not configured: set {names} (c.DevEnv.* or the "
+                           "environment variables in the README).", status=503)
+
+    def describe(self) -> str:
+        """One log line of what is used; never a secret."""
+        if self.missing():
+            return f"jupyter-devenv not configured; missing: {', '.join(self.missing())}"
+        return (f"jupyter-devenv: backend={self.backend} endpoint={self.endpoint} project={self.project_id} "
+                f"instance={self.instance_id} auth={self.auth_scheme()}")
+
+    def make_auth(self) -> Any:
+        if self.missing():
+            raise self.not_configured()
+        scheme = self.auth_scheme()
+        if scheme and scheme.startswith("aksk"):
+            return AkSkAuth(self.access_key, self.secret_key, self.project_id, self.security_token)
+        if scheme == "token":
+            return TokenAuth(self.token)
+        return IamPasswordAuth(self.iam_endpoint, self.user, self.password, self.domain, self.project_id)
+
+    def client_kwargs(self) -> Dict[str, Any]:
+        return {"timeout": self.request_timeout, "retries": self.retries}
+
+    def make_async_client(self) -> AsyncDevEnvClient:
+        return AsyncDevEnvClient(self.endpoint, self.project_id, self.make_auth(), **self.client_kwargs())
+
+    def make_client(self) -> DevEnvClient:
+        return DevEnvClient(self.endpoint, self.project_id, self.make_auth(), **self.client_kwargs())

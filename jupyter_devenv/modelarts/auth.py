@@ -1,0 +1,145 @@
+"""Authentication schemes as ``httpx.Auth``: AK/SK signing, a static IAM token, IAM password login.
+
+Each works with both ``httpx.Client`` and ``httpx.AsyncClient`` (httpx drives the
+generator-based ``auth_flow`` either way), so the sync and async clients share them.
+"""
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from typing import Callable, Dict, Generator, Optional
+from urllib.parse import parse_qsl
+
+import httpx
+
+from . import signer
+from .errors import DevEnvError, error_from_response
+
+# 401 codes that mean "this token is no longer good": refresh once and retry.
+TOKEN_EXPIRED_CODES = frozenset({"ModelArts.0201", "ModelArts.0202", "ModelArts.0203", "ModelArts.0204",
+                                 "ModelArts.0212", "APIGW.0101", "APIGW.0307"})
+REFRESH_AHEAD = 3600.0  # renew an IAM token this many seconds before it expires
+
+
+class AkSkAuth(httpx.Auth):
+    """SDK-HMAC-SHA256 signing with a permanent or temporary AK/SK (plus security token).
+
+    Signs ``Content-Type``, ``Host``, ``X-Sdk-Date``, ``X-Project-Id`` and, for temporary
+    credentials, ``X-Security-Token``, as the official SDK does.
+    """
+
+    requires_request_body = True
+    scheme = "aksk"
+
+    def __init__(self, access_key: str, secret_key: str, project_id: str = "",
+                 security_token: str = "") -> None:
+        self._ak = access_key
+        self._sk = secret_key
+        self._project_id = project_id
+        self._security_token = security_token
+        if security_token:
+            self.scheme = "aksk+security-token"
+
+    def __repr__(self) -> str:  # never show the keys
+        return f"AkSkAuth(scheme={self.scheme!r})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        to_sign: Dict[str, str] = {"Host": request.headers["Host"]}
+        if "Content-Type" in request.headers:
+            to_sign["Content-Type"] = request.headers["Content-Type"]
+        if self._project_id:
+            to_sign["X-Project-Id"] = self._project_id
+        if self._security_token:
+            to_sign["X-Security-Token"] = self._security_token
+        query = parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)
+        signed = signer.sign(request.method, request.url.netloc.decode("ascii"), request.url.path, query,
+                             to_sign, request.content, self._ak, self._sk)
+        for name, value in signed.items():
+            request.headers[name] = value
+        yield request
+
+
+class TokenAuth(httpx.Auth):
+    """A fixed IAM token sent as ``X-Auth-Token`` (it cannot be refreshed)."""
+
+    scheme = "token"
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "TokenAuth()"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["X-Auth-Token"] = self._token
+        yield request
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        return str(json.loads(response.content).get("error_code", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
+class IamPasswordAuth(httpx.Auth):
+    """IAM password login (``POST {iam}/v3/auth/tokens``, project-scoped).
+
+    The token is cached, renewed ``REFRESH_AHEAD`` seconds before its expiry, and renewed
+    once more when an answer is a token-expiry 401.
+    """
+
+    requires_response_body = True
+    scheme = "iam-password"
+
+    def __init__(self, iam_endpoint: str, user: str, password: str, domain: str, project_id: str,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._url = iam_endpoint.rstrip("/") + "/v3/auth/tokens"
+        self._user, self._password, self._domain = user, password, domain
+        self._project_id = project_id
+        self._clock = clock
+        self._token: Optional[str] = None
+        self._expires_at = 0.0
+        self.logins = 0  # how many times a token was fetched (for tests and diagnostics)
+
+    def __repr__(self) -> str:
+        return f"IamPasswordAuth(user={self._user!r}, domain={self._domain!r})"
+
+    def _login_request(self) -> httpx.Request:
+        body = {"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": self._user, "password": self._password, "domain": {"name": self._domain}}}},
+            "scope": {"project": {"id": self._project_id}},
+        }}
+        return httpx.Request("POST", self._url, json=body)
+
+    def _take_token(self, response: httpx.Response) -> None:
+        token = response.headers.get("X-Subject-Token")
+        if response.status_code != 201 or not token:
+            err = error_from_response(response.status_code, response.content)
+            raise DevEnvError(err.error_code, f"IAM login failed: {err.error_msg} Check the IAM user, "
+                              "password, domain and project.", status=401)
+        self._token = token
+        self._expires_at = self._clock() + 24 * 3600
+        try:
+            expires = json.loads(response.content)["token"]["expires_at"]
+            self._expires_at = _iso_epoch(expires)
+        except (ValueError, KeyError, TypeError):
+            pass
+        self.logins += 1
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._token is None or self._clock() > self._expires_at - REFRESH_AHEAD:
+            self._take_token((yield self._login_request()))
+        request.headers["X-Auth-Token"] = self._token or ""
+        response = yield request
+        if response.status_code == 401 and _error_code(response) in TOKEN_EXPIRED_CODES:
+            self._take_token((yield self._login_request()))
+            request.headers["X-Auth-Token"] = self._token or ""
+            yield request
+
+
+def _iso_epoch(text: str) -> float:
+    """Epoch seconds of an ISO-8601 time such as ``2026-11-30T12:00:00.000000Z``."""
+    return datetime.fromisoformat(text.strip().replace("Z", "+00:00")).timestamp()

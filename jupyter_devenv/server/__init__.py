@@ -1,0 +1,1 @@
+"""The Jupyter server extension: an authenticated, validating, caching proxy to ModelArts."""

@@ -1,0 +1,60 @@
+"""``DevEnvApp``: the server extension, wiring configuration, service, handlers and kernel token."""
+from __future__ import annotations
+
+import os
+import secrets
+
+from jupyter_core.paths import jupyter_data_dir
+from jupyter_server.extension.application import ExtensionApp
+from tornado.ioloop import IOLoop
+from traitlets import Unicode, default
+
+from ..config import DevEnv
+from .handlers import KERNEL_TOKEN_HEADER, ROUTES
+from .prompts import PromptStore
+from .service import InstanceService
+
+URL_ENV = "JUPYTER_DEVENV_URL"
+TOKEN_ENV = "JUPYTER_DEVENV_TOKEN"
+
+
+class DevEnvApp(ExtensionApp):
+    name = "jupyter_devenv"
+    load_other_extensions = True
+
+    state_file = Unicode(help="JSON file keeping per-instance preferences the API cannot hold (the "
+                         "notebooks API's prompt).").tag(config=True)
+
+    @default("state_file")
+    def _state_file(self) -> str:
+        return os.path.join(jupyter_data_dir(), "jupyter_devenv", "state.json")
+
+    def initialize_settings(self) -> None:
+        self.devenv = DevEnv(parent=self)
+        self.service = InstanceService(self.devenv, PromptStore(self.state_file), self.log)
+        self.kernel_token = secrets.token_urlsafe(32)
+        self.settings.update({"devenv_service": self.service, "devenv_kernel_token": self.kernel_token})
+        self.log.info(self.devenv.describe())
+        # The port is only final once the HTTP server is bound, after extensions load.
+        IOLoop.current().add_callback(self._publish_kernel_env)
+
+    def _publish_kernel_env(self) -> None:
+        """Let kernels started by this server reach ``/devenv/api/*`` (and nothing else)."""
+        app = self.serverapp
+        if app is None or app.sock:
+            return
+        host = app.ip if app.ip not in ("", "0.0.0.0", "*", "localhost", "::") else "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        scheme = "https" if app.certfile else "http"
+        os.environ[URL_ENV] = f"{scheme}://{host}:{app.port}{app.base_url}devenv/api/"
+        os.environ[TOKEN_ENV] = self.kernel_token
+
+    def initialize_handlers(self) -> None:
+        self.handlers.extend(ROUTES)
+
+    async def stop_extension(self) -> None:
+        await self.service.close()
+
+
+__all__ = ["DevEnvApp", "KERNEL_TOKEN_HEADER", "TOKEN_ENV", "URL_ENV"]

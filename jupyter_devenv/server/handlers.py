@@ -1,0 +1,113 @@
+"""REST handlers under ``{base_url}devenv/api/``: thin, the logic lives in ``service``."""
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from jupyter_server.auth.identity import User
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado import web
+
+from ..modelarts.errors import DevEnvError
+from .service import InstanceService, error_status
+
+MAX_BODY = 64 * 1024
+KERNEL_TOKEN_HEADER = "X-DevEnv-Token"
+KERNEL_USER = User(username="devenv-kernel", name="jupyter-devenv kernel client")
+
+
+class DevEnvHandler(ExtensionHandlerMixin, APIHandler):
+    """JSON in and out; Jupyter auth (with XSRF for browsers) or the per-server kernel token."""
+
+    @property
+    def service(self) -> InstanceService:
+        return self.settings["devenv_service"]
+
+    def _kernel_token_ok(self) -> bool:
+        given = self.request.headers.get(KERNEL_TOKEN_HEADER, "")
+        expected = self.settings.get("devenv_kernel_token", "")
+        return bool(given and expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        if self._kernel_token_ok():
+            if not self.check_host():
+                raise web.HTTPError(403)
+            # A kernel is not a browser: no cookie, hence no XSRF to check.
+            self.current_user = self._jupyter_current_user = KERNEL_USER
+            return
+        await super().prepare()
+
+    def fail(self, error: DevEnvError) -> None:
+        self.set_status(error_status(error))
+        if error.retry_after is not None:
+            self.set_header("Retry-After", str(int(error.retry_after)))
+        self.finish(json.dumps(error.to_dict()))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, web.HTTPError) and exc.log_message:
+            message = exc.log_message
+        elif status_code == 403:
+            message = "Not authenticated: open this from a Jupyter page, or pass the server or kernel token."
+        else:
+            message = "Unexpected error in jupyter-devenv; see the server log and try again."
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"error_code": f"DEVENV.HTTP_{status_code}", "error_msg": message}))
+
+    def json_body(self) -> Any:
+        ctype = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            raise DevEnvError("DEVENV.BAD_CONTENT_TYPE", "Send the body as JSON with Content-Type: "
+                              "application/json.", status=415)
+        if len(self.request.body) > MAX_BODY:
+            raise DevEnvError("DEVENV.BODY_TOO_LARGE", f"The body is {len(self.request.body)} bytes; at most "
+                              f"{MAX_BODY} are accepted.", status=413)
+        try:
+            return json.loads(self.request.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise DevEnvError("DEVENV.BAD_JSON", "The body is not valid JSON: send a JSON object such as "
+                              '{"spec": {"auto_stop": {"enable": false}}}.', status=400) from None
+
+    async def run(self, operation: Any) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        try:
+            self.finish(json.dumps(await operation()))
+        except DevEnvError as error:
+            if error.status >= 500:
+                self.log.warning("jupyter-devenv: %s %s", error.error_code, error.error_msg)
+            self.fail(error)
+
+
+class InstanceHandler(DevEnvHandler):
+    @web.authenticated
+    async def get(self, instance_id: str) -> None:
+        await self.run(lambda: self.service.get_state(instance_id))
+
+    @web.authenticated
+    async def put(self, instance_id: str) -> None:
+        await self.run(lambda: self.service.update(instance_id, self.json_body()))
+
+
+class ExtendHandler(DevEnvHandler):
+    @web.authenticated
+    async def post(self, instance_id: str) -> None:
+        await self.run(lambda: self.service.extend(instance_id, self.json_body()))
+
+
+class ConfigHandler(DevEnvHandler):
+    @web.authenticated
+    async def get(self) -> None:
+        async def config() -> Any:
+            return self.service.config()
+
+        await self.run(config)
+
+
+ROUTES = [
+    (r"/devenv/api/instances/([^/]+)", InstanceHandler),
+    (r"/devenv/api/instances/([^/]+)/extend", ExtendHandler),
+    (r"/devenv/api/config", ConfigHandler),
+]
