@@ -165,39 +165,40 @@ class DevEnvClient:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="devenv-client", daemon=True)
         self._thread.start()
-        self.aio: AsyncDevEnvClient = self._run(self._make(args, kwargs))
+        self.aio: AsyncDevEnvClient = self.run(self._make(args, kwargs))
 
     @staticmethod
     async def _make(args: Any, kwargs: Any) -> AsyncDevEnvClient:
         return AsyncDevEnvClient(*args, **kwargs)
 
-    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine of ``self.aio`` on the client's loop and return its result."""
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
 
     def get_instance(self, instance_id: str) -> Answer:
-        return self._run(self.aio.get_instance(instance_id))
+        return self.run(self.aio.get_instance(instance_id))
 
     def update_instance(self, instance_id: str, body: Any) -> Answer:
-        return self._run(self.aio.update_instance(instance_id, body))
+        return self.run(self.aio.update_instance(instance_id, body))
 
     def instance_action(self, instance_id: str, action: str) -> Answer:
-        return self._run(self.aio.instance_action(instance_id, action))
+        return self.run(self.aio.instance_action(instance_id, action))
 
     def list_instances(self, limit: int = 100, offset: int = 0) -> Answer:
-        return self._run(self.aio.list_instances(limit, offset))
+        return self.run(self.aio.list_instances(limit, offset))
 
     def get_notebook(self, instance_id: str) -> Answer:
-        return self._run(self.aio.get_notebook(instance_id))
+        return self.run(self.aio.get_notebook(instance_id))
 
     def get_lease(self, instance_id: str) -> Answer:
-        return self._run(self.aio.get_lease(instance_id))
+        return self.run(self.aio.get_lease(instance_id))
 
     def renew_lease(self, instance_id: str, seconds: int) -> Answer:
-        return self._run(self.aio.renew_lease(instance_id, seconds))
+        return self.run(self.aio.renew_lease(instance_id, seconds))
 
     def close(self) -> None:
         if self._loop.is_running():
-            self._run(self.aio.aclose())
+            self.run(self.aio.aclose())
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
 

@@ -10,12 +10,10 @@ from tornado.ioloop import IOLoop
 from traitlets import Unicode, default
 
 from ..config import DevEnv
-from .handlers import KERNEL_TOKEN_HEADER, ROUTES
+from ..kernel_access import TOKEN_ENV, URL_ENV
+from .handlers import ROUTES
 from .prompts import PromptStore
 from .service import InstanceService
-
-URL_ENV = "JUPYTER_DEVENV_URL"
-TOKEN_ENV = "JUPYTER_DEVENV_TOKEN"
 
 
 class DevEnvApp(ExtensionApp):
@@ -56,5 +54,3 @@ class DevEnvApp(ExtensionApp):
     async def stop_extension(self) -> None:
         await self.service.close()
 
-
-__all__ = ["DevEnvApp", "KERNEL_TOKEN_HEADER", "TOKEN_ENV", "URL_ENV"]

@@ -10,11 +10,11 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
+from ..kernel_access import TOKEN_HEADER
 from ..modelarts.errors import DevEnvError
 from .service import InstanceService, error_status
 
 MAX_BODY = 64 * 1024
-KERNEL_TOKEN_HEADER = "X-DevEnv-Token"
 KERNEL_USER = User(username="devenv-kernel", name="jupyter-devenv kernel client")
 
 
@@ -26,7 +26,7 @@ class DevEnvHandler(ExtensionHandlerMixin, APIHandler):
         return self.settings["devenv_service"]
 
     def _kernel_token_ok(self) -> bool:
-        given = self.request.headers.get(KERNEL_TOKEN_HEADER, "")
+        given = self.request.headers.get(TOKEN_HEADER, "")
         expected = self.settings.get("devenv_kernel_token", "")
         return bool(given and expected) and hmac.compare_digest(given.encode(), expected.encode())
 

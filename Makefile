@@ -1,0 +1,37 @@
+# Two set-up commands: `make demo` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test test-py test-ui chromium bench clean
+
+$(STAMP): pyproject.toml labextension/package.json labextension/yarn.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Browser tests use Debian's Chromium: Playwright cannot download its own here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+demo: install
+	$(VENV)/bin/jupyter-devenv demo
+
+test-py: install
+	$(PY) -m pytest -q
+
+# A separate pytest run: pytest-jupyter's loop fixtures and Playwright's sync API clash.
+test-ui: install chromium
+	$(PY) -m pytest -q -o addopts="-p no:cacheprovider" tests/ui
+
+test: test-py test-ui
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build dist jupyter_devenv/labextension labextension/lib labextension/node_modules

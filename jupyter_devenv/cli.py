@@ -1,0 +1,123 @@
+"""``jupyter devenv``: status, update, extend, disable, emulator, demo."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from typing import Any, Dict, List, Optional
+
+from .modelarts.errors import DevEnvError
+from .modelarts.models import format_hms, parse_duration_text
+
+
+def summary(state: Dict[str, Any]) -> str:
+    """A few human lines for a ``State``: who, status, and the countdown."""
+    inst, auto = state.get("instance", {}), state.get("auto_stop", {})
+    lines = [f"Instance   {inst.get('name', '?')} ({inst.get('id', '?')})  {inst.get('status', '?')}",
+             f"Backend    {state.get('backend')}"]
+    if not auto.get("enable"):
+        lines.append("Auto-stop  off")
+    elif auto.get("stop_timestamp") is None:
+        lines.append(f"Auto-stop  on, {format_hms(auto.get('duration'))} from the next start")
+    else:
+        at = datetime.fromtimestamp(auto["stop_timestamp"] / 1000).strftime("%Y-%m-%d %H:%M:%S")
+        lines.append(f"Auto-stop  stops in {format_hms(auto.get('remain_time'))} (at {at} local time)")
+    if auto.get("enable"):
+        lines.append(f"Reminders  {'on' if auto.get('prompt') else 'off'}")
+    if inst.get("description"):
+        lines.append(f"Description {inst['description']}")
+    return "\n".join(lines)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jupyter devenv", description="A ModelArts instance's auto-stop.")
+    sub = p.add_subparsers(dest="command", required=True)
+    status = sub.add_parser("status", help="show the instance and its auto-stop countdown")
+    status.add_argument("--json", action="store_true", help="print the REST State as JSON")
+    update = sub.add_parser("update", help="change the description or auto-stop settings")
+    update.add_argument("--description")
+    on_off = update.add_mutually_exclusive_group()
+    on_off.add_argument("--enable", dest="enable", action="store_true", default=None)
+    on_off.add_argument("--disable", dest="enable", action="store_false")
+    update.add_argument("--duration", help="e.g. 2h, 90m or 7200 (seconds), 1-24 h")
+    prompt = update.add_mutually_exclusive_group()
+    prompt.add_argument("--prompt", dest="prompt", action="store_true", default=None)
+    prompt.add_argument("--no-prompt", dest="prompt", action="store_false")
+    update.add_argument("--json", action="store_true")
+    extend = sub.add_parser("extend", help="renew the lease from now (current API only)")
+    extend.add_argument("duration", help="e.g. 2h (1-72 h)")
+    extend.add_argument("--json", action="store_true")
+    disable = sub.add_parser("disable", help="turn auto-stop off")
+    disable.add_argument("--json", action="store_true")
+    emu = sub.add_parser("emulator", help="serve the ModelArts emulator on 127.0.0.1")
+    emu.add_argument("--port", type=int, default=8765)
+    emu.add_argument("--access-key")
+    emu.add_argument("--secret-key")
+    emu.add_argument("--project-id")
+    emu.add_argument("--stop-in", type=int, default=None, help="seconds to the seeded instance's stop")
+    demo = sub.add_parser("demo", help="the emulator and JupyterLab wired to it")
+    demo.add_argument("--port", type=int, default=8888)
+    demo.add_argument("--no-browser", action="store_true")
+    return p
+
+
+def _update_body(args: argparse.Namespace) -> Dict[str, Any]:
+    body: Dict[str, Any] = {}
+    if args.description is not None:
+        body["description"] = args.description
+    auto: Dict[str, Any] = {}
+    if args.enable is not None:
+        auto["enable"] = args.enable
+    if args.duration is not None:
+        auto["duration"] = parse_duration_text(args.duration)
+    if args.prompt is not None:
+        auto["prompt"] = args.prompt
+    if auto:
+        body["spec"] = {"auto_stop": auto}
+    return body
+
+
+def _show(state: Dict[str, Any], as_json: bool) -> None:
+    print(json.dumps(state, indent=2, sort_keys=True) if as_json else summary(state))
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "emulator":
+            from .emulator import serve
+
+            serve(port=args.port, access_key=args.access_key, secret_key=args.secret_key,
+                  project_id=args.project_id, stop_in=args.stop_in)
+            return 0
+        if args.command == "demo":
+            from .demo import run_demo
+
+            return run_demo(port=args.port, open_browser=not args.no_browser)
+        from .client import connect
+
+        conn = connect()
+        try:
+            if args.command == "status":
+                state = conn.get()
+            elif args.command == "update":
+                state = conn.update(_update_body(args))
+            elif args.command == "extend":
+                state = conn.extend(parse_duration_text(args.duration))
+            else:
+                state = conn.disable()
+        finally:
+            conn.close()
+        _show(state, args.json)
+        return 0
+    except DevEnvError as error:
+        field = f" [{error.field}]" if error.field else ""
+        print(f"error {error.error_code}{field}: {error.error_msg}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

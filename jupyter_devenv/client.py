@@ -1,0 +1,141 @@
+"""Kernel-side access: ``connect()`` reaches the instance through the server extension.
+
+Inside a kernel started by a Jupyter server with jupyter-devenv, ``JUPYTER_DEVENV_URL`` and
+``JUPYTER_DEVENV_TOKEN`` lead to ``/devenv/api/*`` (the kernel never holds cloud
+credentials). Elsewhere (a terminal, a script) it talks to ModelArts directly with the
+``DevEnv`` configuration. Both answer with the same ``State`` and raise ``DevEnvError``.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, Optional
+
+import httpx
+
+from .config import DevEnv
+from .modelarts import backends
+from .modelarts.client import DevEnvClient, decode_answer
+from .modelarts.errors import DevEnvError
+from .modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
+from .modelarts.state import build_state
+from .kernel_access import TOKEN_ENV, TOKEN_HEADER, URL_ENV
+
+State = Dict[str, Any]
+
+
+class Connection:
+    """The operations a user or the panel needs, on top of ``get``/``update``/``extend``."""
+
+    instance_id = "current"
+
+    def get(self) -> State:
+        raise NotImplementedError
+
+    def update(self, body: Any) -> State:
+        raise NotImplementedError
+
+    def extend(self, seconds: int) -> State:
+        raise NotImplementedError
+
+    def config(self) -> Dict[str, Any]:
+        raise NotImplementedError
+
+    def disable(self) -> State:
+        return self.update({"spec": {"auto_stop": {"enable": False}}})
+
+    def enable(self, duration: int) -> State:
+        return self.update({"spec": {"auto_stop": {"enable": True, "duration": duration}}})
+
+    def set_prompt(self, prompt: bool) -> State:
+        return self.update({"spec": {"auto_stop": {"prompt": prompt}}})
+
+    def set_description(self, description: str) -> State:
+        return self.update({"description": description})
+
+    def close(self) -> None:
+        pass
+
+
+class ProxyConnection(Connection):
+    """Through the server extension's REST API, with the per-server kernel token."""
+
+    def __init__(self, url: str, token: str, instance_id: str = "current", timeout: float = 60.0) -> None:
+        self.instance_id = instance_id if instance_id == "current" else validate_instance_id(instance_id)
+        self._http = httpx.Client(base_url=url, timeout=timeout, headers={TOKEN_HEADER: token})
+
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        try:
+            response = self._http.request(method, path, content=None if body is None else json.dumps(body),
+                                          headers={"Content-Type": "application/json"})
+        except httpx.HTTPError as exc:
+            raise DevEnvError("DEVENV.SERVER_UNREACHABLE", f"The Jupyter server could not be reached "
+                              f"({type(exc).__name__}); is it still running?", status=502) from None
+        return decode_answer(response).data
+
+    def get(self) -> State:
+        return self._call("GET", f"instances/{self.instance_id}")
+
+    def update(self, body: Any) -> State:
+        return self._call("PUT", f"instances/{self.instance_id}", validate_update_body(body))
+
+    def extend(self, seconds: int) -> State:
+        body = {"seconds": seconds}
+        validate_extend_body(body)
+        return self._call("POST", f"instances/{self.instance_id}/extend", body)
+
+    def config(self) -> Dict[str, Any]:
+        return self._call("GET", "config")
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class DirectConnection(Connection):
+    """Straight to ModelArts (or the emulator) with the ``DevEnv`` configuration."""
+
+    def __init__(self, settings: Optional[DevEnv] = None, instance_id: Optional[str] = None) -> None:
+        self.settings = settings or DevEnv()
+        self.instance_id = validate_instance_id(instance_id or self.settings.instance_id or "")
+        self._client: DevEnvClient = self.settings.make_client()
+        self._backend: Optional[str] = None if self.settings.backend == "auto" else self.settings.backend
+
+    @property
+    def backend(self) -> str:
+        if self._backend is None:
+            self._backend = self._client.run(backends.detect_backend(self._client.aio, self.instance_id))
+        return self._backend
+
+    def _state(self, answer: Any) -> State:
+        return build_state(answer.data, self.backend, answer.server_time)
+
+    def get(self) -> State:
+        return self._state(self._client.run(backends.read(self._client.aio, self.backend, self.instance_id)))
+
+    def update(self, body: Any) -> State:
+        coro = backends.update(self._client.aio, self.backend, self.instance_id, body)
+        return self._state(self._client.run(coro))
+
+    def extend(self, seconds: int) -> State:
+        seconds = validate_extend_body({"seconds": seconds})
+        coro = backends.extend(self._client.aio, self.backend, self.instance_id, seconds)
+        return self._state(self._client.run(coro))
+
+    def config(self) -> Dict[str, Any]:
+        s = self.settings
+        return {"backend": self.backend, "instance_id": self.instance_id, "emulated": s.emulated,
+                "reminder_thresholds": list(s.reminder_thresholds), "poll_interval": s.poll_interval}
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def connect(instance_id: str = "current") -> Connection:
+    """A connection for this process: the server extension's when this is one of its kernels."""
+    url, token = os.environ.get(URL_ENV), os.environ.get(TOKEN_ENV)
+    if url and token:
+        return ProxyConnection(url, token, instance_id)
+    settings = DevEnv()
+    if settings.missing():
+        raise settings.not_configured()
+    return DirectConnection(settings, None if instance_id == "current" else instance_id)

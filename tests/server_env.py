@@ -1,0 +1,118 @@
+"""Fixtures for server-extension tests: the extension wired to an in-process emulator.
+
+Imported by the server test modules with ``from server_env import *``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict
+
+import httpx
+import pytest
+from traitlets.config import Config
+
+from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
+
+BACKENDS = ("demanager", "notebooks")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def instance_id(emulator, backend) -> str:
+    return emulator.emulator.seed_ids[f"{backend}_running"]
+
+
+@pytest.fixture
+def devenv_config(emulator, backend, instance_id, tmp_path) -> Dict[str, Any]:
+    return {"endpoint": emulator.url, "project_id": PROJECT_ID, "instance_id": instance_id,
+            "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "backend": backend,
+            "retries": 2, "request_timeout": 2.0, "cache_ttl": 5.0}
+
+
+@pytest.fixture
+def jp_server_config(devenv_config, tmp_path):
+    return Config({
+        "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
+        "DevEnv": devenv_config,
+        "DevEnvApp": {"state_file": str(tmp_path / "devenv-state.json")},
+    })
+
+
+class Upstream:
+    """The emulator's control API, as the tests read and steer it."""
+
+    def __init__(self, url: str) -> None:
+        self.http = httpx.Client(base_url=url + "/_emulator", timeout=10)
+
+    def stats(self) -> Dict[str, Any]:
+        return self.http.get("/stats").json()
+
+    def total(self) -> int:
+        return self.stats()["total"]
+
+    def instance(self, instance_id: str) -> Dict[str, Any]:
+        return self.http.get(f"/instances/{instance_id}").json()
+
+    def faults(self, **switches: Any) -> None:
+        self.http.post("/faults", json=switches).raise_for_status()
+
+    def clear_faults(self) -> None:
+        self.http.delete("/faults").raise_for_status()
+
+    def advance(self, seconds: float) -> int:
+        return self.http.post("/clock", json={"advance": seconds}).json()["now"]
+
+
+@pytest.fixture
+def upstream(emulator):
+    up = Upstream(emulator.url)
+    yield up
+    up.http.close()
+
+
+@pytest.fixture
+def api(jp_fetch):
+    """``await api(method, path, body)`` → (status, decoded JSON) without raising on 4xx/5xx."""
+
+    async def call(method: str, path: str, body: Any = None, headers: Any = None, raw: Any = None):
+        kwargs: Dict[str, Any] = {"method": method, "raise_error": False,
+                                  "headers": {"Content-Type": "application/json", **(headers or {})}}
+        if method in ("PUT", "POST", "PATCH"):
+            kwargs["body"] = raw if raw is not None else json.dumps(body)
+        response = await jp_fetch("devenv", "api", *path.split("/"), **kwargs)
+        return response.code, json.loads(response.body or b"null")
+
+    return call
+
+
+@pytest.fixture
+def captured_log():
+    """Every log record of the process during the test, as text."""
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    handler = Keep(level=logging.DEBUG)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    old = root.level
+    root.setLevel(logging.DEBUG)
+    yield records
+    root.removeHandler(handler)
+    root.setLevel(old)
+
+
+if "emulator" not in globals():
+    from jupyter_devenv.emulator import EmulatorThread
+
+    @pytest.fixture
+    def emulator():
+        with EmulatorThread() as running:
+            yield running

@@ -1,0 +1,89 @@
+"""The REST contract of the server extension, against the emulator on loopback."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from server_env import *  # noqa: F401,F403 - fixtures
+
+SEED_BODY = {"description": "machine learning python2.7 notebook"}
+
+
+async def test_get_current_state(api, upstream, instance_id, backend):
+    status, state = await api("GET", "instances/current")
+    assert status == 200
+    raw = upstream.instance(instance_id)
+    assert state["backend"] == backend
+    assert state["instance"]["id"] == instance_id
+    assert state["auto_stop"]["can_extend"] is (backend == "notebooks")
+    if backend == "demanager":
+        assert state["auto_stop"]["stop_timestamp"] == raw["spec"]["auto_stop"]["stop_timestamp"]
+    else:
+        lease = raw["lease"]
+        assert state["auto_stop"]["stop_timestamp"] == lease["create_at"] + lease["duration"]
+    remain = (state["auto_stop"]["stop_timestamp"] - state["server_time"]) / 1000
+    assert abs(state["auto_stop"]["remain_time"] - remain) <= 1
+
+
+@pytest.mark.parametrize("backend", ["demanager"], indirect=True)
+async def test_seed_example_put_changes_the_instance(api, upstream, instance_id):
+    status, state = await api("PUT", f"instances/{instance_id}", SEED_BODY)
+    assert status == 200, state
+    assert state["instance"]["description"] == SEED_BODY["description"]
+    assert upstream.instance(instance_id)["description"] == SEED_BODY["description"]
+
+
+@pytest.mark.parametrize("backend", ["demanager"], indirect=True)
+async def test_auto_stop_update_shows_the_emulators_deadline(api, upstream, instance_id):
+    status, state = await api("PUT", "instances/current", {"spec": {"auto_stop": {"enable": False}}})
+    assert status == 200, state
+    assert state["auto_stop"]["enable"] is False and state["auto_stop"]["stop_timestamp"] is None
+    assert upstream.instance(instance_id)["spec"]["auto_stop"]["enable"] is False
+    status, state = await api("PUT", "instances/current",
+                              {"spec": {"auto_stop": {"enable": True, "duration": 7200}}})
+    assert status == 200, state
+    raw = upstream.instance(instance_id)["spec"]["auto_stop"]
+    assert raw["enable"] is True
+    assert state["auto_stop"]["stop_timestamp"] == raw["stop_timestamp"]
+
+
+async def test_prompt_is_kept(api, upstream, instance_id, backend):
+    status, state = await api("PUT", "instances/current", {"spec": {"auto_stop": {"prompt": False}}})
+    assert status == 200, state
+    assert state["auto_stop"]["prompt"] is False
+    status, state = await api("GET", "instances/current")
+    assert state["auto_stop"]["prompt"] is False
+    if backend == "demanager":
+        assert upstream.instance(instance_id)["spec"]["auto_stop"]["prompt"] is False
+
+
+async def test_fifty_concurrent_reads_make_one_upstream_request(api, upstream):
+    before = upstream.total()
+    results = await asyncio.gather(*(api("GET", "instances/current") for _ in range(50)))
+    assert {status for status, _ in results} == {200}
+    assert upstream.total() - before == 1
+
+
+async def test_a_put_refreshes_the_cache(api, upstream):
+    await api("GET", "instances/current")
+    await api("PUT", "instances/current", {"spec": {"auto_stop": {"prompt": False}}})
+    before = upstream.total()
+    status, state = await api("GET", "instances/current")
+    assert state["auto_stop"]["prompt"] is False
+    assert upstream.total() == before  # served from the PUT's answer
+
+
+async def test_config(api, backend, instance_id):
+    status, config = await api("GET", "config")
+    assert status == 200
+    assert config["backend"] == backend and config["instance_id"] == instance_id
+    assert config["configured"] is True and config["missing"] == []
+    assert config["reminder_thresholds"] == [900, 300, 60]
+
+
+async def test_unknown_instance_passes_the_upstream_error_through(api):
+    status, error = await api("GET", "instances/DE-00000000-0000-0000-0000-000000000000")
+    assert status in (400, 404)
+    assert error["error_code"] == "ModelArts.6309" or error["error_code"].startswith("ModelArts.")
