@@ -1,0 +1,121 @@
+"""Verification of the three authentication schemes: AK/SK signature, security token, IAM token.
+
+The signature is recomputed with ``jupyter_devenv.modelarts.signer`` from what was
+received: method, path, query, the headers named in ``SignedHeaders`` and the body.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+from calendar import timegm
+from dataclasses import dataclass
+from time import strptime, time
+from typing import Dict, Mapping, Optional, Sequence, Tuple
+
+from ..modelarts import signer
+from ..modelarts.errors import DevEnvError
+from .clock import Clock
+
+MAX_SKEW_SECONDS = 15 * 60
+TOKEN_LIFETIME_MS = 24 * 3600 * 1000
+
+
+def _denied(code: str, msg: str, status: int = 401) -> DevEnvError:
+    return DevEnvError(code, msg, status=status)
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A secret key, and for a temporary pair the security token it must come with."""
+
+    secret_key: str
+    security_token: Optional[str] = None
+
+
+@dataclass
+class Token:
+    expires_at: int
+    revoked: bool = False
+
+
+class Authenticator:
+    """Checks a request's credentials; issues and expires IAM tokens (on the emulator clock)."""
+
+    def __init__(self, clock: Clock, keys: Mapping[str, KeyPair], static_tokens: Sequence[str] = ()) -> None:
+        self.clock = clock
+        self.keys = dict(keys)
+        self._tokens: Dict[str, Token] = {}
+        self._lock = threading.Lock()
+        for value in static_tokens:
+            self._tokens[value] = Token(expires_at=2 ** 62)
+
+    def issue_token(self) -> Tuple[str, int]:
+        """A new token and its expiry (ms): valid 24 h of emulator clock."""
+        value = "MIIEMULATOR" + secrets.token_urlsafe(48)
+        expires = self.clock.now_ms() + TOKEN_LIFETIME_MS
+        with self._lock:
+            self._tokens[value] = Token(expires_at=expires)
+        return value, expires
+
+    def expire_all(self) -> int:
+        """Revoke every token issued so far (static ones too); later logins work. How many."""
+        with self._lock:
+            for token in self._tokens.values():
+                token.revoked = True
+            return len(self._tokens)
+
+    def check(self, method: str, path: str, query: Sequence[Tuple[str, str]],
+              headers: Mapping[str, str], body: bytes) -> None:
+        """Raise a 401 DevEnvError unless the request carries valid credentials.
+
+        ``headers`` is case-insensitive (tornado's HTTPHeaders). An ``X-Auth-Token``
+        takes precedence over an ``Authorization`` signature.
+        """
+        token = headers.get("X-Auth-Token")
+        if token is not None:
+            self._check_token(token)
+        elif headers.get("Authorization"):
+            self._check_signature(method, path, query, headers, body)
+        else:
+            raise _denied("ModelArts.0201", "The request carries neither X-Auth-Token nor an AK/SK signature.")
+
+    def _check_token(self, value: str) -> None:
+        with self._lock:
+            token = self._tokens.get(value)
+        if token is None:
+            raise _denied("ModelArts.0202", "The token is invalid.")
+        if token.revoked or self.clock.now_ms() >= token.expires_at:
+            raise _denied("ModelArts.0203", "The token has expired.")
+
+    def _check_signature(self, method: str, path: str, query: Sequence[Tuple[str, str]],
+                         headers: Mapping[str, str], body: bytes) -> None:
+        parts = signer.parse_authorization(headers["Authorization"])
+        if parts is None:
+            raise _denied("APIGW.0301", "Incorrect IAM authentication information: Authorization is malformed.")
+        key = self.keys.get(parts["Access"])
+        if key is None:
+            raise _denied("APIGW.0301", "Incorrect IAM authentication information: the access key is unknown.")
+        names = [n for n in parts["SignedHeaders"].split(";") if n]
+        if "x-sdk-date" not in names or any(headers.get(n) is None for n in names):
+            raise _denied("APIGW.0301", "Incorrect IAM authentication information: "
+                                        "a signed header is missing, or X-Sdk-Date is not signed.")
+        date = headers["X-Sdk-Date"]
+        try:
+            sent = timegm(strptime(date, signer.DATE_FORMAT))
+        except ValueError:
+            raise _denied("APIGW.0301", "Incorrect IAM authentication information: X-Sdk-Date is malformed.")
+        if abs(time() - sent) > MAX_SKEW_SECONDS:
+            raise _denied("APIGW.0303", "X-Sdk-Date is more than 15 minutes away from the server time.")
+        canonical, _ = signer.canonical_request(method, path, query, {n: headers[n] for n in names}, body)
+        expected = signer.signature(key.secret_key, date, canonical)
+        if not hmac.compare_digest(expected.encode(), parts["Signature"].encode()):
+            raise _denied("APIGW.0301", "Incorrect IAM authentication information: the signature does not match.")
+        sent_token = headers.get("X-Security-Token")
+        if key.security_token is None and sent_token is not None:
+            raise _denied("APIGW.0301", "Incorrect IAM authentication information: "
+                                        "a security token was sent with a permanent access key.")
+        if key.security_token is not None and (
+                "x-security-token" not in names or not hmac.compare_digest((sent_token or "").encode(), key.security_token.encode())):
+            raise _denied("APIGW.0301", "Incorrect IAM authentication information: "
+                                        "a temporary access key needs its signed X-Security-Token.")

@@ -1,0 +1,169 @@
+"""The instances the emulator keeps, their lookup, seeding, and deadline-driven stops."""
+from __future__ import annotations
+
+import threading
+import uuid
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+
+from ..modelarts.errors import DevEnvError
+from ..modelarts.models import INSTANCE_NOT_FOUND
+from . import demanager, notebooks
+from .clock import Clock
+
+BACKENDS = {demanager.BACKEND: demanager, notebooks.BACKEND: notebooks}
+DEMANAGER_RUNNING_ID = "DE-7d558ef8-c73d-11ea-964c-0255ac100033"
+DEMANAGER_STOPPED_ID = "DE-3f9e2a10-c73d-11ea-964c-0255ac100034"
+NOTEBOOK_RUNNING_ID = "5f2c8a6e-1d3b-4e7a-9c0f-8b6d4a2e1c07"
+_ID_NAMESPACE = uuid.UUID("0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9")
+
+
+def not_found() -> DevEnvError:
+    return DevEnvError(INSTANCE_NOT_FOUND, "The instance does not exist.", status=400)
+
+
+def bad_seed(msg: str) -> DevEnvError:
+    return DevEnvError("EMULATOR.BAD_REQUEST", msg, status=400)
+
+
+class Store:
+    """Instances by id, each with its backend. Thread-safe: one lock guards everything.
+
+    Every lookup first stops the instances whose deadline has passed, so the state an
+    answer shows is always up to date with the clock.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._items: Dict[str, Tuple[str, Dict[str, Any]]] = {}
+        self._generated = 0
+
+    def expire_due(self) -> List[str]:
+        """Stop every instance whose deadline has passed, as of its deadline; their ids."""
+        now = self.clock.now_ms()
+        stopped = []
+        with self._lock:
+            for instance_id, (backend, inst) in self._items.items():
+                module = BACKENDS[backend]
+                due = module.deadline(inst)
+                if due is not None and due <= now:
+                    module.stop(inst, due)
+                    stopped.append(instance_id)
+        return stopped
+
+    @contextmanager
+    def instance(self, backend: str, instance_id: str) -> Iterator[Dict[str, Any]]:
+        """Hold the lock on one instance of ``backend``; 400 ModelArts.6309 when absent."""
+        with self._lock:
+            self.expire_due()
+            found = self._items.get(instance_id)
+            if found is None or found[0] != backend:
+                raise not_found()
+            yield found[1]
+
+    def raw(self, instance_id: str) -> Optional[Tuple[str, Dict[str, Any]]]:
+        """(backend, rendered instance with secrets) or None."""
+        with self._lock:
+            self.expire_due()
+            found = self._items.get(instance_id)
+            if found is None:
+                return None
+            return found[0], BACKENDS[found[0]].render(found[1], self.clock.now_ms())
+
+    def all(self, backend: str) -> List[Dict[str, Any]]:
+        """Rendered instances of one backend, in creation order."""
+        with self._lock:
+            self.expire_due()
+            now = self.clock.now_ms()
+            return [BACKENDS[b].render(i, now) for b, i in self._items.values() if b == backend]
+
+    def remove(self, instance_id: str) -> None:
+        with self._lock:
+            self._items.pop(instance_id, None)
+
+    def seed(self, spec: Mapping[str, Any]) -> Tuple[str, Dict[str, Any]]:
+        """Add one instance from a seed spec; (backend, rendered instance).
+
+        ``backend`` (demanager), ``id`` (generated, deterministic), ``status``
+        (RUNNING), ``name``, ``description``, ``stop_in`` (seconds to the deadline),
+        and ``auto_stop{enable, duration, prompt, stop_timestamp}`` (demanager;
+        default enabled, 3600 s, prompt) or ``lease{create_at, duration, enable}``
+        (notebooks, ms; default a 1 h lease from now).
+        """
+        allowed = ("backend", "id", "status", "name", "description", "stop_in", "auto_stop", "lease")
+        unknown = [k for k in spec if k not in allowed]
+        if unknown:
+            raise bad_seed(f"Unknown seed field {unknown[0]}; allowed: {', '.join(allowed)}.")
+        backend = spec.get("backend", demanager.BACKEND)
+        if backend not in BACKENDS:
+            raise bad_seed(f"backend must be one of {', '.join(BACKENDS)}.")
+        module = BACKENDS[backend]
+        status = spec.get("status", "RUNNING")
+        if status not in module.STATUSES:
+            raise bad_seed(f"status must be one of {', '.join(module.STATUSES)}.")
+        stop_in = spec.get("stop_in")
+        if stop_in is not None and not isinstance(stop_in, (int, float)):
+            raise bad_seed("stop_in must be a number of seconds.")
+        now = self.clock.now_ms()
+        with self._lock:
+            instance_id = spec.get("id") or self._new_id(backend)
+            if not isinstance(instance_id, str) or instance_id in self._items:
+                raise bad_seed(f"id {instance_id!r} is not a string or is already taken.")
+            kwargs = {"name": spec.get("name")}
+            if "description" in spec:
+                kwargs["description"] = spec["description"]
+            if backend == demanager.BACKEND:
+                inst = demanager.new_instance(instance_id, now, status,
+                                              _auto_stop(spec.get("auto_stop"), status, stop_in, now), **kwargs)
+            else:
+                inst = notebooks.new_instance(instance_id, now, status, _lease(spec.get("lease"), stop_in, now),
+                                              **kwargs)
+            self._items[instance_id] = (backend, inst)
+            return backend, module.render(inst, now)
+
+    def _new_id(self, backend: str) -> str:
+        self._generated += 1
+        value = str(uuid.uuid5(_ID_NAMESPACE, f"{backend}-{self._generated}"))
+        return "DE-" + value if backend == demanager.BACKEND else value
+
+    def seed_defaults(self, stop_in: Optional[float] = None) -> Dict[str, str]:
+        """The default instances; ``stop_in`` puts the running ones' deadlines that close."""
+        self.seed({"id": DEMANAGER_RUNNING_ID, "stop_in": stop_in,
+                   "auto_stop": {"enable": True, "duration": 3600, "prompt": True}})
+        self.seed({"id": DEMANAGER_STOPPED_ID, "status": "STOPPED", "name": "notebook-stopped",
+                   "auto_stop": {"enable": True, "duration": 7200, "prompt": True}})
+        self.seed({"id": NOTEBOOK_RUNNING_ID, "backend": notebooks.BACKEND, "stop_in": stop_in})
+        return {"demanager_running": DEMANAGER_RUNNING_ID, "demanager_stopped": DEMANAGER_STOPPED_ID,
+                "notebooks_running": NOTEBOOK_RUNNING_ID}
+
+
+def _auto_stop(given: Any, status: str, stop_in: Optional[float], now: int) -> Dict[str, Any]:
+    given = dict(given or {})
+    unknown = [k for k in given if k not in ("enable", "duration", "prompt", "stop_timestamp")]
+    if unknown:
+        raise bad_seed(f"Unknown auto_stop field {unknown[0]}.")
+    block = {"enable": True, "duration": 3600, "prompt": True, "stop_timestamp": None}
+    block.update(given)
+    if status != "RUNNING" or not block["enable"]:
+        block["stop_timestamp"] = None
+    elif stop_in is not None:
+        block["stop_timestamp"] = now + int(stop_in * 1000)
+    elif block["stop_timestamp"] is None:
+        block["stop_timestamp"] = now + block["duration"] * 1000
+    return block
+
+
+def _lease(given: Any, stop_in: Optional[float], now: int) -> Dict[str, Any]:
+    given = dict(given or {})
+    unknown = [k for k in given if k not in ("create_at", "duration", "enable", "type")]
+    if unknown:
+        raise bad_seed(f"Unknown lease field {unknown[0]}.")
+    lease = {"create_at": now, "duration": 3_600_000, "enable": True, "type": notebooks.LEASE_TYPE,
+             "update_at": now}
+    lease.update(given)
+    if stop_in is not None:
+        # As if started a while ago with a lease of at least an hour that ends stop_in from now.
+        lease["duration"] = max(3_600_000, int(stop_in * 1000))
+        lease["create_at"] = now + int(stop_in * 1000) - lease["duration"]
+    return lease
