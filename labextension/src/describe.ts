@@ -1,0 +1,112 @@
+import { formatDuration, formatHMS, formatLocalTime, urgencyLevel } from './format';
+import { ITrans } from './i18n';
+import { CountdownPhase, ICountdownModel } from './tokens';
+
+/** What a view shows for the model's current state. */
+export interface IDescription {
+  phase: CountdownPhase;
+  /** Short label for the toolbar. */
+  label: string;
+  /** Longer text: the tooltip, and the popover's status line. */
+  detail: string;
+  /** CSS modifier classes (`jp-DevEnv-phase-*`, `jp-DevEnv-level-*`). */
+  classes: string[];
+  /** Whole seconds left, or null. */
+  remaining: number | null;
+}
+
+/** The error's message, code and what to do next. */
+export function describeError(model: ICountdownModel, trans: ITrans): string {
+  const err = model.error;
+  if (!err) {
+    return '';
+  }
+  if (err.code === 'DEVENV.NOT_CONFIGURED') {
+    const missing = model.config?.missing?.length ? model.config.missing.join(', ') : err.message;
+    return (
+      trans.__('The devenv extension is not configured. Missing: %1.', missing) +
+      ' ' +
+      trans.__('Set them in the server configuration (c.DevEnv.*) or the environment, then restart Jupyter.')
+    );
+  }
+  if (err.unreachable) {
+    return trans.__(
+      'The Jupyter server does not answer. Your instance may have stopped; save your work locally if you can.'
+    );
+  }
+  return (
+    trans.__('Error %1: %2', err.code, err.message) +
+    ' ' +
+    trans.__('Try again later; if it persists, check the server log.')
+  );
+}
+
+/** Derive label, tooltip and classes from the model; every view uses this. */
+export function describe(model: ICountdownModel, trans: ITrans): IDescription {
+  const phase = model.phase;
+  const remaining = model.remaining;
+  const state = model.state;
+  const classes = [`jp-DevEnv-phase-${phase}`];
+  const lines: string[] = [];
+  let label: string;
+  const stop = state?.auto_stop.stop_timestamp ?? null;
+  const locale = trans.languageCode;
+
+  switch (phase) {
+    case 'counting': {
+      const r = remaining ?? 0;
+      label = formatHMS(r);
+      classes.push(`jp-DevEnv-level-${urgencyLevel(r, model.settings.reminderThresholds)}`);
+      lines.push(
+        trans.__(
+          'The instance will stop at %1 (local time), in %2.',
+          formatLocalTime(stop as number, locale),
+          formatDuration(r)
+        )
+      );
+      break;
+    }
+    case 'due':
+      label = trans.__('stopping…');
+      lines.push(trans.__('The deadline has passed: the instance is stopping.'));
+      break;
+    case 'off':
+      label = trans.__('auto-stop off');
+      lines.push(trans.__('Auto-stop is off.'));
+      break;
+    case 'unknown':
+      label = trans.__('stop time unknown');
+      lines.push(trans.__('Auto-stop is on but the API gives no stop time.'));
+      break;
+    case 'stopped':
+      label = trans.__('stopped');
+      lines.push(trans.__('The instance is %1. It is no longer running.', state?.instance.status ?? '?'));
+      break;
+    case 'unconfigured':
+      label = trans.__('not configured');
+      lines.push(describeError(model, trans) || trans.__('The devenv extension is not configured. Missing: %1.', (model.config?.missing ?? []).join(', ')));
+      break;
+    case 'unreachable':
+      label = trans.__('unreachable');
+      lines.push(describeError(model, trans));
+      break;
+    case 'error':
+      label = trans.__('error');
+      lines.push(describeError(model, trans));
+      break;
+    default:
+      label = trans.__('Loading…');
+  }
+  if ((phase === 'unreachable' || phase === 'error') && stop !== null) {
+    lines.push(trans.__('Last known stop time: %1.', formatLocalTime(stop, locale)));
+  }
+  const name = state?.instance.name ?? state?.instance.id;
+  if (name) {
+    lines.push(trans.__('Instance: %1', name));
+  }
+  if (model.config?.emulated) {
+    lines.push(trans.__('Emulated instance (ModelArts emulator)'));
+    classes.push('jp-DevEnv-emulated');
+  }
+  return { phase, label, detail: lines.join('\n'), classes, remaining };
+}

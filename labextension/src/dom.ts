@@ -1,0 +1,45 @@
+/** Tiny DOM helpers, so views stay declarative without a framework. */
+
+export type Attrs = Record<string, string | boolean | undefined>;
+
+/** Create an element with attributes and children. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Array<Node | string | null | undefined | false>
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) {
+      continue;
+    }
+    if (key === 'class') {
+      el.className = value as string;
+    } else {
+      el.setAttribute(key, value === true ? '' : value);
+    }
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) {
+      continue;
+    }
+    el.append(child);
+  }
+  return el;
+}
+
+/** A `<select>` of durations with one chosen. */
+export function durationSelect(
+  name: string,
+  values: number[],
+  chosen: number,
+  label: (seconds: number) => string
+): HTMLSelectElement {
+  const select = h('select', { 'data-field': name, class: 'jp-DevEnv-select' });
+  for (const v of values) {
+    const option = h('option', { value: String(v) }, label(v));
+    option.selected = v === chosen;
+    select.append(option);
+  }
+  return select;
+}

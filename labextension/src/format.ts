@@ -1,0 +1,61 @@
+/**
+ * Pure formatting and classification helpers (no DOM, no Jupyter imports).
+ */
+
+/** `H:MM:SS` for a number of seconds (negative counts as 0). */
+export function formatHMS(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+}
+
+/** A short duration for prose: `1 h`, `1 h 30 min`, `5 min`, `45 s`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) {
+    return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  }
+  if (m > 0) {
+    return `${m} min`;
+  }
+  return `${s} s`;
+}
+
+/** Local wall-clock time of an instant (ms since the epoch), with the date when not today. */
+export function formatLocalTime(ms: number, locale?: string, now: number = Date.now()): string {
+  const date = new Date(ms);
+  const time = date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  if (new Date(now).toDateString() === date.toDateString()) {
+    return time;
+  }
+  return `${date.toLocaleDateString(locale)} ${time}`;
+}
+
+/**
+ * The urgency level of a countdown: how many thresholds (descending list) have
+ * been passed. 0 = none yet; `thresholds.length` = the last one.
+ */
+export function urgencyLevel(remaining: number, thresholds: number[]): number {
+  let level = 0;
+  for (const t of thresholds) {
+    if (remaining <= t) {
+      level++;
+    }
+  }
+  return level;
+}
+
+/** The threshold to remind at now: the smallest one crossed, or null. */
+export function crossedThreshold(remaining: number, thresholds: number[]): number | null {
+  let best: number | null = null;
+  for (const t of thresholds) {
+    if (remaining <= t && (best === null || t < best)) {
+      best = t;
+    }
+  }
+  return best;
+}

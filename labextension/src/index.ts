@@ -1,0 +1,137 @@
+import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { IToolbarWidgetRegistry } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator } from '@jupyterlab/translation';
+
+import { AutoStopActions } from './actions';
+import { CountdownItem } from './countdownItem';
+import { loadTrans } from './i18n';
+import { insertPanel } from './insertPanel';
+import { CountdownModel } from './model';
+import { LifecycleNotices } from './notices';
+import { AutoStopPopover } from './popover';
+import { Reminders } from './reminders';
+import { SaveBeforeStop } from './saveBeforeStop';
+import { ISettingOverrides } from './settings';
+import { ICountdownModel } from './tokens';
+
+export { ICountdownModel } from './tokens';
+export type { CountdownPhase, IEffectiveSettings } from './tokens';
+export type { IAutoStop, IConfig, IState } from './types';
+
+/** Id of the plugin whose schema holds the settings and the toolbar entry. */
+export const PLUGIN_ID = 'jupyter-devenv:plugin';
+
+/** Name of the notebook toolbar item. */
+export const TOOLBAR_ITEM = 'devenv-countdown';
+
+/** The page's countdown model, configured from the settings registry. */
+const modelPlugin: JupyterFrontEndPlugin<ICountdownModel> = {
+  id: PLUGIN_ID,
+  description: 'The auto-stop countdown of the ModelArts instance, one per page.',
+  autoStart: true,
+  provides: ICountdownModel,
+  optional: [ISettingRegistry],
+  activate: async (app: JupyterFrontEnd, registry: ISettingRegistry | null): Promise<ICountdownModel> => {
+    const model = new CountdownModel({ serverSettings: app.serviceManager.serverSettings });
+    if (registry) {
+      try {
+        const settings = await registry.load(PLUGIN_ID);
+        const read = (): ISettingOverrides => ({
+          reminderThresholds: settings.get('reminderThresholds').composite as number[] | null,
+          pollInterval: settings.get('pollInterval').composite as number | null,
+          saveBeforeStop: settings.get('saveBeforeStop').composite as number | null
+        });
+        model.setOverrides(read());
+        settings.changed.connect(() => model.setOverrides(read()));
+      } catch (reason) {
+        console.warn('jupyter-devenv: settings could not be loaded, using the server defaults.', reason);
+      }
+    }
+    model.start();
+    return model;
+  }
+};
+
+/** The countdown in every notebook's toolbar, with its popover. */
+const toolbarPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-devenv:toolbar',
+  description: 'Adds the auto-stop countdown to the notebook toolbar.',
+  autoStart: true,
+  requires: [ICountdownModel, IToolbarWidgetRegistry],
+  optional: [ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    model: ICountdownModel,
+    toolbarRegistry: IToolbarWidgetRegistry,
+    translator: ITranslator | null
+  ) => {
+    const trans = loadTrans(translator);
+    const actions = new AutoStopActions(model, trans);
+    let open: { popover: AutoStopPopover; item: CountdownItem } | null = null;
+    const toggle = (item: CountdownItem, panel: NotebookPanel) => {
+      const same = open?.item === item;
+      if (open && !open.popover.isDisposed) {
+        open.popover.dispose();
+      }
+      open = null;
+      if (same) {
+        return;
+      }
+      const popover = new AutoStopPopover({
+        model,
+        trans,
+        actions,
+        insertPanel: () => insertPanel(panel)
+      });
+      popover.disposed.connect(() => {
+        item.expanded = false;
+        if (open?.popover === popover) {
+          open = null;
+        }
+      });
+      open = { popover, item };
+      item.expanded = true;
+      popover.open(item.anchor);
+    };
+    toolbarRegistry.addFactory<NotebookPanel>('Notebook', TOOLBAR_ITEM, panel => {
+      const item: CountdownItem = new CountdownItem(model, trans, () => toggle(item, panel));
+      return item;
+    });
+  }
+};
+
+/** Reminders before the stop, and plain notices when it has happened. */
+const remindersPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-devenv:reminders',
+  description: 'Reminds before the instance stops, through notifications.',
+  autoStart: true,
+  requires: [ICountdownModel],
+  optional: [ITranslator],
+  activate: (app: JupyterFrontEnd, model: ICountdownModel, translator: ITranslator | null) => {
+    const trans = loadTrans(translator);
+    new Reminders(model, trans, new AutoStopActions(model, trans));
+    new LifecycleNotices(model, trans);
+  }
+};
+
+/** Saves open dirty documents shortly before the stop. */
+const savePlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-devenv:save-before-stop',
+  description: 'Saves every open dirty document before the instance stops.',
+  autoStart: true,
+  requires: [ICountdownModel, IDocumentManager],
+  optional: [ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    model: ICountdownModel,
+    docManager: IDocumentManager,
+    translator: ITranslator | null
+  ) => {
+    new SaveBeforeStop(app, docManager, model, loadTrans(translator));
+  }
+};
+
+export default [modelPlugin, toolbarPlugin, remindersPlugin, savePlugin];

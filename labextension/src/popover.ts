@@ -1,0 +1,235 @@
+import { Widget } from '@lumino/widgets';
+
+import { AutoStopActions } from './actions';
+import { describe, describeError } from './describe';
+import { durationSelect, h } from './dom';
+import { AUTO_STOP_DURATIONS, autoStopDuration, EXTEND_DURATIONS } from './durations';
+import { formatHMS } from './format';
+import { ITrans } from './i18n';
+import { ICountdownModel } from './tokens';
+
+/**
+ * The toolbar item's popover: the essential controls at once, whatever the
+ * kernel is doing (they call the REST API), and a way to insert the full panel.
+ */
+export class AutoStopPopover extends Widget {
+  constructor(private readonly _options: AutoStopPopover.IOptions) {
+    super();
+    this.addClass('jp-DevEnv-popover');
+    this.node.setAttribute('role', 'dialog');
+    this.node.setAttribute('aria-label', _options.trans.__('Auto-stop countdown'));
+    this.node.tabIndex = -1;
+    _options.model.changed.connect(this._render, this);
+    _options.model.ticked.connect(this._tick, this);
+    this._render();
+  }
+
+  /** Show below `anchor`; closes on Escape or a click elsewhere. */
+  open(anchor: HTMLElement): void {
+    this._anchor = anchor;
+    Widget.attach(this, document.body);
+    this._place();
+    document.addEventListener('mousedown', this._onDocMouseDown, true);
+    document.addEventListener('keydown', this._onKeyDown, true);
+    window.addEventListener('resize', this._onResize);
+    this.node.focus();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    document.removeEventListener('mousedown', this._onDocMouseDown, true);
+    document.removeEventListener('keydown', this._onKeyDown, true);
+    window.removeEventListener('resize', this._onResize);
+    this._options.model.changed.disconnect(this._render, this);
+    this._options.model.ticked.disconnect(this._tick, this);
+    super.dispose();
+  }
+
+  private _place(): void {
+    if (!this._anchor) {
+      return;
+    }
+    const rect = this._anchor.getBoundingClientRect();
+    const width = this.node.offsetWidth || 320;
+    const left = Math.max(8, Math.min(rect.right - width, window.innerWidth - width - 8));
+    this.node.style.left = `${left}px`;
+    this.node.style.top = `${rect.bottom + 4}px`;
+  }
+
+  private _tick(): void {
+    const el = this.node.querySelector('.jp-DevEnv-popover-countdown');
+    if (el) {
+      const d = describe(this._options.model, this._options.trans);
+      el.textContent = d.phase === 'counting' ? formatHMS(d.remaining ?? 0) : d.label;
+    }
+  }
+
+  private _render(): void {
+    const { model, trans, actions } = this._options;
+    const d = describe(model, trans);
+    const state = model.state;
+    const auto = state?.auto_stop;
+    const running = d.phase === 'counting' || d.phase === 'off' || d.phase === 'unknown' || d.phase === 'due';
+    const hours = (s: number) => trans.__('%1 h', String(s / 3600));
+
+    const header = h(
+      'div',
+      { class: 'jp-DevEnv-popover-header' },
+      h('span', { class: `jp-DevEnv-popover-countdown ${d.classes.join(' ')}` }, d.phase === 'counting' ? formatHMS(d.remaining ?? 0) : d.label),
+      model.config?.emulated ? h('span', { class: 'jp-DevEnv-badge', title: trans.__('Emulated instance (ModelArts emulator)') }, trans.__('emulated')) : null,
+      this._closeButton()
+    );
+    const detail = h('div', { class: 'jp-DevEnv-popover-detail' }, d.detail);
+    const controls = h('div', { class: 'jp-DevEnv-popover-controls' });
+
+    if (state && auto && running) {
+      if (auto.enable) {
+        controls.append(
+          h('div', { class: 'jp-DevEnv-row' }, this._button('turn-off', trans.__('Turn off auto-stop'), () => actions.turnOff(), 'warn'))
+        );
+      } else {
+        const select = this._select('duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
+        controls.append(
+          h(
+            'div',
+            { class: 'jp-DevEnv-row' },
+            h('label', {}, trans.__('Duration'), ' ', select),
+            this._button('turn-on', trans.__('Turn on auto-stop'), () => actions.turnOn(Number(select.value)))
+          )
+        );
+      }
+      if (auto.enable && auto.can_extend) {
+        const select = this._select('extend', EXTEND_DURATIONS, 3600, hours);
+        controls.append(
+          h(
+            'div',
+            { class: 'jp-DevEnv-row' },
+            h('label', {}, trans.__('Keep running for'), ' ', select, ' ', trans.__('from now')),
+            this._button('extend', trans.__('Extend'), () => actions.extend(Number(select.value)), 'accept')
+          )
+        );
+      } else if (auto.enable && state.backend === 'demanager') {
+        const select = this._select('next-duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
+        controls.append(
+          h(
+            'p',
+            { class: 'jp-DevEnv-note', 'data-note': 'no-extend' },
+            trans.__(
+              'On this backend the instance cannot be extended while it runs: a new duration applies at the next start. You can turn auto-stop off now.'
+            )
+          ),
+          h(
+            'div',
+            { class: 'jp-DevEnv-row' },
+            h('label', {}, trans.__('Duration for the next start'), ' ', select),
+            this._button('apply-duration', trans.__('Apply'), () => actions.turnOn(Number(select.value)))
+          )
+        );
+      }
+      const prompt = h('input', { type: 'checkbox', 'data-field': 'prompt' }) as HTMLInputElement;
+      prompt.checked = auto.prompt;
+      prompt.disabled = this._busy;
+      prompt.addEventListener('change', () => void this._do(() => actions.setPrompt(prompt.checked)));
+      controls.append(h('label', { class: 'jp-DevEnv-row jp-DevEnv-check' }, prompt, ' ', trans.__('Remind me before the stop')));
+    }
+    if (this._busy) {
+      controls.append(h('div', { class: 'jp-DevEnv-busy' }, trans.__('Working…')));
+    }
+    const footer = h('div', { class: 'jp-DevEnv-popover-footer' });
+    if (this._options.insertPanel) {
+      footer.append(this._button('insert-panel', trans.__('Insert the full panel into the notebook'), async () => {
+        this.dispose();
+        await this._options.insertPanel?.();
+      }, 'link'));
+    }
+    if (state?.backend) {
+      footer.append(h('span', { class: 'jp-DevEnv-backend' }, trans.__('Backend: %1', state.backend)));
+    }
+    const error = model.error && d.phase !== 'unconfigured' && d.phase !== 'unreachable' && d.phase !== 'error'
+      ? h('div', { class: 'jp-DevEnv-error' }, describeError(model, trans))
+      : null;
+    this.node.replaceChildren(header, detail, ...(error ? [error] : []), controls, footer);
+    this.node.dataset.phase = d.phase;
+    if (this.isAttached) {
+      this._place();
+    }
+  }
+
+  private _closeButton(): HTMLButtonElement {
+    const trans = this._options.trans;
+    const button = h(
+      'button',
+      { type: 'button', class: 'jp-DevEnv-close', 'data-action': 'close', 'aria-label': trans.__('Close'), title: trans.__('Close') },
+      '×'
+    );
+    button.addEventListener('click', () => this.dispose());
+    return button;
+  }
+
+  /** A duration `<select>` that keeps the user's choice across re-renders. */
+  private _select(name: string, values: number[], fallback: number, label: (s: number) => string): HTMLSelectElement {
+    const select = durationSelect(name, values, this._choices.get(name) ?? fallback, label);
+    select.disabled = this._busy;
+    select.addEventListener('change', () => this._choices.set(name, Number(select.value)));
+    return select;
+  }
+
+  private _button(action: string, label: string, run: () => Promise<unknown> | void, kind = ''): HTMLButtonElement {
+    const button = h(
+      'button',
+      { type: 'button', 'data-action': action, class: `jp-DevEnv-button ${kind ? `jp-DevEnv-button-${kind}` : ''}`, disabled: this._busy },
+      label
+    );
+    button.addEventListener('click', () => void this._do(run));
+    return button;
+  }
+
+  private async _do(run: () => Promise<unknown> | void): Promise<void> {
+    if (this._busy) {
+      return;
+    }
+    this._busy = true;
+    this._render();
+    try {
+      await run();
+    } finally {
+      this._busy = false;
+      if (!this.isDisposed) {
+        this._render();
+      }
+    }
+  }
+
+  private _onDocMouseDown = (event: MouseEvent) => {
+    const target = event.target as Node;
+    if (this.node.contains(target) || this._anchor?.contains(target)) {
+      return;
+    }
+    this.dispose();
+  };
+
+  private _onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      this.dispose();
+    }
+  };
+
+  private _onResize = () => this._place();
+
+  private _anchor: HTMLElement | null = null;
+  private _choices = new Map<string, number>();
+  private _busy = false;
+}
+
+export namespace AutoStopPopover {
+  export interface IOptions {
+    model: ICountdownModel;
+    trans: ITrans;
+    actions: AutoStopActions;
+    /** Insert the full panel into the notebook, when there is one. */
+    insertPanel?: () => Promise<void>;
+  }
+}

@@ -1,0 +1,120 @@
+import { Notification } from '@jupyterlab/apputils';
+import { IDisposable } from '@lumino/disposable';
+
+import { AutoStopActions } from './actions';
+import { crossedThreshold, formatDuration, formatLocalTime } from './format';
+import { ITrans } from './i18n';
+import { ICountdownModel } from './tokens';
+
+/** Seconds the Extend action of a reminder adds (counted from now, as the API does). */
+export const REMINDER_EXTEND = 3600;
+
+/**
+ * Reminders before the stop, as JupyterLab notifications that stay until
+ * dismissed. A threshold fires once per deadline on this page (one model per
+ * page, however many notebooks are open); a new deadline re-arms them; none
+ * fire while `prompt` is false.
+ */
+export class Reminders implements IDisposable {
+  constructor(
+    private readonly _model: ICountdownModel,
+    private readonly _trans: ITrans,
+    private readonly _actions: AutoStopActions
+  ) {
+    _model.ticked.connect(this._check, this);
+    _model.changed.connect(this._check, this);
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    this._model.ticked.disconnect(this._check, this);
+    this._model.changed.disconnect(this._check, this);
+  }
+
+  private _check(): void {
+    const model = this._model;
+    const state = model.state;
+    const auto = state?.auto_stop;
+    const stop = auto?.stop_timestamp ?? null;
+    const live = model.phase === 'counting' && auto?.enable && stop !== null;
+    const key = live ? `${state?.instance.id ?? ''}@${stop}` : null;
+    if (this._shown && (this._shownKey !== key || !auto?.prompt)) {
+      // The deadline moved, auto-stop went off or reminders were turned off.
+      Notification.dismiss(this._shown);
+      this._shown = null;
+    }
+    if (!live || !auto?.prompt || key === null) {
+      return;
+    }
+    const remaining = model.remaining ?? 0;
+    const threshold = crossedThreshold(remaining, model.settings.reminderThresholds);
+    if (threshold === null) {
+      return;
+    }
+    let fired = this._fired.get(key);
+    if (!fired) {
+      fired = new Set();
+      this._fired.set(key, fired);
+    }
+    if (fired.has(threshold)) {
+      return;
+    }
+    // This one and every larger threshold (already passed) are done for this deadline.
+    for (const t of model.settings.reminderThresholds) {
+      if (t >= threshold) {
+        fired.add(t);
+      }
+    }
+    this._notify(remaining, stop as number, auto.can_extend, key);
+  }
+
+  private _notify(remaining: number, stop: number, canExtend: boolean, key: string): void {
+    const trans = this._trans;
+    const name = this._model.state?.instance.name ?? this._model.state?.instance.id ?? '';
+    const shown = remaining >= 60 ? Math.round(remaining / 60) * 60 : remaining;
+    const message = trans.__(
+      'The instance %1 stops in %2 (at %3).',
+      name,
+      formatDuration(shown),
+      formatLocalTime(stop, trans.languageCode)
+    );
+    const actions: Notification.IAction[] = [];
+    if (canExtend) {
+      actions.push({
+        label: trans.__('Extend %1', formatDuration(REMINDER_EXTEND)),
+        caption: trans.__('Extend: keep running %1 from now', formatDuration(REMINDER_EXTEND)),
+        displayType: 'accent',
+        callback: () => void this._actions.extend(REMINDER_EXTEND)
+      });
+    }
+    actions.push(
+      {
+        label: trans.__('Turn off auto-stop'),
+        displayType: canExtend ? 'default' : 'accent',
+        callback: () => void this._actions.turnOff()
+      },
+      {
+        label: trans.__("Don't remind again"),
+        displayType: 'link',
+        callback: () => void this._actions.setPrompt(false)
+      }
+    );
+    if (this._shown) {
+      Notification.dismiss(this._shown);
+    }
+    this._shown = Notification.warning(message, { autoClose: false, actions, data: { devenv: 'reminder' } });
+    this._shownKey = key;
+  }
+
+  private _fired = new Map<string, Set<number>>();
+  private _shown: string | null = null;
+  private _shownKey: string | null = null;
+  private _disposed = false;
+}

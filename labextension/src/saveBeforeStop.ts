@@ -1,0 +1,112 @@
+import { Notification } from '@jupyterlab/apputils';
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { DocumentRegistry } from '@jupyterlab/docregistry';
+import { IDisposable } from '@lumino/disposable';
+
+import { formatDuration } from './format';
+import { ITrans } from './i18n';
+import { ICountdownModel } from './tokens';
+
+/** Shell areas where documents can be open. */
+const AREAS = ['main', 'down', 'left', 'right'] as const;
+
+/**
+ * At the configured lead before the stop, save every open dirty document of
+ * this page and say so: the instance going down must not cost unsaved work.
+ * Once per deadline.
+ */
+export class SaveBeforeStop implements IDisposable {
+  constructor(
+    private readonly _app: JupyterFrontEnd,
+    private readonly _docManager: IDocumentManager,
+    private readonly _model: ICountdownModel,
+    private readonly _trans: ITrans
+  ) {
+    _model.ticked.connect(this._check, this);
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  dispose(): void {
+    if (!this._disposed) {
+      this._disposed = true;
+      this._model.ticked.disconnect(this._check, this);
+    }
+  }
+
+  /** The open documents' contexts, one per path. */
+  contexts(): DocumentRegistry.Context[] {
+    const found = new Map<string, DocumentRegistry.Context>();
+    for (const area of AREAS) {
+      let widgets: IterableIterator<any>;
+      try {
+        widgets = this._app.shell.widgets(area);
+      } catch {
+        continue;
+      }
+      for (const widget of widgets) {
+        const context = this._docManager.contextForWidget(widget);
+        if (context && !found.has(context.path)) {
+          found.set(context.path, context);
+        }
+      }
+    }
+    return Array.from(found.values());
+  }
+
+  /** Save every dirty, writable open document; answers the saved paths. */
+  async saveAll(): Promise<string[]> {
+    const saved: string[] = [];
+    for (const context of this.contexts()) {
+      const model = context.model;
+      if (!model.dirty || model.readOnly || context.contentsModel?.writable === false) {
+        continue;
+      }
+      try {
+        await context.save();
+        saved.push(context.path);
+      } catch (reason) {
+        Notification.error(
+          this._trans.__('Could not save %1 before the stop: %2', context.path, String((reason as Error)?.message ?? reason)),
+          { autoClose: false }
+        );
+      }
+    }
+    return saved;
+  }
+
+  private _check(): void {
+    const model = this._model;
+    const lead = model.settings.saveBeforeStop;
+    const stop = model.state?.auto_stop.stop_timestamp ?? null;
+    const phase = model.phase;
+    if (lead <= 0 || stop === null || (phase !== 'counting' && phase !== 'due')) {
+      return;
+    }
+    const remaining = model.remaining ?? 0;
+    if (remaining > lead || this._done.has(stop)) {
+      return;
+    }
+    this._done.add(stop);
+    void this.saveAll().then(saved => {
+      const trans = this._trans;
+      if (saved.length > 0) {
+        Notification.info(trans.__('Saved %1 document(s) before the instance stops: %2', saved.length, saved.join(', ')), {
+          autoClose: 15000,
+          data: { devenv: 'saved' }
+        });
+      } else {
+        Notification.info(
+          trans.__('The instance stops in %1: all open documents were already saved.', formatDuration(remaining)),
+          { autoClose: 8000, data: { devenv: 'saved' } }
+        );
+      }
+    });
+  }
+
+  private _done = new Set<number>();
+  private _disposed = false;
+}

@@ -1,0 +1,76 @@
+import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
+
+import { DevEnvError } from './handler';
+import { IAutoStopUpdate, IConfig, IState } from './types';
+
+/**
+ * What the countdown shows, derived from the last answer and the local clock.
+ *
+ * - `loading`: nothing known yet;
+ * - `unconfigured`: the server extension answers 503 DEVENV.NOT_CONFIGURED;
+ * - `error`: the last request failed with an API error;
+ * - `unreachable`: the Jupyter server did not answer (it is gone);
+ * - `stopped`: the instance is not RUNNING;
+ * - `off`: auto-stop is turned off;
+ * - `unknown`: auto-stop is on but the API gives no deadline;
+ * - `due`: the deadline has passed, the stop is under way;
+ * - `counting`: a deadline ahead.
+ */
+export type CountdownPhase =
+  | 'loading'
+  | 'unconfigured'
+  | 'error'
+  | 'unreachable'
+  | 'stopped'
+  | 'off'
+  | 'unknown'
+  | 'due'
+  | 'counting';
+
+/** Effective settings: user settings where set, else the server's config. */
+export interface IEffectiveSettings {
+  /** Seconds before the stop, descending. */
+  reminderThresholds: number[];
+  /** Seconds between reads of the instance. */
+  pollInterval: number;
+  /** Seconds before the stop at which dirty documents are saved; 0 = never. */
+  saveBeforeStop: number;
+}
+
+/**
+ * One countdown per page: every view renders from it, so they always agree.
+ */
+export interface ICountdownModel {
+  /** Last good `State`, or null. */
+  readonly state: IState | null;
+  /** The server's `GET config`, or null before it is read. */
+  readonly config: IConfig | null;
+  /** Error of the last request, or null when it succeeded. */
+  readonly error: DevEnvError | null;
+  /** Settings in force. */
+  readonly settings: IEffectiveSettings;
+  /** What to show now. */
+  readonly phase: CountdownPhase;
+  /** Whole seconds to the stop on the upstream clock, or null. */
+  readonly remaining: number | null;
+  /** `server_time - Date.now()` at the last answer, in ms. */
+  readonly clockOffset: number;
+  /** Emitted when an answer (or an error) arrives or settings change. */
+  readonly changed: ISignal<ICountdownModel, void>;
+  /** Emitted once a second while the page is open. */
+  readonly ticked: ISignal<ICountdownModel, void>;
+  /** Read the instance now. */
+  refresh(): Promise<void>;
+  /** PUT `spec.auto_stop`; the answer becomes the state. */
+  updateAutoStop(update: IAutoStopUpdate): Promise<IState>;
+  /** POST `extend`; the answer becomes the state. */
+  extend(seconds: number): Promise<IState>;
+  /** Now on the upstream clock, in ms. */
+  serverNow(): number;
+}
+
+export const ICountdownModel = new Token<ICountdownModel>(
+  'jupyter-devenv:ICountdownModel',
+  'One auto-stop countdown per page, read from the devenv REST API.'
+);

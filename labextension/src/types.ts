@@ -1,0 +1,65 @@
+/**
+ * Shapes of the server extension's REST answers (see docs/design.md, "REST contract").
+ */
+
+/** `auto_stop` block of a `State`, normalized over both backends. */
+export interface IAutoStop {
+  enable: boolean;
+  /** Seconds, or null when unknown. */
+  duration: number | null;
+  prompt: boolean;
+  /** Deadline in ms since the epoch (upstream clock), or null. */
+  stop_timestamp: number | null;
+  /** Seconds left at `server_time`, or null. */
+  remain_time: number | null;
+  can_extend: boolean;
+}
+
+/** The redacted upstream instance object; only the fields the UI reads are typed. */
+export interface IInstance {
+  id?: string;
+  name?: string;
+  status?: string;
+  flavor?: string;
+  description?: string;
+  [key: string]: unknown;
+}
+
+/** `GET/PUT instances/current`, `POST instances/current/extend`. */
+export interface IState {
+  instance: IInstance;
+  auto_stop: IAutoStop;
+  backend: 'demanager' | 'notebooks' | string;
+  /** Upstream clock in ms when the answer was made. */
+  server_time: number;
+}
+
+/** `GET config`. */
+export interface IConfig {
+  backend: string;
+  instance_id: string | null;
+  /** Seconds. */
+  poll_interval: number;
+  cache_ttl?: number;
+  /** Seconds before the stop, e.g. [900, 300, 60]. */
+  reminder_thresholds: number[];
+  /** Seconds before the stop at which dirty documents are saved. */
+  save_before_stop: number;
+  emulated: boolean;
+  configured: boolean;
+  missing: string[];
+}
+
+/** Body of `PUT instances/current`, `spec.auto_stop` part. */
+export interface IAutoStopUpdate {
+  enable?: boolean;
+  duration?: number;
+  prompt?: boolean;
+}
+
+/** Error body of the REST API. */
+export interface IErrorBody {
+  error_code: string;
+  error_msg: string;
+  field?: string;
+}

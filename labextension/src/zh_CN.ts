@@ -1,0 +1,75 @@
+/**
+ * Simplified Chinese strings of the extension, keyed by the English message.
+ *
+ * JupyterLab's language packs are separate Python packages; shipping a pack for
+ * one small extension would be heavy, so this table is bundled and chosen by
+ * `i18n.ts` when the UI language (ITranslator.languageCode) starts with "zh".
+ * An installed language pack with a `jupyter_devenv` domain is used otherwise.
+ */
+export const ZH_CN: Record<string, string> = {
+  'Auto-stop countdown': '自动停止倒计时',
+  'auto-stop off': '自动停止已关闭',
+  'Auto-stop is off.': '自动停止已关闭。',
+  'Loading…': '加载中…',
+  'not configured': '未配置',
+  'unreachable': '无法连接',
+  'error': '错误',
+  'stopped': '已停止',
+  'stop time unknown': '停止时间未知',
+  'stopping…': '正在停止…',
+  'Stops in %1': '%1 后停止',
+  'Stops at %1 (local time).': '将于本地时间 %1 停止。',
+  'The instance will stop at %1 (local time), in %2.': '实例将于本地时间 %1 停止，剩余 %2。',
+  'Instance: %1': '实例：%1',
+  'Emulated instance (ModelArts emulator)': '模拟实例（ModelArts 模拟器）',
+  'emulated': '模拟',
+  'The devenv extension is not configured. Missing: %1.': 'devenv 扩展尚未配置。缺少：%1。',
+  'Set them in the server configuration (c.DevEnv.*) or the environment, then restart Jupyter.':
+    '请在服务器配置（c.DevEnv.*）或环境变量中设置，然后重启 Jupyter。',
+  'The Jupyter server does not answer. Your instance may have stopped; save your work locally if you can.':
+    'Jupyter 服务器没有响应。实例可能已停止；如可能请在本地保存您的工作。',
+  'The Jupyter server does not answer: the instance may have stopped.':
+    'Jupyter 服务器没有响应：实例可能已停止。',
+  'The instance is %1. It is no longer running.': '实例状态为 %1，已不再运行。',
+  'Auto-stop is on but the API gives no stop time.': '自动停止已开启，但 API 未给出停止时间。',
+  'The deadline has passed: the instance is stopping.': '已到停止时间：实例正在停止。',
+  'Error %1: %2': '错误 %1：%2',
+  'Try again later; if it persists, check the server log.': '请稍后重试；如果问题持续，请查看服务器日志。',
+  'Last known stop time: %1.': '最后已知的停止时间：%1。',
+  'Turn off auto-stop': '关闭自动停止',
+  'Turn on auto-stop': '开启自动停止',
+  'Duration': '时长',
+  'Extend': '延长',
+  'Keep running for': '从现在起继续运行',
+  'from now': '',
+  'Extend: keep running %1 from now': '延长：从现在起再运行 %1',
+  'Remind me before the stop': '停止前提醒我',
+  "Don't remind again": '不再提醒',
+  'Insert the full panel into the notebook': '在笔记本中插入完整面板',
+  'On this backend the instance cannot be extended while it runs: a new duration applies at the next start. You can turn auto-stop off now.':
+    '此后端不支持在运行时延长：新的时长将在下次启动时生效。您现在可以关闭自动停止。',
+  'Duration for the next start': '下次启动的时长',
+  'Apply': '应用',
+  'Close': '关闭',
+  'Working…': '处理中…',
+  'Auto-stop turned off.': '已关闭自动停止。',
+  'Auto-stop turned on.': '已开启自动停止。',
+  'Reminders turned off.': '已关闭提醒。',
+  'Reminders turned on.': '已开启提醒。',
+  'Extended: the instance now stops at %1.': '已延长：实例现在将于 %1 停止。',
+  'Saved.': '已保存。',
+  'Could not change auto-stop: %1 (%2).': '无法更改自动停止：%1（%2）。',
+  'The instance %1 stops in %2 (at %3).': '实例 %1 将在 %2 后停止（%3）。',
+  'Extend %1': '延长 %1',
+  'Saved %1 document(s) before the instance stops: %2': '实例停止前已保存 %1 个文档：%2',
+  'The instance stops in %1: all open documents were already saved.':
+    '实例将在 %1 后停止：所有打开的文档均已保存。',
+  'Could not save %1 before the stop: %2': '停止前无法保存 %1：%2',
+  'The instance has stopped (%1). Unsaved changes in this page cannot be saved to it.':
+    '实例已停止（%1）。此页面中未保存的更改无法再保存到实例。',
+  'The Jupyter server is gone: the countdown is no longer live.':
+    'Jupyter 服务器已断开：倒计时已不再实时。',
+  'No notebook to insert the panel into.': '没有可插入面板的笔记本。',
+  'Backend: %1': '后端：%1',
+  '%1 h': '%1 小时'
+};
