@@ -1,6 +1,7 @@
 """The ModelArts emulator over real HTTP on loopback: auth, the seed's calls, state, faults, stats."""
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -10,10 +11,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from jupyter_devenv.emulator import Emulator, EmulatorServer
 from jupyter_devenv.emulator.app import (
     ACCESS_KEY, IAM_DOMAIN, IAM_PASSWORD, IAM_USER, PROJECT_ID, SECRET_KEY, SECURITY_TOKEN,
     STATIC_TOKEN, TEMP_ACCESS_KEY, TEMP_SECRET_KEY,
 )
+from jupyter_devenv.emulator.banner import banner
 from jupyter_devenv.emulator.fake_secrets import MARKER, secret_values
 from jupyter_devenv.emulator.store import DEMANAGER_RUNNING_ID, DEMANAGER_STOPPED_ID, NOTEBOOK_RUNNING_ID
 from jupyter_devenv.modelarts.signer import sdk_date, sign
@@ -126,6 +129,8 @@ def test_temporary_keys_need_their_signed_security_token(api):
 def test_missing_credentials_wrong_project_and_unknown_path(api):
     error(api.http.get(f"{DE}/{DEMANAGER_RUNNING_ID}"), 401, "ModelArts.0201")
     error(api.call("GET", f"/v1/another-project/demanager/instances/{DEMANAGER_RUNNING_ID}"), 403, "APIGW.0302")
+    error(api.call("GET", f"/v1/another-project/notebooks/{NOTEBOOK_RUNNING_ID}", token=STATIC_TOKEN),
+          403, "APIGW.0302")
     error(api.call("GET", "/v1/nothing/here"), 404, "APIGW.0101")
 
 
@@ -346,6 +351,7 @@ def test_rate_limit_fault(api):
 
 
 def test_unavailable_malformed_and_drop_faults(api):
+    api.control("DELETE", "/stats")
     api.control("POST", "/faults", {"unavailable": 1, "malformed": 1, "drop": 1})
     assert api.control("GET", "/faults")["drop"] == 1
     path = f"{DE}/{DEMANAGER_RUNNING_ID}"
@@ -358,6 +364,8 @@ def test_unavailable_malformed_and_drop_faults(api):
         json.loads(malformed.content)
     answer = api.call("GET", path).json()
     assert answer["description"] != "lost"  # a faulted request changes nothing
+    stats = api.control("GET", "/stats")
+    assert (stats["total"], stats["rejected"]) == (4, 2)  # the drop and the 503
 
 
 def test_error_rate_and_latency_faults(api):
@@ -409,10 +417,33 @@ def test_seed_and_raw_instance(api):
 
 
 def test_stop_in_option_seeds_a_close_deadline():
-    from jupyter_devenv.emulator import Emulator
-
     emulator = Emulator(stop_in=300)
     block = emulator.instance(DEMANAGER_RUNNING_ID)["spec"]["auto_stop"]
     assert 295 <= block["remain_time"] <= 300
     lease = emulator.instance(NOTEBOOK_RUNNING_ID)["lease"]
-    assert lease["create_at"] + lease["duration"] - emulator.clock.now_ms() <= 300_000
+    assert 295_000 <= lease["create_at"] + lease["duration"] - emulator.clock.now_ms() <= 300_000
+
+
+def test_banner_has_export_lines_and_only_comments_otherwise():
+    text = banner(Emulator(access_key="MYAK", secret_key="my sk"), "http://127.0.0.1:1234")
+    lines = text.splitlines()
+    assert all(line.startswith(("# ", "export ")) for line in lines)
+    assert "export HUAWEICLOUD_SDK_AK=MYAK" in lines
+    assert "export HUAWEICLOUD_SDK_SK='my sk'" in lines
+    assert f"export HUAWEICLOUD_SDK_PROJECT_ID={PROJECT_ID}" in lines
+    assert "export JUPYTER_DEVENV_ENDPOINT=http://127.0.0.1:1234" in lines
+    assert f"export JUPYTER_DEVENV_INSTANCE_ID={DEMANAGER_RUNNING_ID}" in lines
+    assert NOTEBOOK_RUNNING_ID in text and DEMANAGER_STOPPED_ID in text
+
+
+def test_in_process_server_on_the_current_loop():
+    async def main() -> int:
+        server = await EmulatorServer(Emulator(seed=False)).start()
+        try:
+            async with httpx.AsyncClient(base_url=server.url) as client:
+                seeded = (await client.post("/_emulator/instances", json={"backend": "notebooks"})).json()
+                return (await client.get(f"/_emulator/instances/{seeded['id']}")).status_code
+        finally:
+            await server.stop()
+
+    assert asyncio.run(main()) == 200

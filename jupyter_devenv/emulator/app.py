@@ -13,7 +13,7 @@ from .clock import Clock
 from .faults import Faults
 from .handlers_base import NotFoundHandler
 from .stats import Stats
-from .store import Store
+from .store import BACKENDS, Store
 
 ACCESS_KEY = "EMULATORAK0000000001"
 SECRET_KEY = "emulator-secret-key-0001"
@@ -85,7 +85,8 @@ class Emulator:
         return found[1] if found else None
 
     def instances(self) -> Dict[str, List[Dict[str, Any]]]:
-        return {backend: self.store.all(backend) for backend in ("demanager", "notebooks")}
+        """Raw instances by backend."""
+        return {backend: self.store.all(backend) for backend in BACKENDS}
 
     def set_faults(self, body: Any) -> None:
         """Apply a faults body; ``"expire_tokens": true`` revokes every token issued so far."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import uuid
 from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import parse_qsl
@@ -46,7 +47,7 @@ class JsonHandler(web.RequestHandler):
             exc = _http_error(status_code)
         self.set_status(exc.status)
         if exc.retry_after is not None:
-            self.set_header("Retry-After", str(int(exc.retry_after)))
+            self.set_header("Retry-After", str(math.ceil(exc.retry_after)))
         message_key = "error_message" if exc.error_code == INSTANCE_NOT_FOUND else "error_msg"
         self.finish(json.dumps({"error_code": exc.error_code, message_key: exc.error_msg}))
 

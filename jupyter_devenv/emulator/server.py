@@ -14,7 +14,7 @@ from .app import Emulator, make_app
 from .banner import banner
 
 HOST = "127.0.0.1"
-DEFAULT_PORT = 8990
+DEFAULT_PORT = 8765
 
 
 class EmulatorServer:

@@ -1,6 +1,7 @@
 """The instances the emulator keeps, their lookup, seeding, and deadline-driven stops."""
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ BACKENDS = {demanager.BACKEND: demanager, notebooks.BACKEND: notebooks}
 DEMANAGER_RUNNING_ID = "DE-7d558ef8-c73d-11ea-964c-0255ac100033"
 DEMANAGER_STOPPED_ID = "DE-3f9e2a10-c73d-11ea-964c-0255ac100034"
 NOTEBOOK_RUNNING_ID = "5f2c8a6e-1d3b-4e7a-9c0f-8b6d4a2e1c07"
+log = logging.getLogger(__name__)
 _ID_NAMESPACE = uuid.UUID("0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9")
 
 
@@ -39,18 +41,16 @@ class Store:
         self._items: Dict[str, Tuple[str, Dict[str, Any]]] = {}
         self._generated = 0
 
-    def expire_due(self) -> List[str]:
-        """Stop every instance whose deadline has passed, as of its deadline; their ids."""
+    def expire_due(self) -> None:
+        """Stop every instance whose deadline has passed, as of its deadline."""
         now = self.clock.now_ms()
-        stopped = []
         with self._lock:
             for instance_id, (backend, inst) in self._items.items():
                 module = BACKENDS[backend]
                 due = module.deadline(inst)
                 if due is not None and due <= now:
                     module.stop(inst, due)
-                    stopped.append(instance_id)
-        return stopped
+                    log.info("%s %s stopped: its deadline passed", backend, instance_id)
 
     @contextmanager
     def instance(self, backend: str, instance_id: str) -> Iterator[Dict[str, Any]]:
@@ -103,7 +103,7 @@ class Store:
         if status not in module.STATUSES:
             raise bad_seed(f"status must be one of {', '.join(module.STATUSES)}.")
         stop_in = spec.get("stop_in")
-        if stop_in is not None and not isinstance(stop_in, (int, float)):
+        if stop_in is not None and (not isinstance(stop_in, (int, float)) or isinstance(stop_in, bool)):
             raise bad_seed("stop_in must be a number of seconds.")
         now = self.clock.now_ms()
         with self._lock:
@@ -138,11 +138,23 @@ class Store:
                 "notebooks_running": NOTEBOOK_RUNNING_ID}
 
 
+def _checked(given: Any, name: str, types: Mapping[str, tuple]) -> Dict[str, Any]:
+    """A seed's sub-object whose fields are known and of the right JSON type."""
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping):
+        raise bad_seed(f"{name} must be an object.")
+    for key, value in given.items():
+        if key not in types:
+            raise bad_seed(f"Unknown {name} field {key}; allowed: {', '.join(types)}.")
+        if not isinstance(value, types[key]) or (isinstance(value, bool) and bool not in types[key]):
+            raise bad_seed(f"{name}.{key} has the wrong type.")
+    return dict(given)
+
+
 def _auto_stop(given: Any, status: str, stop_in: Optional[float], now: int) -> Dict[str, Any]:
-    given = dict(given or {})
-    unknown = [k for k in given if k not in ("enable", "duration", "prompt", "stop_timestamp")]
-    if unknown:
-        raise bad_seed(f"Unknown auto_stop field {unknown[0]}.")
+    given = _checked(given, "auto_stop", {"enable": (bool,), "duration": (int,), "prompt": (bool,),
+                                          "stop_timestamp": (int, type(None))})
     block = {"enable": True, "duration": 3600, "prompt": True, "stop_timestamp": None}
     block.update(given)
     if status != "RUNNING" or not block["enable"]:
@@ -155,10 +167,7 @@ def _auto_stop(given: Any, status: str, stop_in: Optional[float], now: int) -> D
 
 
 def _lease(given: Any, stop_in: Optional[float], now: int) -> Dict[str, Any]:
-    given = dict(given or {})
-    unknown = [k for k in given if k not in ("create_at", "duration", "enable", "type")]
-    if unknown:
-        raise bad_seed(f"Unknown lease field {unknown[0]}.")
+    given = _checked(given, "lease", {"create_at": (int,), "duration": (int,), "enable": (bool,), "type": (str,)})
     lease = {"create_at": now, "duration": 3_600_000, "enable": True, "type": notebooks.LEASE_TYPE,
              "update_at": now}
     lease.update(given)
