@@ -108,11 +108,3 @@ def captured_log():
     root.removeHandler(handler)
     root.setLevel(old)
 
-
-if "emulator" not in globals():
-    from jupyter_devenv.emulator import EmulatorThread
-
-    @pytest.fixture
-    def emulator():
-        with EmulatorThread() as running:
-            yield running
