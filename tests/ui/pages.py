@@ -1,0 +1,110 @@
+"""Page helpers shared by the browser tests: where things are, and what they say."""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from playwright.sync_api import Locator, Page, WebSocket
+
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+ITEM = '[data-jp-item-name="devenv-countdown"]'
+POPOVER = ".jp-DevEnv-popover"
+TOAST = ".jp-Notification-Toast"
+HMS = re.compile(r"^(\d+):(\d\d):(\d\d)$")
+
+
+def countdown(page: Page) -> Locator:
+    return page.locator(f"{PANEL} {ITEM} .jp-DevEnv-countdown").first
+
+
+def label(page: Page) -> str:
+    return countdown(page).locator(".jp-DevEnv-countdown-label").inner_text().strip()
+
+
+def seconds(text: str) -> Optional[int]:
+    """Seconds of an ``H:MM:SS`` label, or None when it is not one."""
+    m = HMS.match(text.strip())
+    return int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3]) if m else None
+
+
+def remaining(page: Page) -> Optional[int]:
+    return seconds(label(page))
+
+
+def wait_counting(page: Page, timeout: float = 30_000) -> int:
+    """Wait until the toolbar shows H:MM:SS; the seconds shown."""
+    page.wait_for_function(
+        """sel => { const el = document.querySelector(sel); return !!el && /^\\d+:\\d\\d:\\d\\d$/.test(el.textContent.trim()); }""",
+        arg=f"{PANEL} {ITEM} .jp-DevEnv-countdown-label", timeout=timeout)
+    return remaining(page)
+
+
+def open_lab(page: Page, stack, *paths: str, workspace: Optional[str] = None) -> None:
+    page.goto(stack.lab_url(*paths, workspace=workspace))
+    countdown(page).wait_for(state="visible", timeout=60_000)
+
+
+def open_notebook7(page: Page, stack, path: str = "a.ipynb") -> None:
+    page.goto(stack.notebook7_url(path))
+    countdown(page).wait_for(state="visible", timeout=60_000)
+
+
+def wait_kernel_idle(page: Page, timeout: float = 60_000) -> None:
+    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=timeout)
+
+
+def run_in_new_cell(page: Page, code: str) -> None:
+    """Type ``code`` into the notebook's first cell and run it (Shift+Enter)."""
+    wait_kernel_idle(page)
+    editor = page.locator(f"{PANEL} .jp-Cell .cm-content").first
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(code)
+    page.keyboard.press("Shift+Enter")
+
+
+def open_popover(page: Page) -> Locator:
+    countdown(page).click()
+    popover = page.locator(POPOVER)
+    popover.wait_for(state="visible", timeout=10_000)
+    return popover
+
+
+def toasts(page: Page, text: str) -> Locator:
+    return page.locator(TOAST, has_text=text)
+
+
+class Traffic:
+    """Counts the page's requests to the devenv REST API and the kernel's comm messages."""
+
+    def __init__(self, page: Page) -> None:
+        self.api: List[str] = []
+        self.comm: List[str] = []
+        page.on("request", self._on_request)
+        page.on("websocket", self._on_websocket)
+
+    def settle(self, page: Page, quiet_ms: int = 3000, timeout_ms: int = 60_000) -> None:
+        """Wait until no comm message has passed for ``quiet_ms`` (start-up handshakes done)."""
+        waited, last = 0, len(self.comm)
+        quiet = 0
+        while waited < timeout_ms and quiet < quiet_ms:
+            page.wait_for_timeout(250)
+            waited += 250
+            quiet = quiet + 250 if len(self.comm) == last else 0
+            last = len(self.comm)
+
+    def _on_request(self, request) -> None:
+        if "/devenv/api/" in request.url:
+            self.api.append(f"{request.method} {request.url}")
+
+    def _on_websocket(self, ws: WebSocket) -> None:
+        def frame(payload, direction="") -> None:
+            text = payload if isinstance(payload, str) else ""
+            if not text and isinstance(payload, (bytes, bytearray)):
+                text = bytes(payload).decode("utf-8", "replace")
+            for kind in re.findall(r'"msg_type":\s*"(comm_[a-z_]+)"', text):
+                target = re.search(r'"target_name":\s*"([^"]*)"', text)
+                self.comm.append(f"{direction}{kind}:{target[1] if target else ''}")
+
+        ws.on("framesent", lambda p: frame(p, ">"))
+        ws.on("framereceived", lambda p: frame(p, "<"))
