@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Dict, Optional
 
 
@@ -43,9 +44,12 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         return None
+    if not math.isfinite(seconds):  # "inf" / "nan" would overflow int() or a sleep
+        return None
+    return max(0.0, seconds)
 
 
 def error_from_response(status: int, content: bytes, retry_after: Optional[str] = None) -> DevEnvError:

@@ -126,7 +126,7 @@ def validate_extend_body(body: Any) -> int:
 
 def validate_instance_id(value: Any) -> str:
     """An instance id as ModelArts makes them (``DE-<uuid>`` or a UUID): letters, digits, ``-``."""
-    if not isinstance(value, str) or not _INSTANCE_ID.match(value):
+    if not isinstance(value, str) or not _INSTANCE_ID.fullmatch(value):  # "$" would allow a final "\n"
         shown = repr(value)[:40] if isinstance(value, str) else type(value).__name__
         raise DevEnvError(
             INCORRECT_PROPERTY,
@@ -136,13 +136,14 @@ def validate_instance_id(value: Any) -> str:
     return value
 
 
-_DURATION_TEXT = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.IGNORECASE)
+_DURATION_TEXT = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$",
+                            re.IGNORECASE | re.ASCII)
 
 
 def parse_duration_text(text: str) -> int:
     """``"2h"``, ``"90m"``, ``"1h30m"`` or ``"7200"`` to seconds (for the CLI)."""
     text = str(text).strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²" (int() fails) nor other scripts' digits
         return int(text)
     m = _DURATION_TEXT.match(text)
     if not text or not m or not any(m.groups()):

@@ -25,8 +25,13 @@ def _q(text: str) -> str:
 
 
 def sdk_date(when: Optional[datetime] = None) -> str:
-    """The ``X-Sdk-Date`` value for a moment (now by default), in UTC."""
+    """The ``X-Sdk-Date`` value for a moment (now by default), in UTC.
+
+    An aware datetime is converted to UTC first; a naive one is taken as UTC.
+    """
     when = when or datetime.now(timezone.utc)
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
     return when.strftime(DATE_FORMAT)
 
 
@@ -94,7 +99,8 @@ def sign(
     (``X-Security-Token``, ``X-Project-Id``, ``Content-Type``...).
     """
     out = dict(headers)
-    content_type = next((v for k, v in out.items() if k.lower() == "content-type"), "")
+    # The SDK looks up exactly "Content-Type" (case-sensitive); so do we, to sign identically.
+    content_type = out.get("Content-Type") or ""
     if content_type and not content_type.startswith(("application/json", "application/bson")):
         out[CONTENT_HASH_HEADER] = "UNSIGNED-PAYLOAD"
     date = next((v for k, v in out.items() if k.lower() == "x-sdk-date"), None)
