@@ -50,13 +50,13 @@ class Authenticator:
         for value in static_tokens:
             self._tokens[value] = Token(expires_at=2 ** 62)
 
-    def issue_token(self) -> Tuple[str, int]:
-        """A new token and its expiry (ms): valid 24 h of emulator clock."""
+    def issue_token(self) -> Tuple[str, int, int]:
+        """A new token, when it was issued and when it expires (ms): 24 h of emulator clock."""
         value = "MIIEMULATOR" + secrets.token_urlsafe(48)
-        expires = self.clock.now_ms() + TOKEN_LIFETIME_MS
+        issued = self.clock.now_ms()
         with self._lock:
-            self._tokens[value] = Token(expires_at=expires)
-        return value, expires
+            self._tokens[value] = Token(expires_at=issued + TOKEN_LIFETIME_MS)
+        return value, issued, issued + TOKEN_LIFETIME_MS
 
     def expire_all(self) -> int:
         """Revoke every token issued so far (static ones too); later logins work. How many."""

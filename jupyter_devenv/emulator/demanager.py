@@ -114,6 +114,7 @@ def _start(inst: Dict[str, Any], now: int) -> None:
     inst["status"] = "RUNNING"
     block = inst["spec"]["auto_stop"]
     block["stop_timestamp"] = now + block["duration"] * 1000 if block.get("enable") else None
+    _touch(inst, now)
 
 
 def stop(inst: Dict[str, Any], now: int) -> None:
@@ -166,5 +167,4 @@ def act(inst: Dict[str, Any], action: str, now: int) -> Dict[str, str]:
         stop(inst, now)
     else:
         _start(inst, now)
-        _touch(inst, now)
     return {"current_status": inst["status"], "previous_state": before}

@@ -39,11 +39,11 @@ class TokensHandler(ApiHandler):
             raise DevEnvError("IAM.0004", "The username or password is wrong.", status=401)
         if project.get("id", emulator.project_id) != emulator.project_id:
             raise DevEnvError("IAM.0004", "The project in the scope is not accessible to this user.", status=401)
-        token, expires = emulator.auth.issue_token()
+        token, issued, expires = emulator.auth.issue_token()
         self.set_header("X-Subject-Token", token)
         self.send({"token": {
             "expires_at": iso8601(expires),
-            "issued_at": iso8601(emulator.clock.now_ms()),
+            "issued_at": iso8601(issued),
             "methods": ["password"],
             "project": {"id": emulator.project_id, "name": emulator.region,
                         "domain": {"name": emulator.iam_domain}},

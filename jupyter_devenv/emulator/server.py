@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import threading
 from typing import Any, List, Optional, TextIO
@@ -113,10 +114,12 @@ def serve(port: int = DEFAULT_PORT, out: Optional[TextIO] = None, **options: Any
 
     ``options`` are Emulator arguments (``access_key``, ``secret_key``,
     ``project_id``, ``stop_in``...); None means the default. Prints the seeded
-    instances, the URL and the accepted credentials as shell ``export`` lines.
+    instances, the URL and the accepted credentials as shell ``export`` lines, then
+    a comment line each time an instance stops at its deadline.
     """
     emulator = Emulator(**{k: v for k, v in options.items() if v is not None})
     out = out or sys.stdout
+    logging.basicConfig(level=logging.INFO, format="# %(asctime)s %(message)s")  # deadline stops
 
     async def main() -> None:
         server = await EmulatorServer(emulator, port).start()
