@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional
 
 from .modelarts.errors import DevEnvError
-from .modelarts.models import format_hms, parse_duration_text
+from .modelarts.models import format_hms, parse_duration_text, validate_extend_body, validate_update_body
 
 
 def summary(state: Dict[str, Any]) -> str:
@@ -75,7 +75,7 @@ def _update_body(args: argparse.Namespace) -> Dict[str, Any]:
         auto["prompt"] = args.prompt
     if auto:
         body["spec"] = {"auto_stop": auto}
-    return body
+    return validate_update_body(body)
 
 
 def _show(state: Dict[str, Any], as_json: bool) -> None:
@@ -97,14 +97,17 @@ def main(argv: Optional[List[str]] = None) -> int:
             return run_demo(port=args.port, open_browser=not args.no_browser)
         from .client import connect
 
+        body = _update_body(args) if args.command == "update" else None
+        seconds = validate_extend_body({"seconds": parse_duration_text(args.duration)}) \
+            if args.command == "extend" else 0
         conn = connect()
         try:
             if args.command == "status":
                 state = conn.get()
             elif args.command == "update":
-                state = conn.update(_update_body(args))
+                state = conn.update(body)
             elif args.command == "extend":
-                state = conn.extend(parse_duration_text(args.duration))
+                state = conn.extend(seconds)
             else:
                 state = conn.disable()
         finally:

@@ -113,6 +113,7 @@ class DirectConnection(Connection):
         return self._state(self._client.run(backends.read(self._client.aio, self.backend, self.instance_id)))
 
     def update(self, body: Any) -> State:
+        body = validate_update_body(body)  # before backend detection: nothing sent for bad input
         coro = backends.update(self._client.aio, self.backend, self.instance_id, body)
         return self._state(self._client.run(coro))
 

@@ -53,7 +53,10 @@ class AkSkAuth(httpx.Auth):
         if self._security_token:
             to_sign["X-Security-Token"] = self._security_token
         query = parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)
-        signed = signer.sign(request.method, request.url.netloc.decode("ascii"), request.url.path, query,
+        if query:  # send exactly the query that is signed (as the SDK does): spaces as %20, sorted
+            request.url = request.url.copy_with(query=signer.canonical_query(query).encode("ascii"))
+        raw_path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
+        signed = signer.sign(request.method, request.url.netloc.decode("ascii"), raw_path, query,
                              to_sign, request.content, self._ak, self._sk)
         for name, value in signed.items():
             request.headers[name] = value
