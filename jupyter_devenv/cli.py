@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the emulator and JupyterLab wired to it")
     demo.add_argument("--port", type=int, default=8888)
     demo.add_argument("--no-browser", action="store_true")
+    demo.add_argument("--backend", choices=["demanager", "notebooks"], default="demanager")
     return p
 
 
@@ -94,7 +95,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "demo":
             from .demo import run_demo
 
-            return run_demo(port=args.port, open_browser=not args.no_browser)
+            return run_demo(port=args.port, open_browser=not args.no_browser, backend=args.backend)
         from .client import connect
 
         body = _update_body(args) if args.command == "update" else None

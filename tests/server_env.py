@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any, Dict
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 from traitlets.config import Config
 
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
+from jupyter_devenv.kernel_access import TOKEN_ENV, URL_ENV
 
 BACKENDS = ("demanager", "notebooks")
 
@@ -108,3 +110,44 @@ def captured_log():
     root.removeHandler(handler)
     root.setLevel(old)
 
+
+
+@pytest.fixture
+def kernel_env(jp_serverapp, jp_http_port, http_server_client):
+    """The variables the extension publishes for kernels, with the server answering on its port."""
+    app = next(iter(jp_serverapp.extension_manager.extension_apps["jupyter_devenv"]))
+    app._publish_kernel_env()
+    yield {URL_ENV: os.environ[URL_ENV], TOKEN_ENV: os.environ[TOKEN_ENV]}
+    os.environ.pop(URL_ENV, None)
+    os.environ.pop(TOKEN_ENV, None)
+
+
+@pytest.fixture
+def run_in_kernel(jp_serverapp, kernel_env):
+    """``await run_in_kernel(code)`` → its stdout, in a kernel started by the server."""
+    km = jp_serverapp.kernel_manager
+    started = []
+
+    async def run(code: str) -> str:
+        if not started:
+            kernel_id = await km.start_kernel(kernel_name="python3")
+            client = km.get_kernel(kernel_id).client()
+            client.start_channels()
+            started.append((kernel_id, client))
+            await client.wait_for_ready(timeout=60)
+        client = started[0][1]
+        out = []
+
+        def keep(msg):
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                out.append("\n".join(msg["content"]["traceback"]))
+
+        reply = await client.execute_interactive(code, timeout=60, output_hook=keep)
+        assert reply["content"]["status"] == "ok", "".join(out)
+        return "".join(out)
+
+    yield run
+    for kernel_id, client in started:
+        client.stop_channels()  # the server's cleanup shuts the kernel down
