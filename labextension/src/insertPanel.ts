@@ -16,5 +16,7 @@ export async function insertPanel(panel: NotebookPanel): Promise<void> {
     return;
   }
   cell.model.sharedModel.setSource(PANEL_CODE);
+  // A notebook just opened may still be starting its kernel: run once it is there.
+  await panel.sessionContext.ready;
   await NotebookActions.run(notebook, panel.sessionContext);
 }

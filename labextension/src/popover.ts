@@ -1,6 +1,6 @@
 import { Widget } from '@lumino/widgets';
 
-import { AutoStopActions } from './actions';
+import { AutoStopActions, canToggleAutoStop } from './actions';
 import { describe, describeError } from './describe';
 import { durationSelect, h } from './dom';
 import { AUTO_STOP_DURATIONS, autoStopDuration, EXTEND_DURATIONS } from './durations';
@@ -85,11 +85,13 @@ export class AutoStopPopover extends Widget {
     const controls = h('div', { class: 'jp-DevEnv-popover-controls' });
 
     if (state && auto && running) {
-      if (auto.enable) {
+      // The notebooks API has no on/off: its auto-stop is a lease, moved by Extend.
+      const canToggle = canToggleAutoStop(state.backend);
+      if (canToggle && auto.enable) {
         controls.append(
           h('div', { class: 'jp-DevEnv-row' }, this._button('turn-off', trans.__('Turn off auto-stop'), () => actions.turnOff(), 'warn'))
         );
-      } else {
+      } else if (canToggle) {
         const select = this._select('duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
         controls.append(
           h(
@@ -100,8 +102,17 @@ export class AutoStopPopover extends Widget {
           )
         );
       }
-      if (auto.enable && auto.can_extend) {
+      if (auto.can_extend) {
         const select = this._select('extend', EXTEND_DURATIONS, 3600, hours);
+        if (!canToggle) {
+          controls.append(
+            h(
+              'p',
+              { class: 'jp-DevEnv-note', 'data-note': 'lease' },
+              trans.__('On this API auto-stop is a lease: it cannot be turned off here, but Extend keeps the instance running for up to 72 h from now.')
+            )
+          );
+        }
         controls.append(
           h(
             'div',
@@ -110,7 +121,7 @@ export class AutoStopPopover extends Widget {
             this._button('extend', trans.__('Extend'), () => actions.extend(Number(select.value)), 'accept')
           )
         );
-      } else if (auto.enable && state.backend === 'demanager') {
+      } else if (auto.enable && canToggle) {
         const select = this._select('next-duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
         controls.append(
           h(

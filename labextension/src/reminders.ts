@@ -1,7 +1,7 @@
 import { Notification } from '@jupyterlab/apputils';
 import { IDisposable } from '@lumino/disposable';
 
-import { AutoStopActions } from './actions';
+import { AutoStopActions, canToggleAutoStop } from './actions';
 import { crossedThreshold, formatDuration, formatLocalTime } from './format';
 import { ITrans } from './i18n';
 import { ICountdownModel } from './tokens';
@@ -94,12 +94,14 @@ export class Reminders implements IDisposable {
         callback: () => void this._actions.extend(REMINDER_EXTEND)
       });
     }
-    actions.push(
-      {
+    if (canToggleAutoStop(this._model.state?.backend)) {
+      actions.push({
         label: trans.__('Turn off auto-stop'),
         displayType: canExtend ? 'default' : 'accent',
         callback: () => void this._actions.turnOff()
-      },
+      });
+    }
+    actions.push(
       {
         label: trans.__("Don't remind again"),
         displayType: 'link',

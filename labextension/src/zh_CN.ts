@@ -71,5 +71,7 @@ export const ZH_CN: Record<string, string> = {
     'Jupyter 服务器已断开：倒计时已不再实时。',
   'No notebook to insert the panel into.': '没有可插入面板的笔记本。',
   'Backend: %1': '后端：%1',
-  '%1 h': '%1 小时'
+  '%1 h': '%1 小时',
+  'On this API auto-stop is a lease: it cannot be turned off here, but Extend keeps the instance running for up to 72 h from now.':
+    '此 API 的自动停止是租约：无法在此关闭，但可通过“延长”让实例从现在起最多再运行 72 小时。'
 };

@@ -53,9 +53,27 @@ def wait_kernel_idle(page: Page, timeout: float = 60_000) -> None:
     page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=timeout)
 
 
-def run_in_new_cell(page: Page, code: str) -> None:
-    """Type ``code`` into the notebook's first cell and run it (Shift+Enter)."""
+def wait_kernel_ready(page: Page, stack, timeout: float = 60.0) -> None:
+    """Wait until a kernel is connected and idle (the indicator alone says idle before it starts)."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        kernels = httpx.get(f"{stack.url}/api/kernels", headers=stack.auth, timeout=5).json()
+        if any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in kernels):
+            break
+        page.wait_for_timeout(250)
+    else:
+        raise AssertionError("no kernel became ready")
     wait_kernel_idle(page)
+    page.wait_for_timeout(500)
+
+
+def run_in_new_cell(page: Page, stack, code: str) -> None:
+    """Type ``code`` into the notebook's first cell and run it (Shift+Enter)."""
+    wait_kernel_ready(page, stack)
     editor = page.locator(f"{PANEL} .jp-Cell .cm-content").first
     editor.click()
     page.keyboard.press("ControlOrMeta+a")
