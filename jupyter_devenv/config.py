@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Optional
 
-from traitlets import Bool, Enum, Float, Int, List as ListTrait, Unicode, default
+from traitlets import Bool, Enum, Float, Int, List as ListTrait, TraitError, Unicode, default
 from traitlets.config import Configurable
 
 from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
@@ -19,12 +19,32 @@ from .modelarts.errors import DevEnvError
 NOT_CONFIGURED = "DEVENV.NOT_CONFIGURED"
 
 
-def _env(*names: str, fallback: str = "") -> str:
-    for name in names:
-        value = os.environ.get(name)
-        if value:
-            return value
-    return fallback
+# Every setting's environment variable (the official SDK's names where it has one).
+ENV_NAMES = {
+    "region": "HUAWEICLOUD_SDK_REGION",
+    "endpoint": "JUPYTER_DEVENV_ENDPOINT",
+    "project_id": "HUAWEICLOUD_SDK_PROJECT_ID",
+    "instance_id": "JUPYTER_DEVENV_INSTANCE_ID",
+    "backend": "JUPYTER_DEVENV_BACKEND",
+    "access_key": "HUAWEICLOUD_SDK_AK",
+    "secret_key": "HUAWEICLOUD_SDK_SK",
+    "security_token": "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    "token": "JUPYTER_DEVENV_IAM_TOKEN",
+    "user": "JUPYTER_DEVENV_IAM_USER",
+    "password": "JUPYTER_DEVENV_IAM_PASSWORD",
+    "domain": "JUPYTER_DEVENV_IAM_DOMAIN",
+    "iam_endpoint": "JUPYTER_DEVENV_IAM_ENDPOINT",
+    "poll_interval": "JUPYTER_DEVENV_POLL_INTERVAL",
+    "cache_ttl": "JUPYTER_DEVENV_CACHE_TTL",
+    "request_timeout": "JUPYTER_DEVENV_REQUEST_TIMEOUT",
+    "retries": "JUPYTER_DEVENV_RETRIES",
+    "reminder_thresholds": "JUPYTER_DEVENV_REMINDER_THRESHOLDS",
+    "save_before_stop": "JUPYTER_DEVENV_SAVE_BEFORE_STOP",
+    "emulated": "JUPYTER_DEVENV_EMULATED",
+}
+# Settings that ``modelarts.session.Session()`` can fill, and its attribute names.
+SESSION_ATTRS = {"region": "region_name", "project_id": "project_id", "access_key": "access_key",
+                 "secret_key": "secret_key", "security_token": "security_token"}
 
 
 def region_endpoint(region: str) -> str:
@@ -65,73 +85,48 @@ class DevEnv(Configurable):
     domain = Unicode(help="IAM account (domain) name for password login. Env JUPYTER_DEVENV_IAM_DOMAIN."
                      ).tag(config=True)
     iam_endpoint = Unicode(help="IAM base URL. Env JUPYTER_DEVENV_IAM_ENDPOINT; default from region.").tag(config=True)
-    poll_interval = Float(30.0, help="Seconds between the browser's reads of the instance.").tag(config=True)
-    cache_ttl = Float(5.0, help="Seconds an upstream read is reused for every client.").tag(config=True)
-    request_timeout = Float(10.0, help="Seconds before one upstream request is abandoned.").tag(config=True)
-    retries = Int(3, help="Retries of a retryable upstream failure (429, 503, timeouts...).").tag(config=True)
+    poll_interval = Float(30.0, help="Seconds between the browser's reads of the instance. Env JUPYTER_DEVENV_POLL_INTERVAL.").tag(config=True)
+    cache_ttl = Float(5.0, help="Seconds an upstream read is reused for every client. Env JUPYTER_DEVENV_CACHE_TTL.").tag(config=True)
+    request_timeout = Float(10.0, help="Seconds before one upstream request is abandoned. Env JUPYTER_DEVENV_REQUEST_TIMEOUT.").tag(config=True)
+    retries = Int(3, help="Retries of a retryable upstream failure (429, 503, timeouts...). Env JUPYTER_DEVENV_RETRIES.").tag(config=True)
     reminder_thresholds = ListTrait(Int(), default_value=[900, 300, 60],
-                                    help="Seconds before the stop at which the user is reminded.").tag(config=True)
-    save_before_stop = Int(60, help="Seconds before the stop at which open documents are saved; 0: never."
+                                    help="Seconds before the stop at which the user is reminded. Env "
+                                    "JUPYTER_DEVENV_REMINDER_THRESHOLDS=900,300,60.").tag(config=True)
+    save_before_stop = Int(60, help="Seconds before the stop at which open documents are saved; 0: never. Env "
+                           "JUPYTER_DEVENV_SAVE_BEFORE_STOP."
                            ).tag(config=True)
     emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1.").tag(config=True)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        explicit = set(kwargs) | set(self._find_my_config(self.config))  # configuration wins
+        for name, variable in ENV_NAMES.items():
+            if name in explicit:
+                continue
+            raw = os.environ.get(variable, "")
+            if raw:
+                self._set_from_env(name, variable, raw)
+            elif name in SESSION_ATTRS and getattr(self._session, SESSION_ATTRS[name], None):
+                setattr(self, name, str(getattr(self._session, SESSION_ATTRS[name])))
+
+    def _set_from_env(self, name: str, variable: str, raw: str) -> None:
+        trait = self.traits()[name]
+        try:
+            if isinstance(trait, ListTrait):
+                value: Any = [int(part) for part in raw.replace(" ", "").split(",") if part]
+            else:
+                value = trait.from_string(raw)
+            setattr(self, name, value)
+        except (TraitError, ValueError):
+            raise ValueError(f"{variable}={raw!r} is not a valid {name}: {trait.help}") from None
+
     @default("endpoint")
     def _endpoint(self) -> str:
-        return _env("JUPYTER_DEVENV_ENDPOINT") or region_endpoint(self.region)
-
-    @default("region")
-    def _region(self) -> str:
-        return _env("HUAWEICLOUD_SDK_REGION") or getattr(self._session, "region_name", "") or ""
-
-    @default("project_id")
-    def _project_id(self) -> str:
-        return _env("HUAWEICLOUD_SDK_PROJECT_ID") or getattr(self._session, "project_id", "") or ""
-
-    @default("instance_id")
-    def _instance_id(self) -> str:
-        return _env("JUPYTER_DEVENV_INSTANCE_ID")
-
-    @default("backend")
-    def _backend(self) -> str:
-        value = _env("JUPYTER_DEVENV_BACKEND", fallback="auto")
-        return value if value in ("auto", "demanager", "notebooks") else "auto"
-
-    @default("access_key")
-    def _access_key(self) -> str:
-        return _env("HUAWEICLOUD_SDK_AK") or getattr(self._session, "access_key", "") or ""
-
-    @default("secret_key")
-    def _secret_key(self) -> str:
-        return _env("HUAWEICLOUD_SDK_SK") or getattr(self._session, "secret_key", "") or ""
-
-    @default("security_token")
-    def _security_token(self) -> str:
-        return _env("HUAWEICLOUD_SDK_SECURITY_TOKEN") or getattr(self._session, "security_token", "") or ""
-
-    @default("token")
-    def _token(self) -> str:
-        return _env("JUPYTER_DEVENV_IAM_TOKEN")
-
-    @default("user")
-    def _user(self) -> str:
-        return _env("JUPYTER_DEVENV_IAM_USER")
-
-    @default("password")
-    def _password(self) -> str:
-        return _env("JUPYTER_DEVENV_IAM_PASSWORD")
-
-    @default("domain")
-    def _domain(self) -> str:
-        return _env("JUPYTER_DEVENV_IAM_DOMAIN")
+        return region_endpoint(self.region)
 
     @default("iam_endpoint")
     def _iam_endpoint(self) -> str:
-        return _env("JUPYTER_DEVENV_IAM_ENDPOINT") or (f"https://iam.{self.region}.myhuaweicloud.com"
-                                                         if self.region else "")
-
-    @default("emulated")
-    def _emulated(self) -> bool:
-        return _env("JUPYTER_DEVENV_EMULATED") in ("1", "true", "yes")
+        return f"https://iam.{self.region}.myhuaweicloud.com" if self.region else ""
 
     @property
     def _session(self) -> Any:
