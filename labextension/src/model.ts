@@ -141,6 +141,13 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     });
   }
 
+  async updateDescription(description: string): Promise<IState> {
+    return this._act('instances/current', {
+      method: 'PUT',
+      body: JSON.stringify({ description })
+    });
+  }
+
   dispose(): void {
     if (this.isDisposed) {
       return;

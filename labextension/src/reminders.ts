@@ -78,7 +78,8 @@ export class Reminders implements IDisposable {
   private _notify(remaining: number, stop: number, canExtend: boolean, key: string): void {
     const trans = this._trans;
     const name = this._model.state?.instance.name ?? this._model.state?.instance.id ?? '';
-    const shown = remaining >= 60 ? Math.round(remaining / 60) * 60 : remaining;
+    // "in 15 min" until 14:00 is left: minutes rounded up, as people read a countdown.
+    const shown = remaining > 60 ? Math.ceil(remaining / 60) * 60 : remaining;
     const message = trans.__(
       'The instance %1 stops in %2 (at %3).',
       name,

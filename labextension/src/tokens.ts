@@ -66,6 +66,8 @@ export interface ICountdownModel {
   updateAutoStop(update: IAutoStopUpdate): Promise<IState>;
   /** POST `extend`; the answer becomes the state. */
   extend(seconds: number): Promise<IState>;
+  /** PUT `{"description": ...}`; the answer becomes the state. */
+  updateDescription(description: string): Promise<IState>;
   /** Now on the upstream clock, in ms. */
   serverNow(): number;
 }

@@ -9,7 +9,6 @@ from playwright.sync_api import Locator, Page, WebSocket
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 ITEM = '[data-jp-item-name="devenv-countdown"]'
 POPOVER = ".jp-DevEnv-popover"
-TOAST = ".jp-Notification-Toast"
 HMS = re.compile(r"^(\d+):(\d\d):(\d\d)$")
 
 
@@ -88,10 +87,6 @@ def open_popover(page: Page) -> Locator:
     return popover
 
 
-def toasts(page: Page, text: str) -> Locator:
-    return page.locator(TOAST, has_text=text)
-
-
 class Traffic:
     """Counts the page's requests to the devenv REST API and the kernel's comm messages."""
 
@@ -126,3 +121,33 @@ class Traffic:
 
         ws.on("framesent", lambda p: frame(p, ">"))
         ws.on("framereceived", lambda p: frame(p, "<"))
+
+
+WATCH_TOASTS = """() => {
+  if (window.__devenvToasts) { return; }
+  window.__devenvToasts = [];
+  const seen = new Set();
+  const scan = () => {
+    for (const el of document.querySelectorAll('.Toastify__toast')) {
+      if (!seen.has(el.id)) {
+        seen.add(el.id);
+        window.__devenvToasts.push(el.textContent);
+      }
+    }
+  };
+  new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
+  scan();
+}"""
+
+
+def watch_toasts(page: Page) -> None:
+    """Record the text of every toast that appears from now on (see ``toasts_seen``)."""
+    page.evaluate(WATCH_TOASTS)
+
+
+def toasts_seen(page: Page, text: str) -> List[str]:
+    return [t for t in page.evaluate("() => window.__devenvToasts || []") if text in t]
+
+
+def visible_toasts(page: Page, text: str) -> Locator:
+    return page.locator(".Toastify__toast", has_text=text)

@@ -53,7 +53,8 @@ class Stack:
     def __init__(self, tmp: Path, backend: str = "demanager", stop_in: Optional[float] = None,
                  locale: Optional[str] = None, poll_interval: float = 30.0,
                  reminder_thresholds=(900, 300, 60), save_before_stop: int = 60,
-                 lab_settings: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+                 lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
+                 configured: bool = True) -> None:
         self.tmp = tmp
         self.backend = backend
         self.emulator = EmulatorThread(Emulator(stop_in=stop_in)).start()
@@ -102,6 +103,9 @@ class Stack:
             "JUPYTER_DEVENV_BACKEND": backend,
             "JUPYTER_DEVENV_EMULATED": "1",
         })
+        if not configured:
+            del env["JUPYTER_DEVENV_INSTANCE_ID"]
+        self.configured = configured
         self.log_path = tmp / "server.log"
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
@@ -122,7 +126,8 @@ class Stack:
                 # Our token opens it: a stale server on the port would answer 403.
                 r = httpx.get(f"{self.url}/devenv/api/config", headers=self.auth, timeout=2)
                 if r.status_code == 200:
-                    assert r.json().get("instance_id") == self.instance_id, r.text
+                    expected = self.instance_id if self.configured else None
+                    assert r.json().get("instance_id") == expected, r.text
                     return
             except httpx.HTTPError:
                 pass
@@ -154,6 +159,11 @@ class Stack:
 
     def notebook7_url(self, path: str) -> str:
         return f"{self.url}/notebooks/{path}?token={self.token}"
+
+    def kill_server(self) -> None:
+        """Stop the Jupyter server (the page stays open): "the server is gone"."""
+        self.proc.terminate()
+        self.proc.wait(timeout=15)
 
     def close(self) -> None:
         if self.proc.poll() is None:

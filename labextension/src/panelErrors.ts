@@ -1,0 +1,56 @@
+import { DevEnvError } from './handler';
+import { ITrans } from './i18n';
+
+/**
+ * What the user can do about an error, by the API's code (ModelArts codes pass
+ * through the server extension; local validation answers with the same ones).
+ */
+export function nextStep(err: DevEnvError, trans: ITrans): string {
+  const code = err.code;
+  const field = err.field ?? '';
+  if (err.unreachable) {
+    return trans.__(
+      'The Jupyter server does not answer. Your instance may have stopped; save your work locally if you can.'
+    );
+  }
+  switch (code) {
+    case 'DEVENV.NOT_CONFIGURED':
+      return trans.__('Set them in the server configuration (c.DevEnv.*) or the environment, then restart Jupyter.');
+    case 'ModelArts.6334':
+      return trans.__('Remove the characters the API does not allow (& < > " \' /) and save again.');
+    case 'ModelArts.6348':
+    case 'ModelArts.6349':
+      return trans.__('Choose a duration between 1 and 24 hours and try again.');
+    case 'DEVENV.EXTEND_UNSUPPORTED':
+      return trans.__(
+        'Set the duration for the next start, or turn auto-stop off to keep the instance running.'
+      );
+    case 'DEVENV.UNSUPPORTED':
+      return trans.__('Make this change in the ModelArts console.');
+    case 'DEVENV.UPSTREAM_UNREACHABLE':
+    case 'DEVENV.UPSTREAM_TIMEOUT':
+      return trans.__('ModelArts did not answer. Try again in a minute; the stop time shown may be out of date.');
+    case 'ModelArts.6309':
+      return trans.__('The instance was not found: check the instance id in the server configuration.');
+    case 'DEVENV.BAD_JSON':
+    case 'BAD_RESPONSE':
+      return trans.__('Reload the page and try again; if it persists, check the server log.');
+  }
+  if (code === 'ModelArts.6336') {
+    return field.includes('duration')
+      ? trans.__('Choose a duration between 1 and 24 hours and try again.')
+      : trans.__('Check the value and try again.');
+  }
+  if (err.status === 429 || code === 'APIGW.0308') {
+    return trans.__('Too many requests: wait a moment, then try again.');
+  }
+  if (err.status === 401 || err.status === 403) {
+    return trans.__('The request was refused: check the credentials in the server configuration, or reload the page.');
+  }
+  return trans.__('Try again later; if it persists, check the server log.');
+}
+
+/** `Error CODE: message` and what to do next. */
+export function explainError(err: DevEnvError, trans: ITrans): string {
+  return `${trans.__('Error %1: %2', err.code, err.message)} ${nextStep(err, trans)}`;
+}

@@ -1,0 +1,107 @@
+"""Reminders: notifications at each threshold, once per deadline per page, with actions."""
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from pages import (PANEL, ITEM, countdown, open_lab, remaining, toasts_seen, visible_toasts, wait_counting,
+                   watch_toasts)
+
+REMINDER = "stops in"
+
+
+def wait_until(check, timeout: float = 10.0, step: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(step)
+    return check()
+
+
+def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, make_stack, artifacts):
+    stack = make_stack(backend="demanager", stop_in=15 * 60 + 40, poll_interval=3)
+    open_lab(page, stack, "a.ipynb")
+    assert wait_counting(page) > 900
+    watch_toasts(page)
+    page.wait_for_timeout(1500)
+    assert toasts_seen(page, REMINDER) == []
+    stack.advance(60)  # 14:40 left: the 15 min threshold is crossed.
+    toast = visible_toasts(page, REMINDER)
+    expect(toast).to_have_count(1, timeout=10_000)
+    expect(toast).to_contain_text("15 min")
+    expect(toast.get_by_role("button", name="Turn off auto-stop")).to_be_visible()
+    # Extend is not offered on demanager.
+    assert toast.get_by_role("button", name=re.compile("^Extend")).count() == 0
+    # The toolbar looks different once a threshold has passed.
+    assert "jp-DevEnv-level-1" in countdown(page).get_attribute("class")
+    page.screenshot(path=str(artifacts / "reminder-lab.png"))
+    toast.get_by_role("button", name="Don't remind again").click()
+    assert wait_until(lambda: stack.raw_instance()["spec"]["auto_stop"]["prompt"] is False)
+    # No more reminders for this deadline: 5 min threshold crossed, nothing pops.
+    stack.advance(10 * 60)
+    page.wait_for_function("() => true")
+    wait_until(lambda: (remaining(page) or 9999) < 300, timeout=10)
+    page.wait_for_timeout(3000)
+    assert len(toasts_seen(page, REMINDER)) == 1
+    expect(visible_toasts(page, REMINDER)).to_have_count(0)
+
+
+def test_one_reminder_per_threshold_with_two_notebooks_open(page, make_stack):
+    stack = make_stack(backend="demanager", stop_in=15 * 60 + 40, poll_interval=3)
+    open_lab(page, stack, "a.ipynb", workspace="two")
+    page.goto(stack.lab_url("b.ipynb", workspace="two"))
+    expect(page.locator(".jp-NotebookPanel")).to_have_count(2, timeout=30_000)
+    expect(page.locator(f".jp-NotebookPanel {ITEM}")).to_have_count(2)
+    wait_counting(page)
+    watch_toasts(page)
+    stack.advance(60)
+    expect(visible_toasts(page, REMINDER)).to_have_count(1, timeout=10_000)
+    page.wait_for_timeout(4000)
+    assert len(toasts_seen(page, REMINDER)) == 1
+    stack.advance(10 * 60)  # 4:40 left: the 5 min threshold.
+    wait_until(lambda: len(toasts_seen(page, REMINDER)) >= 2, timeout=10)
+    page.wait_for_timeout(4000)
+    seen = toasts_seen(page, REMINDER)
+    assert len(seen) == 2, seen
+    assert "5 min" in seen[1]
+    # The 15 min one was replaced, not stacked.
+    expect(visible_toasts(page, REMINDER)).to_have_count(1)
+    # Both toolbars agree.
+    labels = page.locator(f".jp-NotebookPanel {ITEM} .jp-DevEnv-countdown").all()
+    assert len({l.get_attribute("class") for l in labels}) == 1
+
+
+def test_reminder_extend_on_notebooks(page, make_stack, artifacts):
+    stack = make_stack(backend="notebooks", stop_in=15 * 60 + 40, poll_interval=3)
+    open_lab(page, stack, "a.ipynb")
+    wait_counting(page)
+    stack.advance(60)
+    toast = visible_toasts(page, REMINDER)
+    expect(toast).to_have_count(1, timeout=10_000)
+    # No on/off on the lease API: Extend and Don't remind again.
+    assert toast.get_by_role("button", name="Turn off auto-stop").count() == 0
+    page.screenshot(path=str(artifacts / "reminder-notebooks.png"))
+    toast.get_by_role("button", name=re.compile("^Extend")).click()
+    expect(countdown(page)).to_have_text(re.compile(r"^\s*(0:59:\d\d|1:00:00)\s*$"), timeout=5000)
+    lease = stack.raw_instance()["lease"]
+    assert abs(lease["create_at"] + lease["duration"] - (stack.emulator_now() + 3_600_000)) < 5000
+
+
+def test_no_reminder_when_prompt_is_false(page, make_stack):
+    stack = make_stack(backend="demanager", stop_in=15 * 60 + 40, poll_interval=3)
+    import httpx
+    httpx.put(f"{stack.url}/devenv/api/instances/current", headers=stack.auth,
+              json={"spec": {"auto_stop": {"prompt": False}}}).raise_for_status()
+    open_lab(page, stack, "a.ipynb")
+    wait_counting(page)
+    watch_toasts(page)
+    stack.advance(60)
+    wait_until(lambda: (remaining(page) or 9999) < 900, timeout=10)
+    page.wait_for_timeout(3000)
+    assert toasts_seen(page, REMINDER) == []
+    # The countdown stays visible.
+    expect(page.locator(f"{PANEL} {ITEM}")).to_be_visible()
