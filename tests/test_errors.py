@@ -137,3 +137,9 @@ def test_devenv_error_to_dict_with_field_and_repr():
     assert "ModelArts.6349" in repr(err) and "400" in repr(err)
     with pytest.raises(DevEnvError):
         raise err
+
+
+def test_iam_error_body_shape():
+    body = b'{"error": {"code": "IAM.0004", "message": "The username or password is wrong.", "title": "Unauth"}}'
+    error = error_from_response(401, body)
+    assert (error.error_code, error.error_msg, error.status) == ("IAM.0004", "The username or password is wrong.", 401)

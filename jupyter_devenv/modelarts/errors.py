@@ -55,7 +55,7 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
 def error_from_response(status: int, content: bytes, retry_after: Optional[str] = None) -> DevEnvError:
     """Build a DevEnvError from an upstream error answer.
 
-    Accepts ``error_msg`` and ``error_message`` bodies, and bodies that are not JSON at
+    Accepts ``error_msg`` and ``error_message`` bodies, IAM's ``{"error": {...}}``, and bodies that are not JSON at
     all (a gateway's HTML page, a truncated answer) without failing.
     """
     code = f"HTTP.{status}"
@@ -64,6 +64,8 @@ def error_from_response(status: int, content: bytes, retry_after: Optional[str] 
         body = json.loads(content.decode("utf-8")) if content else None
     except (ValueError, UnicodeDecodeError):
         body = None
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):  # IAM: {"error": {"code", "message"}}
+        body = {"error_code": body["error"].get("code"), "error_msg": body["error"].get("message")}
     if isinstance(body, dict):
         code = str(body.get("error_code") or code)
         msg = str(body.get("error_msg") or body.get("error_message") or "")
