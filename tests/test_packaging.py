@@ -1,0 +1,27 @@
+"""``pip wheel .`` carries the prebuilt labextension and enables the server extension."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_wheel_carries_the_labextension_and_the_server_config(tmp_path):
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+                          "-q", "-w", str(tmp_path)], capture_output=True, text=True, timeout=600, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    wheel = next(tmp_path.glob("jupyter_devenv-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    data = next(n.split("/", 1)[0] for n in names if ".data/" in n)
+    lab = f"{data}/data/share/jupyter/labextensions/jupyter-devenv/"
+    assert f"{lab}package.json" in names and f"{lab}install.json" in names
+    assert any(n.startswith(f"{lab}static/remoteEntry.") for n in names)
+    assert any(n.startswith(f"{lab}schemas/jupyter-devenv/") for n in names)
+    assert f"{data}/data/etc/jupyter/jupyter_server_config.d/jupyter_devenv.json" in names
+    assert "jupyter_devenv/server/openapi.yaml" in names
+    assert not any("node_modules" in n or n.endswith(".ts") for n in names)
