@@ -12,6 +12,7 @@ import { insertPanel } from './insertPanel';
 import { CountdownModel } from './model';
 import { LifecycleNotices } from './notices';
 import { AutoStopPopover } from './popover';
+import { panelPlugin } from './panelView';
 import { Reminders } from './reminders';
 import { SaveBeforeStop } from './saveBeforeStop';
 import { ISettingOverrides } from './settings';
@@ -134,4 +135,4 @@ const savePlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [modelPlugin, toolbarPlugin, remindersPlugin, savePlugin];
+export default [modelPlugin, toolbarPlugin, remindersPlugin, savePlugin, panelPlugin];

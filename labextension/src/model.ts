@@ -3,6 +3,7 @@ import { IDisposable } from '@lumino/disposable';
 import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { ClockOffset } from './clockOffset';
 import { DevEnvError, requestAPI } from './handler';
 import { effectiveSettings, ISettingOverrides } from './settings';
 import { CountdownPhase, ICountdownModel, IEffectiveSettings } from './tokens';
@@ -15,7 +16,8 @@ const NEAR_INTERVAL = 5;
  * The page's countdown: reads the instance through the REST API, ticks locally.
  *
  * The deadline is the API's `stop_timestamp`; "now" is the browser's clock
- * corrected by `server_time - Date.now()` measured when an answer arrives, so
+ * corrected by `server_time - Date.now()` measured when answers arrive (see
+ * `ClockOffset`), so
  * a browser whose clock is off still counts down to the right moment. Nothing
  * is requested per tick; reads happen at the poll interval (shorter near the
  * deadline), never while the page is hidden, and at once after an action.
@@ -53,7 +55,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     return this._settings;
   }
   get clockOffset(): number {
-    return this._offset;
+    return this._offset.value;
   }
   get changed(): ISignal<ICountdownModel, void> {
     return this._changed;
@@ -66,7 +68,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   }
 
   serverNow(): number {
-    return Date.now() + this._offset;
+    return Date.now() + this._offset.value;
   }
 
   get remaining(): number | null {
@@ -161,8 +163,9 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   /** An action's answer is the truth; then read again at once. */
   private async _act(endPoint: string, init: RequestInit): Promise<IState> {
     const seq = ++this._seq;
+    const sentAt = Date.now();
     const state = await requestAPI<IState>(endPoint, init, this._serverSettings);
-    this._accept(seq, state, Date.now());
+    this._accept(seq, state, sentAt, Date.now());
     void this.refresh().catch(() => undefined);
     return state;
   }
@@ -179,9 +182,10 @@ export class CountdownModel implements ICountdownModel, IDisposable {
       }
     }
     const seq = ++this._seq;
+    const sentAt = Date.now();
     try {
       const state = await requestAPI<IState>('instances/current', {}, this._serverSettings);
-      this._accept(seq, state, Date.now());
+      this._accept(seq, state, sentAt, Date.now());
     } catch (reason) {
       if (seq > this._applied) {
         this._applied = seq;
@@ -193,15 +197,13 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     }
   }
 
-  private _accept(seq: number, state: IState, receivedAt: number): void {
+  private _accept(seq: number, state: IState, sentAt: number, receivedAt: number): void {
     if (seq <= this._applied) {
       return; // An older answer arriving late.
     }
     this._applied = seq;
     this._state = state;
-    if (typeof state.server_time === 'number' && isFinite(state.server_time)) {
-      this._offset = state.server_time - receivedAt;
-    }
+    this._offset.add(state.server_time, sentAt, receivedAt);
     this._error = null;
     this._changed.emit();
     this._tick();
@@ -259,7 +261,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   private _state: IState | null = null;
   private _config: IConfig | null = null;
   private _error: DevEnvError | null = null;
-  private _offset = 0;
+  private _offset = new ClockOffset();
   private _seq = 0;
   private _applied = 0;
   private _started = false;

@@ -73,5 +73,51 @@ export const ZH_CN: Record<string, string> = {
   'Backend: %1': '后端：%1',
   '%1 h': '%1 小时',
   'On this API auto-stop is a lease: it cannot be turned off here, but Extend keeps the instance running for up to 72 h from now.':
-    '此 API 的自动停止是租约：无法在此关闭，但可通过“延长”让实例从现在起最多再运行 72 小时。'
+    '此 API 的自动停止是租约：无法在此关闭，但可通过“延长”让实例从现在起最多再运行 72 小时。',
+  // The AutoStopPanel view (panelContent.ts, panelErrors.ts).
+  'Auto-stop': '自动停止',
+  '%1 h %2 min': '%1 小时 %2 分钟',
+  '%1 min': '%1 分钟',
+  '%1 s': '%1 秒',
+  ', ': '、',
+  'Auto-stop panel': '自动停止面板',
+  'Time elapsed of the auto-stop duration': '自动停止时长中已用的时间',
+  'Auto-stop is on.': '自动停止已开启。',
+  'Turned on, auto-stop stops the instance after the chosen duration (1–24 h); the stop time shown is the one the API returns.':
+    '开启后，实例将在所选时长（1–24 小时）后自动停止；显示的停止时间以 API 返回的为准。',
+  'Saved: the new duration applies from the next start.': '已保存：新的时长将从下次启动起生效。',
+  'On this API a running instance cannot be extended: it keeps its stop time, and a new duration (1–24 h) applies from the next start. To keep it running now, turn auto-stop off.':
+    '此 API 不支持延长运行中的实例：当前停止时间保持不变，新的时长（1–24 小时）从下次启动起生效。如需现在保持运行，请关闭自动停止。',
+  'On this API auto-stop is a lease: there is no on/off. Extend renews it for 1–72 h counted from now; the stop time shown is the one the API returns.':
+    '此 API 的自动停止是租约：没有开关。“延长”会将租约续期为从现在起 1–72 小时；显示的停止时间以 API 返回的为准。',
+  'Extended.': '已延长。',
+  'Save': '保存',
+  'Revert': '还原',
+  'Description': '描述',
+  'Description saved.': '描述已保存。',
+  'On this API the description cannot be changed from here: change it in the ModelArts console.':
+    '此 API 不支持在这里修改描述：请在 ModelArts 控制台中修改。',
+  'Refresh': '刷新',
+  'Instance id: %1': '实例 ID：%1',
+  '(at %1 before)': '（在停止前 %1 提醒）',
+  'The instance keeps running until it is stopped.': '实例将一直运行，直到被停止。',
+  '%1 of %2 elapsed': '已用 %1 / 共 %2',
+  'Not allowed: %1. A description cannot contain %2.': '不允许的字符：%1。描述中不能包含 %2。',
+  'Too long by %1: at most %2 characters are allowed.': '超出 %1 个字符：最多允许 %2 个字符。',
+  "Remove the characters the API does not allow (& < > \" ' /) and save again.":
+    "请删除 API 不允许的字符（& < > \" ' /）后重新保存。",
+  'Choose a duration between 1 and 24 hours and try again.': '请选择 1 到 24 小时之间的时长后重试。',
+  'Set the duration for the next start, or turn auto-stop off to keep the instance running.':
+    '请设置下次启动的时长，或关闭自动停止以保持实例运行。',
+  'Make this change in the ModelArts console.': '请在 ModelArts 控制台中进行此更改。',
+  'ModelArts did not answer. Try again in a minute; the stop time shown may be out of date.':
+    'ModelArts 没有响应。请一分钟后重试；显示的停止时间可能已过时。',
+  'The instance was not found: check the instance id in the server configuration.':
+    '未找到实例：请检查服务器配置中的实例 ID。',
+  'Reload the page and try again; if it persists, check the server log.':
+    '请重新加载页面后重试；如果问题持续，请查看服务器日志。',
+  'Check the value and try again.': '请检查输入的值后重试。',
+  'Too many requests: wait a moment, then try again.': '请求过多：请稍候再试。',
+  'The request was refused: check the credentials in the server configuration, or reload the page.':
+    '请求被拒绝：请检查服务器配置中的凭据，或重新加载页面。'
 };

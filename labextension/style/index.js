@@ -1,2 +1,3 @@
 import './base.css';
 import './popover.css';
+import './panel.css';

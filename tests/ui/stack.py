@@ -162,14 +162,14 @@ class Stack:
 
     def kill_server(self) -> None:
         """Stop the Jupyter server (the page stays open): "the server is gone"."""
-        self.proc.terminate()
+        self.proc.kill()
         self.proc.wait(timeout=15)
 
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
