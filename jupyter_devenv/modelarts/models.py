@@ -33,6 +33,15 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _encodable(text: str) -> bool:
+    """False for text holding a lone surrogate (JSON allows \\ud800; UTF-8 cannot carry it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def validate_description(value: Any, field: str = "description") -> str:
     if not isinstance(value, str):
         raise _incorrect(field, "must be a string")
@@ -42,6 +51,9 @@ def validate_description(value: Any, field: str = "description") -> str:
             f"{field} is {len(value)} characters long; at most {DESCRIPTION_MAX} are allowed.",
             field=field,
         )
+    if not _encodable(value):
+        raise DevEnvError(INVALID_CHARACTER, f"{field} contains a lone surrogate (half of a UTF-16 pair), "
+                          "which is not a character: send valid Unicode text.", field=field)
     bad = sorted({c for c in value if c in FORBIDDEN_DESCRIPTION_CHARS}, key=FORBIDDEN_DESCRIPTION_CHARS.index)
     if bad:
         raise DevEnvError(

@@ -11,7 +11,7 @@ from traitlets import Unicode, default
 
 from ..config import DevEnv
 from ..kernel_access import TOKEN_ENV, URL_ENV
-from .handlers import ROUTES
+from .handlers import FALLBACK_ROUTES, ROUTES
 from .prompts import PromptStore
 from .service import InstanceService
 
@@ -49,7 +49,7 @@ class DevEnvApp(ExtensionApp):
         os.environ[TOKEN_ENV] = self.kernel_token
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend(ROUTES)
+        self.handlers.extend(ROUTES + FALLBACK_ROUTES)
 
     async def stop_extension(self) -> None:
         await self.service.close()

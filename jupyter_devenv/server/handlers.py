@@ -66,7 +66,7 @@ class DevEnvHandler(ExtensionHandlerMixin, APIHandler):
                               f"{MAX_BODY} are accepted.", status=413)
         try:
             return json.loads(self.request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
             raise DevEnvError("DEVENV.BAD_JSON", "The body is not valid JSON: send a JSON object such as "
                               '{"spec": {"auto_stop": {"enable": false}}}.', status=400) from None
 
@@ -106,8 +106,20 @@ class ConfigHandler(DevEnvHandler):
         await self.run(config)
 
 
+class NotFoundHandler(DevEnvHandler):
+    """Any other path under ``devenv/api/``: a JSON 404 (not Jupyter's HTML page), after authentication."""
+
+    @web.authenticated
+    def not_found(self, *args: Any) -> None:
+        raise web.HTTPError(404, "No such jupyter-devenv API path: see openapi.yaml for the routes.")
+
+    get = put = post = patch = delete = not_found
+
+
 ROUTES = [
     (r"/devenv/api/instances/([^/]+)", InstanceHandler),
     (r"/devenv/api/instances/([^/]+)/extend", ExtendHandler),
     (r"/devenv/api/config", ConfigHandler),
 ]
+# Served after ROUTES; kept out of them because openapi.yaml describes ROUTES exactly.
+FALLBACK_ROUTES = [(r"/devenv/api(?:/.*)?", NotFoundHandler)]
