@@ -20,6 +20,9 @@ function positiveSorted(values: unknown): number[] | null {
     return null;
   }
   const good = values.filter(v => typeof v === 'number' && isFinite(v) && v > 0) as number[];
+  if (good.length === 0 && values.length > 0) {
+    return null; // Nothing usable: fall back. (An explicit [] means "no reminders".)
+  }
   return Array.from(new Set(good.map(v => Math.round(v)))).sort((a, b) => b - a);
 }
 

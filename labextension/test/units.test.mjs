@@ -1,0 +1,77 @@
+// Unit tests of the pure modules (no DOM, no Jupyter): `jlpm test`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const format = require('../lib-test/format.js');
+const settings = require('../lib-test/settings.js');
+const { ClockOffset } = require('../lib-test/clockOffset.js');
+const durations = require('../lib-test/durations.js');
+
+test('formatHMS', () => {
+  assert.equal(format.formatHMS(0), '0:00:00');
+  assert.equal(format.formatHMS(59.9), '0:00:59');
+  assert.equal(format.formatHMS(3600), '1:00:00');
+  assert.equal(format.formatHMS(3 * 86400 + 61), '72:01:01');
+  assert.equal(format.formatHMS(-5), '0:00:00');
+});
+
+test('formatDuration', () => {
+  assert.equal(format.formatDuration(3600), '1 h');
+  assert.equal(format.formatDuration(5400), '1 h 30 min');
+  assert.equal(format.formatDuration(300), '5 min');
+  assert.equal(format.formatDuration(45), '45 s');
+});
+
+test('urgencyLevel and crossedThreshold', () => {
+  const t = [900, 300, 60];
+  assert.equal(format.urgencyLevel(1000, t), 0);
+  assert.equal(format.urgencyLevel(900, t), 1);
+  assert.equal(format.urgencyLevel(299, t), 2);
+  assert.equal(format.urgencyLevel(10, t), 3);
+  assert.equal(format.crossedThreshold(1000, t), null);
+  assert.equal(format.crossedThreshold(880, t), 900);
+  assert.equal(format.crossedThreshold(200, t), 300);
+  assert.equal(format.crossedThreshold(30, t), 60);
+});
+
+test('effectiveSettings: user settings, else the server config, else defaults', () => {
+  const config = { reminder_thresholds: [60, 900, 300], poll_interval: 10, save_before_stop: 30 };
+  assert.deepEqual(settings.effectiveSettings({}, null), settings.DEFAULTS);
+  assert.deepEqual(settings.effectiveSettings({ reminderThresholds: [] }, config).reminderThresholds, []);
+  assert.deepEqual(settings.effectiveSettings({}, config), {
+    reminderThresholds: [900, 300, 60],
+    pollInterval: 10,
+    saveBeforeStop: 30
+  });
+  assert.deepEqual(
+    settings.effectiveSettings({ reminderThresholds: [120], pollInterval: 5, saveBeforeStop: 0 }, config),
+    { reminderThresholds: [120], pollInterval: 5, saveBeforeStop: 0 }
+  );
+  // Nonsense falls back.
+  assert.deepEqual(
+    settings.effectiveSettings({ reminderThresholds: ['x', -1], pollInterval: 0, saveBeforeStop: -3 }, null),
+    { reminderThresholds: settings.DEFAULTS.reminderThresholds, pollInterval: 30, saveBeforeStop: 60 }
+  );
+});
+
+test('ClockOffset: mid-request samples averaged, a jump starts afresh', () => {
+  const c = new ClockOffset(4, 2000);
+  assert.equal(c.value, 0);
+  c.add(10_500, 0, 1000); // server 10 s ahead, sampled at the middle of the request
+  assert.equal(c.value, 10_000);
+  c.add(11_400, 1000, 1000);
+  assert.equal(c.value, 10_200);
+  c.add(3_600_000 + 2000, 2000, 2000); // the server clock moved by an hour
+  assert.equal(c.value, 3_600_000);
+  c.add(Number.NaN, 0, 0);
+  assert.equal(c.value, 3_600_000);
+});
+
+test('autoStopDuration clamps to the API range', () => {
+  assert.equal(durations.autoStopDuration(null), 3600);
+  assert.equal(durations.autoStopDuration(60), 3600);
+  assert.equal(durations.autoStopDuration(7200), 7200);
+  assert.equal(durations.autoStopDuration(999999), 86400);
+});
