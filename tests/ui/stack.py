@@ -148,6 +148,22 @@ class Stack:
     def advance(self, seconds: float) -> int:
         return self.control.post("/clock", json={"advance": seconds}).json()["now"]
 
+    def stop_timestamp(self) -> Optional[int]:
+        """The deadline as the emulator keeps it (ms), or None."""
+        raw = self.raw_instance()
+        if self.backend == "notebooks":
+            lease = raw.get("lease") or {}
+            return lease["create_at"] + lease["duration"] if lease.get("enable") else None
+        return raw["spec"]["auto_stop"].get("stop_timestamp")
+
+    def advance_to_remaining(self, seconds: float) -> int:
+        """Advance the emulator clock until ``seconds`` are left before the deadline."""
+        stop = self.stop_timestamp()
+        assert stop is not None, "no deadline"
+        step = (stop - self.emulator_now()) / 1000 - seconds
+        assert step >= 0, f"already less than {seconds} s left"
+        return self.advance(step)
+
     def state(self) -> Dict[str, Any]:
         """The REST State, as the server extension answers it."""
         return httpx.get(f"{self.url}/devenv/api/instances/current", headers=self.auth, timeout=10).json()

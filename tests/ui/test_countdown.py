@@ -4,8 +4,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
-from pages import Traffic, countdown, label, open_lab, open_notebook7, remaining, wait_counting, wait_kernel_idle
+from pages import (PANEL, Traffic, countdown, label, open_lab, open_notebook7, open_popover, remaining,
+                   wait_counting, wait_kernel_idle)
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
@@ -41,3 +43,61 @@ def test_countdown_ticks_without_requests(page, make_stack, artifacts, ui):
     countdown(page).screenshot(path=str(artifacts / f"toolbar-{ui}.png"))
     page.screenshot(path=str(artifacts / f"page-{ui}.png"))
     assert label(page)
+
+
+HIDEABLE = """
+(() => {
+  window.__hidden = false;
+  Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => window.__hidden });
+  Object.defineProperty(Document.prototype, 'visibilityState', {
+    configurable: true, get: () => (window.__hidden ? 'hidden' : 'visible')
+  });
+})();
+"""
+
+
+def test_no_polling_while_the_page_is_hidden(page, make_stack):
+    stack = make_stack(backend="demanager", poll_interval=2)
+    page.add_init_script(HIDEABLE)
+    traffic = Traffic(page)
+    open_lab(page, stack, "a.ipynb")
+    wait_counting(page)
+    page.wait_for_timeout(5000)
+    assert len(traffic.api) >= 2  # it polls every 2 s while visible
+    page.evaluate("() => { window.__hidden = true; document.dispatchEvent(new Event('visibilitychange')); }")
+    page.wait_for_timeout(2500)
+    traffic.api.clear()
+    page.wait_for_timeout(6000)
+    assert traffic.api == []
+    page.evaluate("() => { window.__hidden = false; document.dispatchEvent(new Event('visibilitychange')); }")
+    page.wait_for_timeout(1000)
+    # Back in sight: read at once.
+    assert any("instances/current" in r for r in traffic.api), traffic.api
+
+
+def test_settings_override_the_server_thresholds(page, make_stack):
+    stack = make_stack(backend="demanager", stop_in=22 * 60, poll_interval=3,
+                       lab_settings={"jupyter-devenv/plugin": {"reminderThresholds": [1200, 120]}})
+    open_lab(page, stack, "a.ipynb")
+    wait_counting(page)
+    stack.advance_to_remaining(19 * 60 + 40)
+    toast = page.locator(".Toastify__toast", has_text="stops in")
+    expect(toast).to_have_count(1, timeout=10_000)
+    expect(toast).to_contain_text("20 min")
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_threshold_looks_in_light_and_dark_themes(page, make_stack, artifacts, theme):
+    stack = make_stack(backend="demanager", stop_in=4 * 60, poll_interval=30,
+                       lab_settings={"@jupyterlab/apputils-extension/themes": {"theme": theme}})
+    open_lab(page, stack, "a.ipynb")
+    wait_counting(page)
+    item = countdown(page)
+    assert "jp-DevEnv-level-2" in item.get_attribute("class")
+    colors = item.evaluate("el => { const s = getComputedStyle(el); return [s.color, s.backgroundColor]; }")
+    assert colors[0] != colors[1]
+    name = theme.split()[-1].lower()
+    page.wait_for_timeout(500)
+    page.locator(f"{PANEL} .jp-NotebookPanel-toolbar").first.screenshot(path=str(artifacts / f"toolbar-level2-{name}.png"))
+    popover = open_popover(page)
+    popover.screenshot(path=str(artifacts / f"popover-{name}.png"))

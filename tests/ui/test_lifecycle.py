@@ -10,7 +10,7 @@ from pages import ITEM, PANEL, countdown, open_lab, open_notebook7, wait_countin
 
 
 def test_dirty_notebook_is_saved_before_the_stop(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", stop_in=150, poll_interval=3, save_before_stop=60)
+    stack = make_stack(backend="demanager", stop_in=240, poll_interval=3, save_before_stop=60)
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     watch_toasts(page)
@@ -21,12 +21,12 @@ def test_dirty_notebook_is_saved_before_the_stop(page, make_stack, artifacts):
     page.keyboard.press("Escape")
     on_disk = lambda: "".join(json.loads((stack.root / "a.ipynb").read_text())["cells"][0]["source"])
     assert "edited" not in on_disk()
-    stack.advance(100)  # ~50 s left: inside the 60 s lead.
+    stack.advance_to_remaining(50)  # inside the 60 s lead
     expect(visible_toasts(page, "Saved 1 document")).to_have_count(1, timeout=10_000)
     assert "# edited before the stop" in on_disk()
     page.screenshot(path=str(artifacts / "saved-before-stop.png"))
     # Past the deadline the emulator stops the instance: the toolbar says so.
-    stack.advance(60)
+    stack.advance(60)  # past the deadline
     expect(countdown(page)).to_have_text("stopped", timeout=10_000)
     expect(visible_toasts(page, "has stopped")).to_have_count(1, timeout=5000)
     page.screenshot(path=str(artifacts / "stopped.png"))

@@ -23,13 +23,13 @@ def wait_until(check, timeout: float = 10.0, step: float = 0.2):
 
 
 def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", stop_in=15 * 60 + 40, poll_interval=3)
+    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     open_lab(page, stack, "a.ipynb")
     assert wait_counting(page) > 900
     watch_toasts(page)
     page.wait_for_timeout(1500)
     assert toasts_seen(page, REMINDER) == []
-    stack.advance(60)  # 14:40 left: the 15 min threshold is crossed.
+    stack.advance_to_remaining(14 * 60 + 40)  # the 15 min threshold is crossed
     toast = visible_toasts(page, REMINDER)
     expect(toast).to_have_count(1, timeout=10_000)
     expect(toast).to_contain_text("15 min")
@@ -42,8 +42,7 @@ def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, mak
     toast.get_by_role("button", name="Don't remind again").click()
     assert wait_until(lambda: stack.raw_instance()["spec"]["auto_stop"]["prompt"] is False)
     # No more reminders for this deadline: 5 min threshold crossed, nothing pops.
-    stack.advance(10 * 60)
-    page.wait_for_function("() => true")
+    stack.advance_to_remaining(4 * 60 + 40)
     wait_until(lambda: (remaining(page) or 9999) < 300, timeout=10)
     page.wait_for_timeout(3000)
     assert len(toasts_seen(page, REMINDER)) == 1
@@ -51,18 +50,18 @@ def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, mak
 
 
 def test_one_reminder_per_threshold_with_two_notebooks_open(page, make_stack):
-    stack = make_stack(backend="demanager", stop_in=15 * 60 + 40, poll_interval=3)
-    open_lab(page, stack, "a.ipynb", workspace="two")
-    page.goto(stack.lab_url("b.ipynb", workspace="two"))
+    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+    open_lab(page, stack, "a.ipynb")
+    page.locator(".jp-DirListing-itemText", has_text="b.ipynb").dblclick()
     expect(page.locator(".jp-NotebookPanel")).to_have_count(2, timeout=30_000)
     expect(page.locator(f".jp-NotebookPanel {ITEM}")).to_have_count(2)
     wait_counting(page)
     watch_toasts(page)
-    stack.advance(60)
+    stack.advance_to_remaining(14 * 60 + 40)
     expect(visible_toasts(page, REMINDER)).to_have_count(1, timeout=10_000)
     page.wait_for_timeout(4000)
     assert len(toasts_seen(page, REMINDER)) == 1
-    stack.advance(10 * 60)  # 4:40 left: the 5 min threshold.
+    stack.advance_to_remaining(4 * 60 + 40)  # the 5 min threshold
     wait_until(lambda: len(toasts_seen(page, REMINDER)) >= 2, timeout=10)
     page.wait_for_timeout(4000)
     seen = toasts_seen(page, REMINDER)
@@ -76,10 +75,10 @@ def test_one_reminder_per_threshold_with_two_notebooks_open(page, make_stack):
 
 
 def test_reminder_extend_on_notebooks(page, make_stack, artifacts):
-    stack = make_stack(backend="notebooks", stop_in=15 * 60 + 40, poll_interval=3)
+    stack = make_stack(backend="notebooks", stop_in=17 * 60, poll_interval=3)
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
-    stack.advance(60)
+    stack.advance_to_remaining(14 * 60 + 40)
     toast = visible_toasts(page, REMINDER)
     expect(toast).to_have_count(1, timeout=10_000)
     # No on/off on the lease API: Extend and Don't remind again.
@@ -92,14 +91,14 @@ def test_reminder_extend_on_notebooks(page, make_stack, artifacts):
 
 
 def test_no_reminder_when_prompt_is_false(page, make_stack):
-    stack = make_stack(backend="demanager", stop_in=15 * 60 + 40, poll_interval=3)
+    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     import httpx
     httpx.put(f"{stack.url}/devenv/api/instances/current", headers=stack.auth,
               json={"spec": {"auto_stop": {"prompt": False}}}).raise_for_status()
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     watch_toasts(page)
-    stack.advance(60)
+    stack.advance_to_remaining(14 * 60 + 40)
     wait_until(lambda: (remaining(page) or 9999) < 900, timeout=10)
     page.wait_for_timeout(3000)
     assert toasts_seen(page, REMINDER) == []
