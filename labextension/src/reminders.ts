@@ -2,6 +2,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { IDisposable } from '@lumino/disposable';
 
 import { AutoStopActions, canToggleAutoStop } from './actions';
+import { claimReminder } from './reminderClaims';
 import { crossedThreshold, formatDuration, formatLocalTime } from './format';
 import { ITrans } from './i18n';
 import { ICountdownModel } from './tokens';
@@ -12,8 +13,8 @@ export const REMINDER_EXTEND = 3600;
 /**
  * Reminders before the stop, as JupyterLab notifications that stay until
  * dismissed. A threshold fires once per deadline on this page (one model per
- * page, however many notebooks are open); a new deadline re-arms them; none
- * fire while `prompt` is false.
+ * page, however many notebooks are open) and, through `claimReminder`, in one
+ * visible tab only; a new deadline re-arms them; none fire while `prompt` is false.
  */
 export class Reminders implements IDisposable {
   constructor(
@@ -63,14 +64,17 @@ export class Reminders implements IDisposable {
       fired = new Set();
       this._fired.set(key, fired);
     }
-    if (fired.has(threshold)) {
-      return;
+    if (fired.has(threshold) || document.hidden) {
+      return; // Done, or out of sight: a hidden tab reminds when it is shown again.
     }
     // This one and every larger threshold (already passed) are done for this deadline.
     for (const t of model.settings.reminderThresholds) {
       if (t >= threshold) {
         fired.add(t);
       }
+    }
+    if (!claimReminder(state?.instance.id ?? '', stop as number, threshold)) {
+      return; // Another tab of this server has shown it.
     }
     this._notify(remaining, stop as number, auto.can_extend, key);
   }

@@ -104,3 +104,21 @@ def test_no_reminder_when_prompt_is_false(page, make_stack):
     assert toasts_seen(page, REMINDER) == []
     # The countdown stays visible.
     expect(page.locator(f"{PANEL} {ITEM}")).to_be_visible()
+
+
+def test_one_reminder_across_notebook7_tabs(page, context, make_stack):
+    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+    from pages import open_notebook7
+    other = context.new_page()
+    open_notebook7(page, stack, "a.ipynb")
+    open_notebook7(other, stack, "b.ipynb")
+    wait_counting(page)
+    wait_counting(other)
+    watch_toasts(page)
+    watch_toasts(other)
+    stack.advance_to_remaining(14 * 60 + 40)
+    wait_until(lambda: toasts_seen(page, REMINDER) or toasts_seen(other, REMINDER), timeout=10)
+    page.wait_for_timeout(5000)
+    assert len(toasts_seen(page, REMINDER)) + len(toasts_seen(other, REMINDER)) == 1
+    # Both tabs count down to the same deadline.
+    assert abs(remaining(page) - remaining(other)) <= 1
