@@ -119,8 +119,15 @@ class IamPasswordAuth(httpx.Auth):
 
     def _take_token(self, response: httpx.Response) -> None:
         token = response.headers.get("X-Subject-Token")
-        if response.status_code != 201 or not token:
-            err = error_from_response(response.status_code, response.content)
+        status = response.status_code
+        if 200 <= status < 300 and not token:  # a truncated or foreign answer: retryable, like any 502
+            raise DevEnvError("DEVENV.UPSTREAM_MALFORMED", "IAM answered the login without a token. Try "
+                              "again; if it persists, check iam_endpoint.", status=502)
+        if status != 201 or not token:
+            err = error_from_response(status, response.content, response.headers.get("Retry-After"))
+            if status == 429 or status >= 500:  # IAM busy or down: keep the status, so the call is retried
+                raise DevEnvError(err.error_code, f"IAM login failed: {err.error_msg} IAM is busy or "
+                                  "unavailable; try again in a moment.", status=status, retry_after=err.retry_after)
             raise DevEnvError(err.error_code, f"IAM login failed: {err.error_msg} Check the IAM user, "
                               "password, domain and project.", status=401)
         self._token = token

@@ -1,0 +1,194 @@
+"""Proxy overhead: the same PUT and GET straight to the emulator and through the server extension.
+
+The emulator and the Jupyter server each run in their own process; this process is the
+load generator and talks to both over loopback (requests built by httpx, sent on lean
+keep-alive connections, see ``rawhttp.py``): signed with ``AkSkAuth`` straight to the
+emulator (``/v1/{project}/demanager/instances/{id}``), and through the extension
+(``/devenv/api/instances/current``) as a JupyterLab page calls it, with the login cookie
+and the XSRF token. The same PUT body goes both ways; direct and proxied blocks
+alternate so that drift of a shared machine hits both alike. Sequential (one keep-alive
+connection) and at concurrency 32.
+
+Targets: proxied PUT p50 within 1.5 ms of direct (sequential); the proxied GET, served
+from the extension's cache (``cache_ttl`` 5 s), faster than the direct GET.
+
+    python benchmarks/bench_proxy.py [--requests 2000] [--rounds 4] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from typing import Any, Callable, Dict, List, Tuple
+
+import httpx
+
+from common import QUICK, cpu_seconds, load_line, median, ms, percentile, table
+from rawhttp import Connection, serialize
+from stack import Stack
+
+from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
+from jupyter_devenv.modelarts.auth import AkSkAuth
+
+CONCURRENCY = 32
+
+
+class Paths:
+    """The two ways to the same instance: how to build (and sign) a request for each."""
+
+    def __init__(self, stack: Stack) -> None:
+        assert stack.emulator is not None and stack.server is not None
+        iid = stack.instance_id
+        self.urls = {"direct": f"{stack.emulator.url}/v1/{PROJECT_ID}/demanager/instances/{iid}",
+                     "proxied": f"{stack.server.api}/instances/current"}
+        self.ports = {"direct": stack.emulator.port, "proxied": stack.server.port}
+        self.direct_auth = AkSkAuth(ACCESS_KEY, SECRET_KEY, PROJECT_ID)
+        self.proxied_headers = browser_headers(stack)
+
+    def build(self, path: str, method: str, i: int) -> bytes:
+        """The wire bytes of request ``i``: signed for the emulator, with the token for Jupyter."""
+        kwargs: Dict[str, Any] = {"json": body_for(i)} if method == "PUT" else {}
+        headers = {"Accept": "application/json"}
+        if path == "direct":
+            return serialize(httpx.Request(method, self.urls[path], headers=headers, **kwargs), self.direct_auth)
+        return serialize(httpx.Request(method, self.urls[path], headers={**headers, **self.proxied_headers},
+                                       **kwargs))
+
+
+def browser_headers(stack: Stack) -> Dict[str, str]:
+    """What a JupyterLab page sends: the login cookie and the XSRF token (header and cookie)."""
+    assert stack.server is not None
+    login = httpx.get(f"{stack.server.url}/?token={stack.server.token}", follow_redirects=False, timeout=30)
+    pairs = [c.split(";", 1)[0] for c in login.headers.get_list("Set-Cookie")]
+    xsrf = next(p.split("=", 1)[1] for p in pairs if p.startswith("_xsrf="))
+    return {"Cookie": "; ".join(pairs), "X-XSRFToken": xsrf}
+
+
+def body_for(i: int) -> Dict[str, Any]:
+    """The PUT body: a real change each time (the description), the same on both paths."""
+    return {"description": f"bench {i % 1000}"}
+
+
+async def _client(paths: Paths, path: str, method: str, numbers, out: List[float]) -> None:
+    """One keep-alive connection sending requests numbered from ``numbers`` until it runs out."""
+    conn = await Connection("127.0.0.1", paths.ports[path]).open()
+    try:
+        await conn.send(paths.build(path, "GET", 0))  # the connection is warm before timing
+        for i in numbers:
+            raw = paths.build(path, method, i)  # building and signing is not timed
+            t0 = time.perf_counter()
+            status, body = await conn.send(raw)
+            out.append(time.perf_counter() - t0)
+            if status != 200:
+                raise RuntimeError(f"{path} {method}: {status} {body[:300]!r}")
+    finally:
+        await conn.close()
+
+
+def run(paths: Paths, path: str, method: str, n: int, start: int, concurrency: int) -> List[float]:
+    out: List[float] = []
+    numbers = iter(range(start, start + n))
+
+    async def main() -> None:
+        await asyncio.gather(*(_client(paths, path, method, numbers, out) for _ in range(concurrency)))
+
+    asyncio.run(main())
+    return out
+
+
+def run_sequential(paths: Paths, path: str, method: str, n: int, start: int) -> List[float]:
+    return run(paths, path, method, n, start, 1)
+
+
+def run_concurrent(paths: Paths, path: str, method: str, n: int, start: int) -> List[float]:
+    return run(paths, path, method, n, start, CONCURRENCY)
+
+
+Runner = Callable[[Paths, str, str, int, int], List[float]]
+
+
+def measure(paths: Paths, runner: Runner, method: str, n: int, rounds: int,
+            pids: Dict[str, int]) -> Dict[str, Tuple[List[float], float, Dict[str, float]]]:
+    """Latencies, wall time and the servers' CPU seconds per path, in alternating blocks of n / rounds."""
+    lat: Dict[str, List[float]] = {"direct": [], "proxied": []}
+    wall = {"direct": 0.0, "proxied": 0.0}
+    cpu = {path: {name: 0.0 for name in pids} for path in lat}
+    block = max(1, n // rounds)
+    runner(paths, "direct", method, min(100, block), 0)  # warm-up, not counted
+    runner(paths, "proxied", method, min(100, block), 0)
+    for r in range(rounds):
+        order = ("direct", "proxied") if r % 2 == 0 else ("proxied", "direct")
+        for path in order:
+            c0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            t0 = time.perf_counter()
+            lat[path] += runner(paths, path, method, block, r * block)
+            wall[path] += time.perf_counter() - t0
+            for name, pid in pids.items():
+                cpu[path][name] += cpu_seconds(pid) - c0[name]
+    return {p: (lat[p], wall[p], cpu[p]) for p in lat}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=400 if QUICK else 2000,
+                        help="requests per path, method and mode (default 2000)")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating direct/proxied blocks")
+    parser.add_argument("--quick", action="store_true", help="400 requests each")
+    args = parser.parse_args()
+    n = 400 if args.quick else args.requests
+
+    with Stack(backend="demanager", app="jupyter_server", devenv={"cache_ttl": 5.0}) as stack:
+        assert stack.emulator is not None
+        assert stack.server is not None
+        paths = Paths(stack)
+        pids = {"jupyter": stack.server.pid, "emulator": stack.emulator.pid}
+        print(load_line())
+        rows = []
+        results: Dict[str, Dict[str, Any]] = {}
+        for mode, runner in (("sequential", run_sequential), (f"concurrency {CONCURRENCY}", run_concurrent)):
+            for method in ("PUT", "GET"):
+                stack.emulator.reset_stats()
+                got = measure(paths, runner, method, n, args.rounds, pids)
+                upstream = stack.emulator.stats()["requests"]
+                reads = sum(v for k, v in upstream.items() if k.startswith("GET "))
+                for path in ("direct", "proxied"):
+                    lat, wall, cpu = got[path]
+                    p50, p99 = median(lat), percentile(lat, 99)
+                    results[f"{mode}/{method}/{path}"] = {"p50": p50, "p99": p99, "n": len(lat),
+                                                          "rps": len(lat) / wall}
+                    rows.append([mode, method, path, len(lat), ms(p50), ms(p99), f"{len(lat) / wall:.0f}",
+                                 ms(cpu["jupyter"] / len(lat)), ms(cpu["emulator"] / len(lat))])
+                results[f"{mode}/{method}/upstream_reads"] = {"n": reads}
+        print(f"Proxy overhead: {n} requests per row, emulator and Jupyter server in their own processes, "
+              f"load generator in this process; cache_ttl 5 s")
+        print(table(["mode", "method", "path", "requests", "p50 ms", "p99 ms", "req/s", "Jupyter CPU ms/req",
+                     "emulator CPU ms/req"], rows))
+        for mode in ("sequential", f"concurrency {CONCURRENCY}"):
+            g = results[f"{mode}/GET/upstream_reads"]["n"]
+            print(f"{mode}: upstream GETs while measuring GET (direct ones included): {g}")
+        print()
+        print("Ratios (proxied / direct) and differences (proxied - direct):")
+        lines = []
+        for mode in ("sequential", f"concurrency {CONCURRENCY}"):
+            for method in ("PUT", "GET"):
+                d, p = results[f"{mode}/{method}/direct"], results[f"{mode}/{method}/proxied"]
+                lines.append([mode, method, f"{p['p50'] / d['p50']:.2f}", f"{(p['p50'] - d['p50']) * 1000:+.2f}",
+                              f"{p['p99'] / d['p99']:.2f}", f"{(p['p99'] - d['p99']) * 1000:+.2f}"])
+        print(table(["mode", "method", "p50 ratio", "p50 diff ms", "p99 ratio", "p99 diff ms"], lines))
+        put = results["sequential/PUT/proxied"]["p50"] - results["sequential/PUT/direct"]["p50"]
+        get_ratio = results["sequential/GET/proxied"]["p50"] / results["sequential/GET/direct"]["p50"]
+        put_ok = put <= 0.0015
+        get_ok = get_ratio < 1.0
+        print(f"target: proxied PUT p50 within 1.5 ms of direct: {put * 1000:+.2f} ms -> "
+              f"{'MET' if put_ok else 'NOT MET'}")
+        print(f"target: cached GET faster than direct: p50 ratio {get_ratio:.2f} -> {'MET' if get_ok else 'NOT MET'}")
+        print("RESULT " + json.dumps({"bench": "proxy", "put_p50_diff_ms": round(put * 1000, 3),
+                                      "get_p50_ratio": round(get_ratio, 3)}))
+        print(f"ratio: proxied/direct p50 PUT {results['sequential/PUT/proxied']['p50'] / results['sequential/PUT/direct']['p50']:.2f}, "
+              f"GET {get_ratio:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Run every benchmark (``make bench``), each in its own process, and put the figures in README.md.
+
+Each benchmark prints its figures and its ratio last. This script runs them one after
+the other, shows their output as it comes, and replaces the block between the
+``<!-- figures:begin -->`` and ``<!-- figures:end -->`` markers of ``benchmarks/README.md``
+with what they printed (unless ``--no-readme``).
+
+    python benchmarks/run_all.py [--quick] [--only proxy,fanin,frontend,signing] [--no-readme]
+    JUPYTER_DEVENV_BENCH_QUICK=1 has the same effect as --quick (shorter runs).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+HERE = Path(__file__).resolve().parent
+README = HERE / "README.md"
+BEGIN, END = "<!-- figures:begin -->", "<!-- figures:end -->"
+BENCHMARKS = [
+    ("signing", "bench_signing.py", "Signing cost"),
+    ("proxy", "bench_proxy.py", "Proxy overhead"),
+    ("fanin", "bench_fanin.py", "Fan-in"),
+    ("frontend", "bench_frontend.py", "Front-end cost"),
+]
+
+
+def run(script: str, quick: bool) -> Tuple[int, str, float]:
+    env = dict(os.environ)
+    if quick:
+        env["JUPYTER_DEVENV_BENCH_QUICK"] = "1"
+    t0 = time.monotonic()
+    proc = subprocess.Popen([sys.executable, str(HERE / script)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env, cwd=str(HERE.parent))
+    lines: List[str] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        lines.append(line)
+    return proc.wait(), "".join(lines), time.monotonic() - t0
+
+
+def update_readme(outputs: Dict[str, Tuple[str, str, int, float]], quick: bool) -> None:
+    text = README.read_text()
+    if BEGIN not in text or END not in text:
+        print(f"{README} has no {BEGIN} ... {END} block: not updated")
+        return
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [BEGIN, "",
+             f"Run {when}{' (quick mode)' if quick else ''} with `make bench` on {platform.machine()}, "
+             f"{os.cpu_count()} CPUs, Python {platform.python_version()}.", ""]
+    for name, (title, output, code, seconds) in outputs.items():
+        shown = "\n".join(line for line in output.rstrip().splitlines() if not line.startswith("RESULT "))
+        status = "" if code == 0 else f" (exit status {code})"
+        parts += [f"### {title}{status}", "", "```text", shown, "```", ""]
+    parts.append(END)
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    README.write_text(text[:start] + "\n".join(parts) + text[end:])
+    print(f"figures written to {README}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="shorter runs (also JUPYTER_DEVENV_BENCH_QUICK=1)")
+    parser.add_argument("--only", default="", help="comma-separated names: " + ",".join(n for n, _, _ in BENCHMARKS))
+    parser.add_argument("--no-readme", action="store_true", help="do not update benchmarks/README.md")
+    args = parser.parse_args()
+    quick = args.quick or os.environ.get("JUPYTER_DEVENV_BENCH_QUICK", "") not in ("", "0", "false", "no")
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
+    outputs: Dict[str, Tuple[str, str, int, float]] = {}
+    failed = []
+    for name, script, title in BENCHMARKS:
+        if only and name not in only:
+            continue
+        print(f"\n=== {title} ({script}) ===", flush=True)
+        code, output, seconds = run(script, quick)
+        outputs[name] = (title, output, code, seconds)
+        if code != 0:
+            failed.append(name)
+    print("\n=== Summary (each benchmark's last line) ===")
+    for name, (title, output, code, seconds) in outputs.items():
+        last = output.rstrip().splitlines()[-1] if output.strip() else "(no output)"
+        print(f"{title:<15} {seconds:6.0f} s  {last}")
+    if not args.no_readme and not only:
+        update_readme(outputs, quick)
+    if failed:
+        print("benchmarks that failed to run: " + ", ".join(failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

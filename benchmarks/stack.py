@@ -1,0 +1,250 @@
+"""The emulator and a Jupyter server with the extension, each in its own process, on loopback.
+
+Used by the benchmarks and by the load test (``tests/test_reliability_load.py``). The
+emulator runs as ``python -m jupyter_devenv emulator --port N``; the Jupyter server
+(``jupyter_server`` or ``jupyterlab``) gets the devenv settings from the environment
+(``HUAWEICLOUD_SDK_*``, ``JUPYTER_DEVENV_*``), a fixed token, and its own config,
+runtime, settings, workspaces and IPython folders, so nothing of the machine's own
+Jupyter set-up leaks in and nothing is left behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import httpx
+
+from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
+from jupyter_devenv.emulator.store import DEMANAGER_RUNNING_ID, NOTEBOOK_RUNNING_ID
+
+LAB_EXTENSIONS = ("jupyterlab", "notebook", "notebook_shim", "jupyter_lsp", "jupyter_server_terminals")
+RUNNING_IDS = {"demanager": DEMANAGER_RUNNING_ID, "notebooks": NOTEBOOK_RUNNING_ID}
+NOTEBOOK = {
+    "cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {},
+               "outputs": [], "source": "x = 1"}],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                 "language_info": {"name": "python"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
+def _stop(proc: Optional[subprocess.Popen]) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+class EmulatorProcess:
+    """``python -m jupyter_devenv emulator`` on a free port: ``url``, ``control`` (httpx), ``close()``."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.port = free_port()
+        assert port_is_free(self.port), f"port {self.port} is taken"
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = open(log_path, "wb")
+        self.proc = subprocess.Popen([sys.executable, "-m", "jupyter_devenv", "emulator", "--port", str(self.port)],
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        self.control = httpx.Client(base_url=self.url + "/_emulator", timeout=10)
+        deadline = time.monotonic() + 30
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the emulator exited early:\n{log_path.read_text()[-2000:]}")
+            try:
+                if self.control.get("/stats").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the emulator did not start:\n{log_path.read_text()[-2000:]}")
+            time.sleep(0.1)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stats(self) -> Dict[str, Any]:
+        return self.control.get("/stats").json()
+
+    def reset_stats(self) -> None:
+        self.control.delete("/stats").raise_for_status()
+
+    def faults(self, **switches: Any) -> None:
+        self.control.post("/faults", json=switches).raise_for_status()
+
+    def clear_faults(self) -> None:
+        self.control.delete("/faults").raise_for_status()
+
+    def raw_instance(self, instance_id: str) -> Dict[str, Any]:
+        return self.control.get(f"/instances/{instance_id}").json()
+
+    def close(self) -> None:
+        self.control.close()
+        _stop(self.proc)
+        self._log.close()
+
+
+class JupyterProcess:
+    """A Jupyter server with jupyter-devenv, wired to ``emulator_url`` through the environment.
+
+    ``app`` is ``"jupyter_server"`` (the bare server: fastest to start) or ``"jupyterlab"``
+    (needed to open a notebook in a browser). ``devenv`` holds extra ``c.DevEnv`` settings
+    (``cache_ttl``, ``poll_interval``...).
+    """
+
+    def __init__(self, tmp: Path, emulator_url: str, backend: str = "demanager", app: str = "jupyter_server",
+                 devenv: Optional[Dict[str, Any]] = None) -> None:
+        self.tmp = tmp
+        self.backend = backend
+        self.instance_id = RUNNING_IDS[backend]
+        self.token = secrets.token_hex(16)
+        self.port = free_port()
+        assert port_is_free(self.port), f"port {self.port} is taken"
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.root = tmp / "root"
+        self.root.mkdir(parents=True, exist_ok=True)
+        for name in ("a.ipynb", "b.ipynb"):
+            _write_json(self.root / name, NOTEBOOK)
+        dirs = {name: tmp / name for name in ("config", "runtime", "settings", "workspaces", "ipython", "data")}
+        for d in dirs.values():
+            d.mkdir(exist_ok=True)
+        extensions = {"jupyter_devenv": True}
+        if app == "jupyter_server":  # the bare server: only our extension, so it starts fast
+            extensions.update({name: False for name in LAB_EXTENSIONS})
+        _write_json(dirs["config"] / "jupyter_server_config.json", {
+            "ServerApp": {"jpserver_extensions": extensions},
+            "DevEnv": dict(devenv or {}),
+            "DevEnvApp": {"state_file": str(tmp / "devenv-state.json")},
+        })
+        for name, value in {
+            "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+            "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+        }.items():
+            _write_json(dirs["settings"] / f"{name}.jupyterlab-settings", value)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_DEVENV_", "HUAWEICLOUD_SDK_"))}
+        env.update({
+            "JUPYTER_CONFIG_DIR": str(dirs["config"]),
+            "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
+            "JUPYTER_DATA_DIR": str(dirs["data"]),
+            "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
+            "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
+            "IPYTHONDIR": str(dirs["ipython"]),
+            "HUAWEICLOUD_SDK_AK": ACCESS_KEY,
+            "HUAWEICLOUD_SDK_SK": SECRET_KEY,
+            "HUAWEICLOUD_SDK_PROJECT_ID": PROJECT_ID,
+            "JUPYTER_DEVENV_ENDPOINT": emulator_url,
+            "JUPYTER_DEVENV_INSTANCE_ID": self.instance_id,
+            "JUPYTER_DEVENV_BACKEND": backend,
+            "JUPYTER_DEVENV_EMULATED": "1",
+        })
+        args: List[str] = [sys.executable, "-m", app, "--no-browser", f"--port={self.port}",
+                           "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",
+                           f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}"]
+        if app == "jupyterlab":
+            args += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        self.log_path = tmp / "server.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(args, env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(self.root))
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Jupyter exited early:\n{self.log_text()[-3000:]}")
+            try:
+                # Our token opens it: a stale server on the port would answer 403.
+                r = httpx.get(f"{self.url}/devenv/api/config", headers=self.auth, timeout=2)
+                if r.status_code == 200:
+                    assert r.json().get("instance_id") == self.instance_id, r.text
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"Jupyter did not start:\n{self.log_text()[-3000:]}")
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @property
+    def auth(self) -> Dict[str, str]:
+        return {"Authorization": f"token {self.token}"}
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/devenv/api"
+
+    def log_text(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def close(self) -> None:
+        _stop(self.proc)
+        self._log.close()
+
+
+class Stack:
+    """An EmulatorProcess and a JupyterProcess in a temporary folder; a context manager."""
+
+    def __init__(self, backend: str = "demanager", app: str = "jupyter_server",
+                 devenv: Optional[Dict[str, Any]] = None, tmp: Optional[Path] = None) -> None:
+        self._own_tmp = tmp is None
+        self.tmp = Path(tempfile.mkdtemp(prefix="devenv-bench-")) if tmp is None else tmp
+        self.emulator: Optional[EmulatorProcess] = None
+        self.server: Optional[JupyterProcess] = None
+        try:
+            self.emulator = EmulatorProcess(self.tmp / "emulator.log")
+            self.server = JupyterProcess(self.tmp / "jupyter", self.emulator.url, backend, app, devenv)
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def instance_id(self) -> str:
+        assert self.server is not None
+        return self.server.instance_id
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        if self.emulator is not None:
+            self.emulator.close()
+        if self._own_tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> "Stack":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
