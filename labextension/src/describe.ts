@@ -1,5 +1,5 @@
-import { formatDuration, formatHMS, formatLocalTime, urgencyLevel } from './format';
-import { ITrans } from './i18n';
+import { formatHMS, formatLocalTime, urgencyLevel } from './format';
+import { ITrans, spanText } from './i18n';
 import { CountdownPhase, ICountdownModel } from './tokens';
 
 /** What a view shows for the model's current state. */
@@ -61,7 +61,7 @@ export function describe(model: ICountdownModel, trans: ITrans): IDescription {
         trans.__(
           'The instance will stop at %1 (local time), in %2.',
           formatLocalTime(stop as number, locale),
-          formatDuration(r)
+          spanText(r, trans)
         )
       );
       break;

@@ -32,3 +32,14 @@ export function loadTrans(translator: ITranslator | null | undefined): ITrans {
     }
   };
 }
+
+/** A short translated duration for prose: `1 h`, `1 h 30 min`, `5 min`, `45 s` (zh: `5 分钟`). */
+export function spanText(seconds: number, trans: ITrans): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) {
+    return m > 0 ? trans.__('%1 h %2 min', String(h), String(m)) : trans.__('%1 h', String(h));
+  }
+  return m > 0 ? trans.__('%1 min', String(m)) : trans.__('%1 s', String(s));
+}

@@ -3,8 +3,8 @@ import { IDisposable } from '@lumino/disposable';
 
 import { AutoStopActions, canToggleAutoStop } from './actions';
 import { claimReminder } from './reminderClaims';
-import { crossedThreshold, formatDuration, formatLocalTime } from './format';
-import { ITrans } from './i18n';
+import { crossedThreshold, formatLocalTime } from './format';
+import { ITrans, spanText } from './i18n';
 import { ICountdownModel } from './tokens';
 
 /** Seconds the Extend action of a reminder adds (counted from now, as the API does). */
@@ -87,14 +87,14 @@ export class Reminders implements IDisposable {
     const message = trans.__(
       'The instance %1 stops in %2 (at %3).',
       name,
-      formatDuration(shown),
+      spanText(shown, trans),
       formatLocalTime(stop, trans.languageCode)
     );
     const actions: Notification.IAction[] = [];
     if (canExtend) {
       actions.push({
-        label: trans.__('Extend %1', formatDuration(REMINDER_EXTEND)),
-        caption: trans.__('Extend: keep running %1 from now', formatDuration(REMINDER_EXTEND)),
+        label: trans.__('Extend %1', spanText(REMINDER_EXTEND, trans)),
+        caption: trans.__('Extend: keep running %1 from now', spanText(REMINDER_EXTEND, trans)),
         displayType: 'accent',
         callback: () => void this._actions.extend(REMINDER_EXTEND)
       });

@@ -4,8 +4,7 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { IDisposable } from '@lumino/disposable';
 
-import { formatDuration } from './format';
-import { ITrans } from './i18n';
+import { ITrans, spanText } from './i18n';
 import { ICountdownModel } from './tokens';
 
 /** Shell areas where documents can be open. */
@@ -100,7 +99,7 @@ export class SaveBeforeStop implements IDisposable {
         });
       } else {
         Notification.info(
-          trans.__('The instance stops in %1: all open documents were already saved.', formatDuration(remaining)),
+          trans.__('The instance stops in %1: all open documents were already saved.', spanText(remaining, trans)),
           { autoClose: 8000, data: { devenv: 'saved' } }
         );
       }

@@ -44,7 +44,9 @@ def test_chinese_ui(page, make_stack, artifacts):
     wait_counting(page)
     title = countdown(page).get_attribute("title")
     assert "自动停止倒计时" in title and "本地时间" in title, title
-    expect(page.locator(".Toastify__toast", has_text="将在")).to_have_count(1, timeout=10_000)
+    reminder = page.locator(".Toastify__toast", has_text="将在")
+    expect(reminder).to_have_count(1, timeout=10_000)
+    expect(reminder).to_contain_text("分钟")
     popover = open_popover(page)
     expect(popover.locator("[data-action='turn-off']")).to_have_text("关闭自动停止")
     expect(popover).to_contain_text("下次启动")
