@@ -103,7 +103,8 @@ def emulator_remaining(stack) -> float:
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
 def test_panel_demanager_with_busy_kernel(page, make_stack, artifacts, ui):
-    stack = make_stack(backend="demanager")
+    # Polls far apart: what the page shows after each step comes from the step itself.
+    stack = make_stack(backend="demanager", poll_interval=600)
     (open_lab if ui == "lab" else open_notebook7)(page, stack, "a.ipynb")
     wait_counting(page)
     view = show_panel(page, stack)
@@ -178,9 +179,15 @@ def test_panel_demanager_with_busy_kernel(page, make_stack, artifacts, ui):
     # The kernel was busy all along; once it is free, its traits have caught up.
     assert page.locator(BUSY).count() == 1
     interrupt_kernel(page, stack)
-    run_cell(page, 2, "print('TRAITS', _.enable, _.duration, _.prompt, _.description)")
+    run_cell(page, 2, "p = _; print('TRAITS', p.enable, p.duration, p.prompt, p.description)")
     expect(page.locator(f"{PANEL} .jp-Cell").nth(2).locator(".jp-OutputArea-output")).to_contain_text(
         "TRAITS True 7200 False Week 12: training run", timeout=30_000)
+
+    # The other way: a kernel-side method changes the instance; the view reads it again at
+    # once (the page would otherwise wait for its next poll, 10 min away).
+    run_cell(page, 3, "p.disable(); None")
+    expect(countdown(page)).to_have_text("auto-stop off", timeout=10_000)
+    expect(view.locator("[data-field='countdown']")).to_have_text("auto-stop off")
 
 
 def test_panel_notebooks_extend_errors_dark(page, make_stack, artifacts):
