@@ -26,12 +26,13 @@ def serialize(request: httpx.Request, auth: Optional[httpx.Auth] = None) -> byte
 
 
 class Connection:
-    """One keep-alive connection: ``await send(raw)`` returns (status, body)."""
+    """One keep-alive connection: ``await send(raw)`` returns (status, body); ``last_head`` the headers."""
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
         self._reader: Optional[asyncio.StreamReader] = None
         self._writer: Optional[asyncio.StreamWriter] = None
+        self.last_head = b""  # the status line and headers of the last answer
 
     async def open(self) -> "Connection":
         self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
@@ -51,10 +52,12 @@ class Connection:
         status = int(status_line.split(b" ", 2)[1])
         length = 0
         close = False
+        head = [status_line]
         while True:
             line = await self._reader.readline()
             if line in (b"\r\n", b"\n", b""):
                 break
+            head.append(line)
             name, _, value = line.partition(b":")
             name = name.strip().lower()
             if name == b"content-length":
@@ -64,6 +67,7 @@ class Connection:
             elif name == b"connection" and value.strip().lower() == b"close":
                 close = True
         body = await self._reader.readexactly(length) if length else b""
+        self.last_head = b"".join(head)
         if close:
             await self.close()
         return status, body

@@ -56,8 +56,8 @@ async def _client(k: int, port: int, requests: List[bytes], until: float, outcom
             raw = requests[i % len(requests)]
             i += 1
             status, body = await conn.send(raw)
-            if MARKER.encode() in body:
-                errors.append(("secret in an answer", status, body[:200]))
+            if MARKER.encode() in body or MARKER.encode() in conn.last_head:
+                errors.append(("secret in an answer", status, conn.last_head[:200], body[:200]))
             if status == 200:
                 outcomes["200"] += 1
                 continue
