@@ -42,7 +42,7 @@ def notebooks(status="RUNNING", create_at=1_700_000_000_000, duration=7_200_000,
 def _check_shape(state, backend, server_ms):
     assert set(state) == {"instance", "auto_stop", "backend", "server_time"}
     assert set(state["auto_stop"]) == {"enable", "duration", "prompt", "stop_timestamp", "remain_time",
-                                       "can_extend"}
+                                       "can_extend", "can_toggle"}
     assert state["backend"] == backend
     assert state["server_time"] == server_ms
     dumped = json.dumps(state)  # JSON-serializable as the REST contract needs
@@ -57,7 +57,7 @@ def test_demanager_design_example():
     _check_shape(state, "demanager", SERVER_MS)
     assert state["auto_stop"] == {"enable": True, "duration": 3600, "prompt": True,
                                   "stop_timestamp": STOP_MS, "remain_time": DESIGN_REMAIN,
-                                  "can_extend": False}
+                                  "can_extend": False, "can_toggle": True}
 
 
 @pytest.mark.parametrize("server_ms", [STOP_MS - 3_600_000, STOP_MS - 61_500, STOP_MS - 999, STOP_MS])
@@ -141,6 +141,7 @@ def test_notebooks_lease_deadline_is_create_at_plus_duration():
         "stop_timestamp": create_at + duration,
         "remain_time": (create_at + duration - server_ms) // 1000,
         "can_extend": True,
+        "can_toggle": False,
     }
 
 

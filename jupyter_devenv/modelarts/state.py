@@ -29,6 +29,7 @@ def auto_stop_demanager(instance: Mapping[str, Any], server_time_ms: int) -> Dic
         "stop_timestamp": stop if running else None,
         "remain_time": _remain(stop, server_time_ms) if running else None,
         "can_extend": False,
+        "can_toggle": True,
     }
 
 
@@ -46,6 +47,7 @@ def auto_stop_notebooks(instance: Mapping[str, Any], server_time_ms: int, prompt
         "stop_timestamp": stop,
         "remain_time": _remain(stop, server_time_ms),
         "can_extend": running,
+        "can_toggle": False,  # a lease has no on/off: it is extended instead
     }
 
 
