@@ -7,15 +7,6 @@ import { ICountdownModel } from './tokens';
 import { IAutoStopUpdate, IState } from './types';
 
 /**
- * Whether auto-stop can be turned on and off through the API. The notebooks
- * API has no switch (its auto-stop is a lease, moved by extend); the server
- * answers 409 there.
- */
-export function canToggleAutoStop(backend: string | undefined): boolean {
-  return backend !== 'notebooks';
-}
-
-/**
  * The user's actions on auto-stop, shared by the popover and the reminders.
  * They call the REST API directly (never the kernel), so they work while a
  * kernel is busy. Each answer is shown as it is: the deadline is the API's.

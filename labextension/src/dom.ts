@@ -43,3 +43,14 @@ export function durationSelect(
   }
   return select;
 }
+
+/**
+ * A translated message in which `%1` stands for an element (a `<select>`, say):
+ * the text before it, the element, the text after, so each language puts the
+ * element where its grammar wants it.
+ */
+export function around(trans: { __(msgid: string, ...args: any[]): string }, msgid: string, el: Node): Array<Node | string> {
+  const mark = '\u0001';
+  const [before, after = ''] = trans.__(msgid, mark).split(mark);
+  return [before, el, after];
+}

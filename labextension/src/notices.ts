@@ -1,6 +1,6 @@
 import { Notification } from '@jupyterlab/apputils';
-import { IDisposable } from '@lumino/disposable';
 
+import { ModelFollower } from './follower';
 import { ITrans } from './i18n';
 import { CountdownPhase, ICountdownModel } from './tokens';
 
@@ -10,23 +10,13 @@ const LIVE: CountdownPhase[] = ['counting', 'due', 'off', 'unknown'];
  * Says plainly, once, when a live instance has stopped or the Jupyter server
  * is gone, instead of leaving a frozen number.
  */
-export class LifecycleNotices implements IDisposable {
+export class LifecycleNotices extends ModelFollower {
   constructor(
     private readonly _model: ICountdownModel,
     private readonly _trans: ITrans
   ) {
+    super();
     _model.changed.connect(this._check, this);
-  }
-
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
-  dispose(): void {
-    if (!this._disposed) {
-      this._disposed = true;
-      this._model.changed.disconnect(this._check, this);
-    }
   }
 
   private _check(): void {
@@ -61,5 +51,4 @@ export class LifecycleNotices implements IDisposable {
 
   private _last: CountdownPhase | null = null;
   private _shown: string | null = null;
-  private _disposed = false;
 }

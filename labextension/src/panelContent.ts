@@ -1,11 +1,11 @@
-import { canToggleAutoStop } from './actions';
 import { describe, describeError } from './describe';
 import { checkDescription, DESCRIPTION_MAX, FORBIDDEN_DESCRIPTION_CHARS } from './descriptionRules';
 import { h } from './dom';
 import { autoStopDuration } from './durations';
 import { formatLocalTime } from './format';
 import { DevEnvError } from './handler';
-import { ITrans } from './i18n';
+import { ITrans, spanText } from './i18n';
+import { ModelFollower } from './follower';
 import { explainError } from './panelErrors';
 import { ICountdownModel } from './tokens';
 import { IState } from './types';
@@ -40,17 +40,6 @@ export interface IPanelTraits {
  */
 const runDurations = new Map<number, number>();
 
-/** A short duration for prose, translated: `1 h`, `1 h 30 min`, `5 min`, `45 s`. */
-export function formatSpan(seconds: number, trans: ITrans): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h > 0) {
-    return m > 0 ? trans.__('%1 h %2 min', String(h), String(m)) : trans.__('%1 h', String(h));
-  }
-  return m > 0 ? trans.__('%1 min', String(m)) : trans.__('%1 s', String(s));
-}
-
 function runDuration(stop: number, duration: number | null, remaining: number): number | null {
   let total = runDurations.get(stop);
   if (total === undefined && typeof duration === 'number' && duration > 0) {
@@ -73,10 +62,11 @@ function runDuration(stop: number, duration: number | null, remaining: number): 
  * The DOM is built once and updated in place: a poll never closes an open
  * `<select>` or loses what is typed.
  */
-export class PanelContent {
+export class PanelContent extends ModelFollower {
   readonly node: HTMLDivElement;
 
   constructor(private readonly _options: PanelContent.IOptions) {
+    super();
     const { trans } = _options;
     this._uid = `jp-DevEnv-panel-${++PanelContent._count}`;
     const hours = (n: number) => trans.__('%1 h', String(n));
@@ -294,18 +284,11 @@ export class PanelContent {
     this._update();
   }
 
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
   dispose(): void {
-    if (this._disposed) {
-      return;
+    if (!this.isDisposed) {
+      super.dispose();
+      this.node.remove();
     }
-    this._disposed = true;
-    this._options.model.changed.disconnect(this._update, this);
-    this._options.model.ticked.disconnect(this._tick, this);
-    this.node.remove();
   }
 
   /** The kernel-side traits for the current state (only `error` when nothing is known). */
@@ -338,7 +321,7 @@ export class PanelContent {
 
   /** Everything but the ticking parts: on each answer (or error) of the model. */
   private _update(): void {
-    if (this._disposed) {
+    if (this.isDisposed) {
       return;
     }
     const { model, trans } = this._options;
@@ -357,7 +340,7 @@ export class PanelContent {
     this._emulated.hidden = !model.config?.emulated;
 
     const running = phase === 'counting' || phase === 'off' || phase === 'unknown' || phase === 'due';
-    const canToggle = canToggleAutoStop(state?.backend);
+    const canToggle = !!auto?.can_toggle;
     this._autoStop.hidden = !(state && auto && running);
     if (state && auto) {
       this._onRow.hidden = !(canToggle && auto.enable);
@@ -375,7 +358,7 @@ export class PanelContent {
       const thresholds = model.settings.reminderThresholds;
       this._setText(
         this._promptHint,
-        thresholds.length ? trans.__('(at %1 before)', thresholds.map(t => formatSpan(t, trans)).join(trans.__(', '))) : ''
+        thresholds.length ? trans.__('(at %1 before)', thresholds.map(t => spanText(t, trans)).join(trans.__(', '))) : ''
       );
     }
 
@@ -418,7 +401,7 @@ export class PanelContent {
 
   /** The countdown, its classes and the bar: once a second, with the toolbar. */
   private _tick(): void {
-    if (this._disposed) {
+    if (this.isDisposed) {
       return;
     }
     const { model, trans } = this._options;
@@ -470,7 +453,7 @@ export class PanelContent {
       }
       this._bar.setAttribute('aria-valuenow', String(Math.round(percent)));
       this._bar.className = ['jp-DevEnv-panel-bar', ...d.classes.filter(c => c.startsWith('jp-DevEnv-level-'))].join(' ');
-      this._setText(this._elapsed, trans.__('%1 of %2 elapsed', formatSpan(elapsed, trans), formatSpan(total, trans)));
+      this._setText(this._elapsed, trans.__('%1 of %2 elapsed', spanText(elapsed, trans), spanText(total, trans)));
     }
   }
 
@@ -579,7 +562,6 @@ export class PanelContent {
 
   private static _count = 0;
   private _uid: string;
-  private _disposed = false;
   private _busy = false;
   private _done = '';
   private _actionError: DevEnvError | null = null;

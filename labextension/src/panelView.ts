@@ -1,5 +1,5 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ITranslator } from '@jupyterlab/translation';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { DOMWidgetModel, DOMWidgetView, IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 
 import { ITrans, loadTrans } from './i18n';
@@ -17,6 +17,12 @@ const QUIET_TRAITS = new Set(['remain_time']);
 
 /** Set when the plugin activates: the page's countdown and the translations. */
 let context: { model: ICountdownModel; trans: ITrans } | null = null;
+
+/** Without the plugin there is no translator: go by the page's or the browser's language. */
+function fallbackTrans(): ITrans {
+  const languageCode = document.documentElement.lang || navigator.language || 'en';
+  return loadTrans({ ...nullTranslator, languageCode, load: (domain: string) => nullTranslator.load(domain) });
+}
 
 /**
  * The model of `jupyter_devenv.AutoStopPanel`. Its traits mirror the last state
@@ -60,7 +66,7 @@ export class AutoStopPanelView extends DOMWidgetView {
     super.render();
     this.el.classList.add('jp-DevEnv-panel-host');
     if (!context) {
-      this.el.textContent = 'The jupyter-devenv extension has not started on this page: reload it.';
+      this.el.textContent = fallbackTrans().__('The jupyter-devenv extension has not started on this page: reload it.');
       return;
     }
     this._content = new PanelContent({

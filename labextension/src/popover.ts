@@ -1,8 +1,8 @@
 import { Widget } from '@lumino/widgets';
 
-import { AutoStopActions, canToggleAutoStop } from './actions';
+import { AutoStopActions } from './actions';
 import { describe, describeError } from './describe';
-import { durationSelect, h } from './dom';
+import { around, durationSelect, h } from './dom';
 import { AUTO_STOP_DURATIONS, autoStopDuration, EXTEND_DURATIONS } from './durations';
 import { formatHMS } from './format';
 import { ITrans } from './i18n';
@@ -86,7 +86,7 @@ export class AutoStopPopover extends Widget {
 
     if (state && auto && running) {
       // The notebooks API has no on/off: its auto-stop is a lease, moved by Extend.
-      const canToggle = canToggleAutoStop(state.backend);
+      const canToggle = auto.can_toggle;
       if (canToggle && auto.enable) {
         controls.append(
           h('div', { class: 'jp-DevEnv-row' }, this._button('turn-off', trans.__('Turn off auto-stop'), () => actions.turnOff(), 'warn'))
@@ -117,7 +117,7 @@ export class AutoStopPopover extends Widget {
           h(
             'div',
             { class: 'jp-DevEnv-row' },
-            h('label', {}, trans.__('Keep running for'), ' ', select, ' ', trans.__('from now')),
+            h('label', {}, ...around(trans, 'Keep running for %1 from now', select)),
             this._button('extend', trans.__('Extend'), () => actions.extend(Number(select.value)), 'accept')
           )
         );

@@ -1,7 +1,7 @@
 import { Notification } from '@jupyterlab/apputils';
-import { IDisposable } from '@lumino/disposable';
 
-import { AutoStopActions, canToggleAutoStop } from './actions';
+import { AutoStopActions } from './actions';
+import { ModelFollower } from './follower';
 import { claimReminder } from './reminderClaims';
 import { crossedThreshold, formatLocalTime } from './format';
 import { ITrans, spanText } from './i18n';
@@ -16,27 +16,15 @@ export const REMINDER_EXTEND = 3600;
  * page, however many notebooks are open) and, through `claimReminder`, in one
  * visible tab only; a new deadline re-arms them; none fire while `prompt` is false.
  */
-export class Reminders implements IDisposable {
+export class Reminders extends ModelFollower {
   constructor(
     private readonly _model: ICountdownModel,
     private readonly _trans: ITrans,
     private readonly _actions: AutoStopActions
   ) {
+    super();
     _model.ticked.connect(this._check, this);
     _model.changed.connect(this._check, this);
-  }
-
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
-  dispose(): void {
-    if (this._disposed) {
-      return;
-    }
-    this._disposed = true;
-    this._model.ticked.disconnect(this._check, this);
-    this._model.changed.disconnect(this._check, this);
   }
 
   private _check(): void {
@@ -76,10 +64,10 @@ export class Reminders implements IDisposable {
     if (!claimReminder(state?.instance.id ?? '', stop as number, threshold)) {
       return; // Another tab of this server has shown it.
     }
-    this._notify(remaining, stop as number, auto.can_extend, key);
+    this._notify(remaining, stop as number, auto.can_extend, auto.can_toggle, key);
   }
 
-  private _notify(remaining: number, stop: number, canExtend: boolean, key: string): void {
+  private _notify(remaining: number, stop: number, canExtend: boolean, canToggle: boolean, key: string): void {
     const trans = this._trans;
     const name = this._model.state?.instance.name ?? this._model.state?.instance.id ?? '';
     // "in 15 min" until 14:00 is left: minutes rounded up, as people read a countdown.
@@ -99,7 +87,7 @@ export class Reminders implements IDisposable {
         callback: () => void this._actions.extend(REMINDER_EXTEND)
       });
     }
-    if (canToggleAutoStop(this._model.state?.backend)) {
+    if (canToggle) {
       actions.push({
         label: trans.__('Turn off auto-stop'),
         displayType: canExtend ? 'default' : 'accent',
@@ -123,5 +111,4 @@ export class Reminders implements IDisposable {
   private _fired = new Map<string, Set<number>>();
   private _shown: string | null = null;
   private _shownKey: string | null = null;
-  private _disposed = false;
 }

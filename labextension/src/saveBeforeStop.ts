@@ -2,8 +2,8 @@ import { Notification } from '@jupyterlab/apputils';
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
-import { IDisposable } from '@lumino/disposable';
 
+import { ModelFollower } from './follower';
 import { ITrans, spanText } from './i18n';
 import { ICountdownModel } from './tokens';
 
@@ -15,25 +15,15 @@ const AREAS = ['main', 'down', 'left', 'right'] as const;
  * this page and say so: the instance going down must not cost unsaved work.
  * Once per deadline.
  */
-export class SaveBeforeStop implements IDisposable {
+export class SaveBeforeStop extends ModelFollower {
   constructor(
     private readonly _app: JupyterFrontEnd,
     private readonly _docManager: IDocumentManager,
     private readonly _model: ICountdownModel,
     private readonly _trans: ITrans
   ) {
+    super();
     _model.ticked.connect(this._check, this);
-  }
-
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
-  dispose(): void {
-    if (!this._disposed) {
-      this._disposed = true;
-      this._model.ticked.disconnect(this._check, this);
-    }
   }
 
   /** The open documents' contexts, one per path. */
@@ -107,5 +97,4 @@ export class SaveBeforeStop implements IDisposable {
   }
 
   private _done = new Set<number>();
-  private _disposed = false;
 }

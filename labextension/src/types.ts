@@ -12,7 +12,13 @@ export interface IAutoStop {
   stop_timestamp: number | null;
   /** Seconds left at `server_time`, or null. */
   remain_time: number | null;
+  /** Extend (renew the deadline from now) is possible: the notebooks lease of a running instance. */
   can_extend: boolean;
+  /**
+   * Auto-stop has an on/off (demanager). False on the notebooks lease, which is
+   * moved by extend; a PUT with `enable` answers 409 `DEVENV.UNSUPPORTED` there.
+   */
+  can_toggle: boolean;
 }
 
 /** The redacted upstream instance object; only the fields the UI reads are typed. */

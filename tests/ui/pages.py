@@ -59,13 +59,25 @@ def wait_kernel_ready(page: Page, stack, timeout: float = 60.0) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout
+    last = "no answer yet"
     while time.monotonic() < deadline:
-        kernels = httpx.get(f"{stack.url}/api/kernels", headers=stack.auth, timeout=5).json()
-        if any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in kernels):
-            break
+        # While a kernel starts, jupyter_server can answer 500 (a race in its kernel
+        # listing), or a request can time out on a busy machine: retry until the deadline.
+        try:
+            answer = httpx.get(f"{stack.url}/api/kernels", headers=stack.auth, timeout=5)
+        except httpx.HTTPError as e:
+            last = f"{type(e).__name__}: {e}"
+        else:
+            if answer.status_code == 200:
+                kernels = answer.json()
+                last = f"kernels: {kernels}"
+                if any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in kernels):
+                    break
+            else:
+                last = f"GET /api/kernels answered {answer.status_code}: {answer.text[:200]}"
         page.wait_for_timeout(250)
     else:
-        raise AssertionError("no kernel became ready")
+        raise AssertionError(f"no kernel became ready in {timeout} s ({last})")
     wait_kernel_idle(page)
     page.wait_for_timeout(500)
 
