@@ -53,6 +53,18 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data))
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: be sent SIGTERM when the process that started it dies (Linux), so an
+    interrupted benchmark or test leaves no server behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux, or no libc: nothing to arrange
+        pass
+
+
 def _stop(proc: Optional[subprocess.Popen]) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -74,7 +86,7 @@ class EmulatorProcess:
         self.log_path = log_path
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen([sys.executable, "-m", "jupyter_devenv", "emulator", "--port", str(self.port)],
-                                     stdout=self._log, stderr=subprocess.STDOUT)
+                                     stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
         self.control = httpx.Client(base_url=self.url + "/_emulator", timeout=10)
         deadline = time.monotonic() + 30
         while True:
@@ -174,7 +186,8 @@ class JupyterProcess:
             args += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         self.log_path = tmp / "server.log"
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(args, env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(self.root))
+        self.proc = subprocess.Popen(args, env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(self.root),
+                                     preexec_fn=_die_with_parent)
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 90.0) -> None:

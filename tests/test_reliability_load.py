@@ -3,7 +3,7 @@
 The emulator and the Jupyter server run as their own processes (``benchmarks/stack.py``);
 this process opens 500 keep-alive connections (``benchmarks/rawhttp.py``) that poll
 ``GET instances/current`` and now and then ``PUT`` a prompt change, for a bounded time:
-a few seconds by default, 30 s with ``JUPYTER_DEVENV_LOAD_SECONDS=30`` (or any number).
+3 s by default, 30 s with ``JUPYTER_DEVENV_LOAD_SECONDS=30`` (or any number).
 The emulator fails 5 % of its calls (500 ModelArts.6200, seeded).
 
 - no error other than the one the emulator injected (and no dropped connection);
@@ -34,7 +34,7 @@ from jupyter_devenv.emulator.app import ACCESS_KEY, SECRET_KEY  # noqa: E402
 from jupyter_devenv.emulator.fake_secrets import MARKER, secret_values  # noqa: E402
 
 CLIENTS = 500
-SECONDS = float(os.environ.get("JUPYTER_DEVENV_LOAD_SECONDS") or 4)
+SECONDS = float(os.environ.get("JUPYTER_DEVENV_LOAD_SECONDS") or 3)
 ERROR_RATE = 0.05
 INJECTED = {(500, "ModelArts.6200")}
 
@@ -92,7 +92,7 @@ def test_500_clients_no_foreign_errors_flat_memory(stack):
 
     # Warm up (imports, caches, connection pools) before the first reading of memory.
     warm: Counter = Counter()
-    asyncio.run(load(1.0, warm, []))
+    asyncio.run(load(0.5, warm, []))
     start_rss = rss_mb(server.pid)
     emulator.faults(error_rate=ERROR_RATE, seed=11)
     outcomes: Counter = Counter()
