@@ -25,7 +25,6 @@ import time
 from typing import Dict, List, Tuple
 
 import httpx
-
 from common import QUICK, cpu_seconds, load_line, median, percentile, table
 from rawhttp import Connection, serialize
 from stack import Stack

@@ -33,7 +33,6 @@ import subprocess
 import sys
 import time
 import traceback
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from common import QUICK, ROOT, load_line, table
@@ -44,7 +43,8 @@ OUR_SCRIPTS = "/lab/extensions/jupyter-devenv/"
 CHROMIUM = os.environ.get("JUPYTER_DEVENV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-COUNTDOWN = '.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="devenv-countdown"] .jp-DevEnv-countdown-label'
+COUNTDOWN = ('.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="devenv-countdown"] '
+             ".jp-DevEnv-countdown-label")
 BUNDLE_TARGET_KB = 60.0
 
 
@@ -182,7 +182,8 @@ def browser(duration: float, poll_interval: float) -> Dict[str, Any]:
         try:
             page = chromium.new_page(viewport={"width": 1280, "height": 800})
             traffic = Traffic(page)
-            url = f"{stack.server.url}/lab/workspaces/bench-{secrets.token_hex(3)}/tree/a.ipynb?token={stack.server.token}"
+            workspace = f"bench-{secrets.token_hex(3)}"
+            url = f"{stack.server.url}/lab/workspaces/{workspace}/tree/a.ipynb?token={stack.server.token}"
             page.goto(url)
             found = True
             try:
@@ -251,7 +252,8 @@ def main() -> int:
 
     per_tick: Optional[float] = None
     if not args.no_browser:
-        print(f"\nBrowser: a notebook open in JupyterLab for {duration:.0f} s, poll_interval {args.poll_interval:g} s")
+        print(f"\nBrowser: a notebook open in JupyterLab for {duration:.0f} s, "
+              f"poll_interval {args.poll_interval:g} s")
         try:
             b = browser(duration, args.poll_interval)
         except Exception as exc:  # report what can be reported

@@ -82,7 +82,8 @@ def main() -> int:
     sdk = Signer(SimpleNamespace(ak=AK, sk=SK))
     reqs = requests(args.requests)
     # Same answers first: a fast signer that signs wrongly would be worth nothing.
-    mismatches = sum(ours(r) != sdk.sign(o).header_params["Authorization"] for r, o in zip(reqs, sdk_objects(reqs)))
+    mismatches = sum(ours(r) != sdk.sign(o).header_params["Authorization"]
+                     for r, o in zip(reqs, sdk_objects(reqs)))
     if mismatches:
         print(f"{mismatches} of {len(reqs)} signatures differ from the SDK's")
         return 1

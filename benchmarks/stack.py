@@ -85,8 +85,8 @@ class EmulatorProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self._log = open(log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "jupyter_devenv", "emulator", "--port", str(self.port)],
-                                     stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        args = [sys.executable, "-m", "jupyter_devenv", "emulator", "--port", str(self.port)]
+        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
         self.control = httpx.Client(base_url=self.url + "/_emulator", timeout=10)
         deadline = time.monotonic() + 30
         while True:

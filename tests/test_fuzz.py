@@ -28,10 +28,10 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from server_env import *  # noqa: F403 - fixtures
 
 import jupyter_devenv.server
 from jupyter_devenv.emulator.fake_secrets import secret_values
-from server_env import *  # noqa: F401,F403 - fixtures
 
 SPEC = yaml.safe_load((Path(jupyter_devenv.server.__file__).parent / "openapi.yaml").read_text())
 FUZZ_EXAMPLES = int(os.environ.get("JUPYTER_DEVENV_FUZZ_EXAMPLES") or 0)
@@ -74,8 +74,8 @@ def _strict_validator(schema: Dict[str, Any]) -> jsonschema.Validator:
 
 UPDATE_SCHEMA = _strict_validator(
     SPEC["paths"]["/instances/{instance_id}"]["put"]["requestBody"]["content"]["application/json"]["schema"])
-EXTEND_SCHEMA = _strict_validator(
-    SPEC["paths"]["/instances/{instance_id}/extend"]["post"]["requestBody"]["content"]["application/json"]["schema"])
+EXTEND_SCHEMA = _strict_validator(SPEC["paths"]["/instances/{instance_id}/extend"]["post"]["requestBody"]
+                                  ["content"]["application/json"]["schema"])
 STATE_SCHEMA = _strict_validator({"$ref": "#/components/schemas/State"})
 ERROR_SCHEMA = _strict_validator({"$ref": "#/components/schemas/Error"})
 
@@ -352,11 +352,13 @@ async def test_unknown_paths_and_methods_answer_json(live):
 
 
 async def test_wrong_content_types(live):
-    for ctype in ("text/plain", "application/x-www-form-urlencoded", "", "application/jsonx", "multipart/form-data"):
+    for ctype in ("text/plain", "application/x-www-form-urlencoded", "", "application/jsonx",
+                  "multipart/form-data"):
         status, answer, change = await asyncio.to_thread(
             live.call, "PUT", "instances/current", b'{"description": "x"}', ctype)
         # tornado itself refuses a multipart body without a boundary (400), before the handler
-        assert (status, answer["error_code"]) in ((415, "DEVENV.BAD_CONTENT_TYPE"), (400, "DEVENV.HTTP_400")), ctype
+        expected = ((415, "DEVENV.BAD_CONTENT_TYPE"), (400, "DEVENV.HTTP_400"))
+        assert (status, answer["error_code"]) in expected, ctype
         assert change["total"] == 0
 
 
@@ -397,7 +399,8 @@ async def test_schemathesis(live, mode, jp_http_port, jp_base_url, jp_auth_heade
             live.cases += 1
             live.seen.append(json.dumps(dict(response.headers)) + "\n" + response.text)
             case.validate_response(response, checks=checks)
-            negative = case.meta is not None and getattr(case.meta.generation, "mode", None) == GenerationMode.NEGATIVE
+            mode_of_case = getattr(case.meta.generation, "mode", None) if case.meta is not None else None
+            negative = mode_of_case == GenerationMode.NEGATIVE
             if negative and response.status_code < 300:
                 raise AssertionError(f"an invalid call was accepted: {case.as_curl_command()}")
             if response.status_code >= 400 and response.status_code != 409 and \

@@ -21,15 +21,15 @@ import json
 import logging
 import time
 from contextlib import contextmanager
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 import httpx
 import pytest
+from server_env import *  # noqa: F403 - fixtures
 
 from jupyter_devenv.emulator.app import IAM_DOMAIN, IAM_PASSWORD, IAM_USER
 from jupyter_devenv.emulator.fake_secrets import secret_values
 from jupyter_devenv.emulator.store import BACKENDS as EMULATED_BACKENDS
-from server_env import *  # noqa: F401,F403 - fixtures
 
 RETRIES = 2
 MAX_BACKOFF = 8.0  # AsyncDevEnvClient's cap on one backoff delay
@@ -192,7 +192,8 @@ class Clients:
                     await self.call("POST", "instances/current/extend", {"seconds": 3600 + 60 * (k * 7 + round_)},
                                     exchanges=2)
                 else:
-                    await self.call("PUT", "instances/current", {"spec": {"auto_stop": {"prompt": bool(choice % 2)}}})
+                    body = {"spec": {"auto_stop": {"prompt": bool(choice % 2)}}}
+                    await self.call("PUT", "instances/current", body)
             else:
                 bodies = [{"description": f"client {k} round {round_}"},
                           {"spec": {"auto_stop": {"enable": False}}},

@@ -26,12 +26,12 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from rawhttp import Connection, serialize  # noqa: E402
-from common import rss_mb  # noqa: E402
-from stack import Stack  # noqa: E402
+from common import rss_mb
+from rawhttp import Connection, serialize
+from stack import Stack
 
-from jupyter_devenv.emulator.app import ACCESS_KEY, SECRET_KEY  # noqa: E402
-from jupyter_devenv.emulator.fake_secrets import MARKER, secret_values  # noqa: E402
+from jupyter_devenv.emulator.app import ACCESS_KEY, SECRET_KEY
+from jupyter_devenv.emulator.fake_secrets import MARKER, secret_values
 
 CLIENTS = 500
 SECONDS = float(os.environ.get("JUPYTER_DEVENV_LOAD_SECONDS") or 3)
