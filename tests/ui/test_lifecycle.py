@@ -6,7 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from pages import ITEM, PANEL, countdown, open_lab, open_notebook7, wait_counting, watch_toasts, visible_toasts
+from pages import (ITEM, PANEL, countdown, open_lab, open_notebook7, visible_toasts, wait_counting,
+                   wait_kernel_ready, watch_toasts)
 
 
 def test_dirty_notebook_is_saved_before_the_stop(page, make_stack, artifacts):
@@ -36,6 +37,7 @@ def test_server_gone_is_said_plainly_notebook7(page, make_stack):
     stack = make_stack(backend="demanager", poll_interval=2)
     open_notebook7(page, stack, "a.ipynb")
     wait_counting(page)
+    wait_kernel_ready(page, stack)  # the document is loaded: a kill mid-load is a load error, not our case
     stack.kill_server()
     expect(countdown(page)).to_have_text("unreachable", timeout=15_000)
     assert "does not answer" in countdown(page).get_attribute("title")
@@ -48,6 +50,7 @@ def test_server_gone_is_said_plainly_lab(page, make_stack):
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     expect(visible_toasts(page, "stops in")).to_have_count(1, timeout=10_000)
+    wait_kernel_ready(page, stack)
     stack.kill_server()
     expect(countdown(page)).to_have_text("unreachable", timeout=15_000)
     expect(visible_toasts(page, "server is gone")).to_have_count(1, timeout=5000)
