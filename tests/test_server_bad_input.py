@@ -130,3 +130,9 @@ async def test_browser_without_xsrf_is_refused(jp_base_url, jp_serverapp, upstre
     accepted = await raw_fetch(url, "PUT", '{"spec": {"auto_stop": {"prompt": false}}}',
                                 {"Cookie": cookies, "Content-Type": "application/json", "X-XSRFToken": xsrf})
     assert accepted.code == 200, accepted.body
+
+
+async def test_a_wrong_method_says_so(api):
+    status, error = await api("DELETE", "instances/current")
+    assert status == 405 and error["error_code"] == "DEVENV.HTTP_405"
+    assert "DELETE is not allowed" in error["error_msg"]

@@ -51,6 +51,8 @@ class DevEnvHandler(ExtensionHandlerMixin, APIHandler):
             message = exc.log_message
         elif status_code == 403:
             message = "Not authenticated: open this from a Jupyter page, or pass the server or kernel token."
+        elif status_code == 405:
+            message = f"{self.request.method} is not allowed here: see openapi.yaml for each route's methods."
         else:
             message = "Unexpected error in jupyter-devenv; see the server log and try again."
         self.set_header("Content-Type", "application/json")

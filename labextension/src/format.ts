@@ -25,14 +25,30 @@ export function formatDuration(seconds: number): string {
   return `${s} s`;
 }
 
+/** One time and one date formatter per locale: building an `Intl` formatter is costly, and this runs every tick. */
+const formatters = new Map<string, { time: Intl.DateTimeFormat; date: Intl.DateTimeFormat }>();
+
+function formattersFor(locale?: string): { time: Intl.DateTimeFormat; date: Intl.DateTimeFormat } {
+  const key = locale ?? '';
+  let found = formatters.get(key);
+  if (!found) {
+    found = {
+      time: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+      date: new Intl.DateTimeFormat(locale)
+    };
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 /** Local wall-clock time of an instant (ms since the epoch), with the date when not today. */
 export function formatLocalTime(ms: number, locale?: string, now: number = Date.now()): string {
   const date = new Date(ms);
-  const time = date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const { time, date: day } = formattersFor(locale);
   if (new Date(now).toDateString() === date.toDateString()) {
-    return time;
+    return time.format(date);
   }
-  return `${date.toLocaleDateString(locale)} ${time}`;
+  return `${day.format(date)} ${time.format(date)}`;
 }
 
 /**
