@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import httpx
 import pytest
@@ -93,22 +93,22 @@ def api(jp_fetch):
 
 
 @pytest.fixture
-def captured_log():
-    """Every log record of the process during the test, as text."""
-    records = []
+def server_log(jp_serverapp):
+    """Every log line of the server, the extension and tornado during the test, as text."""
+    lines: List[str] = []
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            records.append(self.format(record))
+            lines.append(self.format(record))
 
     handler = Keep(level=logging.DEBUG)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    old = root.level
-    root.setLevel(logging.DEBUG)
-    yield records
-    root.removeHandler(handler)
-    root.setLevel(old)
+    loggers = [jp_serverapp.log, logging.getLogger(), logging.getLogger("tornado.access"),
+               logging.getLogger("tornado.application"), logging.getLogger("tornado.general")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield lines
+    for logger in loggers:
+        logger.removeHandler(handler)
 
 
 

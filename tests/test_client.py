@@ -1,8 +1,6 @@
 """``DevEnvClient`` against the emulator on loopback: the seed's examples, auth, retries."""
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import os
 import re
 from pathlib import Path
@@ -198,25 +197,6 @@ class Live:
 
     def close(self) -> None:
         self.http.close()
-
-
-@pytest.fixture
-def server_log(jp_serverapp):
-    """Every log line of the server, the extension and tornado during the test."""
-    lines: List[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
-
-    handler = Keep(level=logging.DEBUG)
-    loggers = [jp_serverapp.log, logging.getLogger(), logging.getLogger("tornado.access"),
-               logging.getLogger("tornado.application"), logging.getLogger("tornado.general")]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield lines
-    for logger in loggers:
-        logger.removeHandler(handler)
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """A kernel started by the server reaches /devenv/api/* with its token, and nothing else."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from jupyter_devenv.kernel_access import TOKEN_ENV, TOKEN_HEADER, URL_ENV

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import time
 from contextlib import contextmanager
 from typing import Any, Dict, List, Set, Tuple
@@ -122,24 +121,6 @@ def deadlines(emulator) -> Set[int]:
     store.instance = recording
     yield seen
     del store.instance
-
-
-@pytest.fixture
-def server_log(jp_serverapp):
-    lines: List[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
-
-    handler = Keep(level=logging.DEBUG)
-    loggers = [jp_serverapp.log, logging.getLogger(), logging.getLogger("tornado.access"),
-               logging.getLogger("tornado.application")]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield lines
-    for logger in loggers:
-        logger.removeHandler(handler)
 
 
 def hang_bound(faults: Dict[str, Any], exchanges: int) -> float:

@@ -1,9 +1,6 @@
 """Extend (lease renewal), the kept ``prompt`` of the current API, and backend auto-detection."""
 from __future__ import annotations
 
-import json
-
-import httpx
 import pytest
 
 from jupyter_devenv.server.prompts import PromptStore

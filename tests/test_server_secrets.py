@@ -2,30 +2,9 @@
 from __future__ import annotations
 
 import json
-import logging
-
-import pytest
 
 from jupyter_devenv.emulator.fake_secrets import secret_values
 from server_env import *  # noqa: F401,F403 - fixtures
-
-
-@pytest.fixture
-def server_log(jp_serverapp):
-    """Every line the server and the extension log during the test."""
-    lines = []
-
-    class Keep(logging.Handler):
-        def emit(self, record):
-            lines.append(self.format(record))
-
-    handler = Keep(level=logging.DEBUG)
-    loggers = [jp_serverapp.log, logging.getLogger(), logging.getLogger("tornado.access")]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield lines
-    for logger in loggers:
-        logger.removeHandler(handler)
 
 
 async def test_no_secret_in_answers_errors_or_log(api, upstream, instance_id, emulator, server_log, jp_serverapp):

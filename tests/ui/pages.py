@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import List, Optional
 
 from playwright.sync_api import Locator, Page, WebSocket
@@ -10,6 +11,17 @@ PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 ITEM = '[data-jp-item-name="devenv-countdown"]'
 POPOVER = ".jp-DevEnv-popover"
 HMS = re.compile(r"^(\d+):(\d\d):(\d\d)$")
+
+
+def wait_until(check, timeout: float = 10.0, step: float = 0.2):
+    """Poll ``check()`` until it is truthy or ``timeout`` seconds pass; its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(step)
+    return check()
 
 
 def countdown(page: Page) -> Locator:

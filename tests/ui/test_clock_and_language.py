@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from pages import ITEM, PANEL, countdown, open_lab, open_notebook7, open_popover, remaining, wait_counting
+from pages import countdown, open_lab, open_notebook7, open_popover, remaining, wait_counting
 
 SHIFT_DATE = """
 (() => {

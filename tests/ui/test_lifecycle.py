@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from pages import (ITEM, PANEL, countdown, open_lab, open_notebook7, visible_toasts, wait_counting,
+from pages import (PANEL, countdown, open_lab, open_notebook7, visible_toasts, wait_counting,
                    wait_kernel_ready, watch_toasts)
 
 

@@ -4,28 +4,18 @@ side's traits in step, and looks right in the light and dark themes."""
 from __future__ import annotations
 
 import re
-import time
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from pages import ITEM, PANEL, countdown, open_lab, open_notebook7, remaining, run_in_new_cell, wait_counting
+from pages import (ITEM, PANEL, countdown, open_lab, open_notebook7, remaining, run_in_new_cell, wait_counting,
+                   wait_until)
 
 VIEW = ".jp-DevEnv-panel"
 PANEL_CODE = "from jupyter_devenv import AutoStopPanel; AutoStopPanel()"
 DARK = {"@jupyterlab/apputils-extension/themes": {"theme": "JupyterLab Dark"}}
 BUSY = f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='busy']"
-
-
-def wait_until(check, timeout: float = 10.0, step: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(step)
-    return check()
 
 
 def wait_kernel_listed(stack, timeout: float = 60.0) -> None:

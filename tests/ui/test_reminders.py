@@ -2,24 +2,13 @@
 from __future__ import annotations
 
 import re
-import time
 
 from playwright.sync_api import expect
 
 from pages import (PANEL, ITEM, countdown, open_lab, remaining, toasts_seen, visible_toasts, wait_counting,
-                   watch_toasts)
+                   wait_until, watch_toasts)
 
 REMINDER = "stops in"
-
-
-def wait_until(check, timeout: float = 10.0, step: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(step)
-    return check()
 
 
 def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, make_stack, artifacts):
