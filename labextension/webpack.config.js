@@ -6,7 +6,7 @@ module.exports = {
     rules: [
       {
         // Minify our stylesheets (drops comments and whitespace) before
-        // css-loader / style-loader inline them into the bundle.
+        // style/index.js takes them in as text (the builder's `*.raw.css` rule).
         test: /\.css$/,
         include: path.resolve(__dirname, 'style'),
         enforce: 'pre',
