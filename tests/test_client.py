@@ -183,14 +183,6 @@ def test_lease_renewal_counts_from_now(emulator, emu):
     assert abs(lease["create_at"] + lease["duration"] - (emu.clock.now_ms() + 7200 * 1000)) < 3000
 
 
-def test_pooling_reuses_connections(emulator, emu):
-    with _client(emulator) as client:
-        for _ in range(5):
-            client.get_instance(emu.seed_ids["demanager_running"])
-        pool = client.aio._http._transport._pool
-        assert len(pool.connections) == 1
-
-
 def test_signed_query_is_the_query_sent(emulator, emu):
     """Spaces and reserved characters in a query: what is signed is what goes on the wire."""
     with _client(emulator) as client:

@@ -1,7 +1,7 @@
 """Authentication schemes as ``httpx.Auth``: AK/SK signing, a static IAM token, IAM password login.
 
-Each works with both ``httpx.Client`` and ``httpx.AsyncClient`` (httpx drives the
-generator-based ``auth_flow`` either way), so the sync and async clients share them.
+Each is a generator-based ``auth_flow``: ``AsyncDevEnvClient.send`` drives it (and so
+would any httpx client), including the extra requests of an IAM password login.
 """
 from __future__ import annotations
 
