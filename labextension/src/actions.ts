@@ -18,15 +18,15 @@ export class AutoStopActions {
   ) {}
 
   turnOff(): Promise<IState | null> {
-    return this._run({ enable: false }, this.trans.__('Auto-stop turned off.'));
+    return this.#run({ enable: false }, this.trans.__('Auto-stop turned off.'));
   }
 
   turnOn(duration: number): Promise<IState | null> {
-    return this._run({ enable: true, duration }, this.trans.__('Auto-stop turned on.'));
+    return this.#run({ enable: true, duration }, this.trans.__('Auto-stop turned on.'));
   }
 
   setPrompt(prompt: boolean): Promise<IState | null> {
-    return this._run(
+    return this.#run(
       { prompt },
       prompt ? this.trans.__('Reminders turned on.') : this.trans.__('Reminders turned off.')
     );
@@ -44,23 +44,23 @@ export class AutoStopActions {
       }
       return state;
     } catch (reason) {
-      this._report(reason);
+      this.#report(reason);
       return null;
     }
   }
 
-  private async _run(update: IAutoStopUpdate, done: string): Promise<IState | null> {
+  async #run(update: IAutoStopUpdate, done: string): Promise<IState | null> {
     try {
       const state = await this.model.updateAutoStop(update);
       Notification.success(done, { autoClose: 4000 });
       return state;
     } catch (reason) {
-      this._report(reason);
+      this.#report(reason);
       return null;
     }
   }
 
-  private _report(reason: unknown): void {
+  #report(reason: unknown): void {
     const err = reason as DevEnvError;
     Notification.error(
       this.trans.__('Could not change auto-stop: %1 (%2).', err?.message ?? String(reason), err?.code ?? '?') +

@@ -8,33 +8,35 @@
  * was changed) starts the estimate afresh.
  */
 export class ClockOffset {
-  constructor(
-    private readonly _window = 8,
-    private readonly _jumpMs = 2000
-  ) {}
+  constructor(window = 8, jumpMs = 2000) {
+    this.#window = window;
+    this.#jumpMs = jumpMs;
+  }
 
   /** The current estimate in ms (0 before any sample). */
   get value(): number {
-    return this._value;
+    return this.#value;
   }
 
   /** Add a sample: `serverTime` received for a request sent at `sentAt` and answered at `receivedAt`. */
   add(serverTime: number, sentAt: number, receivedAt: number): number {
     if (typeof serverTime !== 'number' || !isFinite(serverTime)) {
-      return this._value;
+      return this.#value;
     }
     const sample = serverTime - (sentAt + receivedAt) / 2;
-    if (this._samples.length > 0 && Math.abs(sample - this._value) > this._jumpMs) {
-      this._samples = [];
+    if (this.#samples.length > 0 && Math.abs(sample - this.#value) > this.#jumpMs) {
+      this.#samples = [];
     }
-    this._samples.push(sample);
-    if (this._samples.length > this._window) {
-      this._samples.shift();
+    this.#samples.push(sample);
+    if (this.#samples.length > this.#window) {
+      this.#samples.shift();
     }
-    this._value = this._samples.reduce((a, b) => a + b, 0) / this._samples.length;
-    return this._value;
+    this.#value = this.#samples.reduce((a, b) => a + b, 0) / this.#samples.length;
+    return this.#value;
   }
 
-  private _samples: number[] = [];
-  private _value = 0;
+  readonly #window: number;
+  readonly #jumpMs: number;
+  #samples: number[] = [];
+  #value = 0;
 }

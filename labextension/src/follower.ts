@@ -8,16 +8,16 @@ import { Signal } from '@lumino/signaling';
  */
 export abstract class ModelFollower implements IDisposable {
   get isDisposed(): boolean {
-    return this._disposed;
+    return this.#disposed;
   }
 
   dispose(): void {
-    if (this._disposed) {
+    if (this.#disposed) {
       return;
     }
-    this._disposed = true;
+    this.#disposed = true;
     Signal.clearData(this);
   }
 
-  private _disposed = false;
+  #disposed = false;
 }

@@ -24,55 +24,55 @@ const NEAR_INTERVAL = 5;
  */
 export class CountdownModel implements ICountdownModel, IDisposable {
   constructor(options: CountdownModel.IOptions = {}) {
-    this._serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
-    this._overrides = options.overrides ?? {};
-    this._settings = effectiveSettings(this._overrides, null);
-    this._poll = new Poll({
+    this.#serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
+    this.#overrides = options.overrides ?? {};
+    this.#settings = effectiveSettings(this.#overrides, null);
+    this.#poll = new Poll({
       auto: false,
-      factory: () => this._read(),
-      frequency: this._frequency(),
+      factory: () => this.#read(),
+      frequency: this.#frequency(),
       name: 'jupyter-devenv:countdown',
       standby: 'when-hidden'
     });
-    this._onVisibility = () => {
+    this.#onVisibility = () => {
       if (!document.hidden) {
         void this.refresh().catch(() => undefined);
-        this._tick();
+        this.#tick();
       }
     };
   }
 
   get state(): IState | null {
-    return this._state;
+    return this.#state;
   }
   get config(): IConfig | null {
-    return this._config;
+    return this.#config;
   }
   get error(): DevEnvError | null {
-    return this._error;
+    return this.#error;
   }
   get settings(): IEffectiveSettings {
-    return this._settings;
+    return this.#settings;
   }
   get clockOffset(): number {
-    return this._offset.value;
+    return this.#offset.value;
   }
   get changed(): ISignal<ICountdownModel, void> {
-    return this._changed;
+    return this.#changed;
   }
   get ticked(): ISignal<ICountdownModel, void> {
-    return this._ticked;
+    return this.#ticked;
   }
   get isDisposed(): boolean {
-    return this._poll.isDisposed;
+    return this.#poll.isDisposed;
   }
 
   serverNow(): number {
-    return Date.now() + this._offset.value;
+    return Date.now() + this.#offset.value;
   }
 
   get remaining(): number | null {
-    const stop = this._state?.auto_stop.stop_timestamp;
+    const stop = this.#state?.auto_stop.stop_timestamp;
     if (stop === null || stop === undefined) {
       return null;
     }
@@ -80,17 +80,17 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   }
 
   get phase(): CountdownPhase {
-    const err = this._error;
+    const err = this.#error;
     if (err) {
       if (err.code === 'DEVENV.NOT_CONFIGURED') {
         return 'unconfigured';
       }
       return err.unreachable ? 'unreachable' : 'error';
     }
-    if (this._config && this._config.configured === false) {
+    if (this.#config && this.#config.configured === false) {
       return 'unconfigured';
     }
-    const state = this._state;
+    const state = this.#state;
     if (!state) {
       return 'loading';
     }
@@ -110,41 +110,41 @@ export class CountdownModel implements ICountdownModel, IDisposable {
 
   /** Start reading and ticking. */
   start(): void {
-    if (this._started || this.isDisposed) {
+    if (this.#started || this.isDisposed) {
       return;
     }
-    this._started = true;
-    document.addEventListener('visibilitychange', this._onVisibility);
-    void this._poll.start();
-    this._tick();
+    this.#started = true;
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    void this.#poll.start();
+    this.#tick();
   }
 
   /** Change the user's overrides (from the settings registry). */
   setOverrides(overrides: ISettingOverrides): void {
-    this._overrides = overrides;
-    this._applySettings();
+    this.#overrides = overrides;
+    this.#applySettings();
   }
 
   async refresh(): Promise<void> {
-    await this._read();
+    await this.#read();
   }
 
   async updateAutoStop(update: IAutoStopUpdate): Promise<IState> {
-    return this._act('instances/current', {
+    return this.#act('instances/current', {
       method: 'PUT',
       body: JSON.stringify({ spec: { auto_stop: update } })
     });
   }
 
   async extend(seconds: number): Promise<IState> {
-    return this._act('instances/current/extend', {
+    return this.#act('instances/current/extend', {
       method: 'POST',
       body: JSON.stringify({ seconds })
     });
   }
 
   async updateDescription(description: string): Promise<IState> {
-    return this._act('instances/current', {
+    return this.#act('instances/current', {
       method: 'PUT',
       body: JSON.stringify({ description })
     });
@@ -154,82 +154,82 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     if (this.isDisposed) {
       return;
     }
-    document.removeEventListener('visibilitychange', this._onVisibility);
-    window.clearTimeout(this._timer);
-    this._poll.dispose();
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    window.clearTimeout(this.#timer);
+    this.#poll.dispose();
     Signal.clearData(this);
   }
 
   /** An action's answer is the truth; then read again at once. */
-  private async _act(endPoint: string, init: RequestInit): Promise<IState> {
-    const seq = ++this._seq;
+  async #act(endPoint: string, init: RequestInit): Promise<IState> {
+    const seq = ++this.#seq;
     const sentAt = Date.now();
-    const state = await requestAPI<IState>(endPoint, init, this._serverSettings);
-    this._accept(seq, state, sentAt, Date.now());
+    const state = await requestAPI<IState>(endPoint, init, this.#serverSettings);
+    this.#accept(seq, state, sentAt, Date.now());
     void this.refresh().catch(() => undefined);
     return state;
   }
 
   /** One read: config first (until known), then the instance. */
-  private async _read(): Promise<void> {
-    if (!this._config) {
+  async #read(): Promise<void> {
+    if (!this.#config) {
       try {
-        this._config = await requestAPI<IConfig>('config', {}, this._serverSettings);
-        this._applySettings(false);
+        this.#config = await requestAPI<IConfig>('config', {}, this.#serverSettings);
+        this.#applySettings(false);
       } catch (reason) {
-        this._fail(reason);
+        this.#fail(reason);
         throw reason;
       }
     }
-    const seq = ++this._seq;
+    const seq = ++this.#seq;
     const sentAt = Date.now();
     try {
-      const state = await requestAPI<IState>('instances/current', {}, this._serverSettings);
-      this._accept(seq, state, sentAt, Date.now());
+      const state = await requestAPI<IState>('instances/current', {}, this.#serverSettings);
+      this.#accept(seq, state, sentAt, Date.now());
     } catch (reason) {
-      if (seq > this._applied) {
-        this._applied = seq;
-        this._fail(reason);
+      if (seq > this.#applied) {
+        this.#applied = seq;
+        this.#fail(reason);
       }
       throw reason;
     } finally {
-      this._poll.frequency = this._frequency();
+      this.#poll.frequency = this.#frequency();
     }
   }
 
-  private _accept(seq: number, state: IState, sentAt: number, receivedAt: number): void {
-    if (seq <= this._applied) {
+  #accept(seq: number, state: IState, sentAt: number, receivedAt: number): void {
+    if (seq <= this.#applied) {
       return; // An older answer arriving late.
     }
-    this._applied = seq;
-    this._state = state;
-    this._offset.add(state.server_time, sentAt, receivedAt);
-    this._error = null;
-    this._changed.emit();
-    this._tick();
+    this.#applied = seq;
+    this.#state = state;
+    this.#offset.add(state.server_time, sentAt, receivedAt);
+    this.#error = null;
+    this.#changed.emit();
+    this.#tick();
   }
 
-  private _fail(reason: unknown): void {
-    this._error =
+  #fail(reason: unknown): void {
+    this.#error =
       reason instanceof DevEnvError
         ? reason
         : new DevEnvError(0, 'NETWORK', String((reason as Error)?.message ?? reason));
-    this._changed.emit();
+    this.#changed.emit();
   }
 
-  private _applySettings(emit = true): void {
-    this._settings = effectiveSettings(this._overrides, this._config);
-    this._poll.frequency = this._frequency();
+  #applySettings(emit = true): void {
+    this.#settings = effectiveSettings(this.#overrides, this.#config);
+    this.#poll.frequency = this.#frequency();
     if (emit) {
-      this._changed.emit();
+      this.#changed.emit();
     }
   }
 
   /** The poll interval, shorter as the deadline nears. */
-  private _frequency(): IPoll.Frequency {
-    const base = this._settings.pollInterval;
+  #frequency(): IPoll.Frequency {
+    const base = this.#settings.pollInterval;
     let interval = base;
-    const remaining = this._state && this._state.auto_stop.enable ? this.remaining : null;
+    const remaining = this.#state && this.#state.auto_stop.enable ? this.remaining : null;
     if (remaining !== null) {
       interval =
         remaining <= 0 ? NEAR_INTERVAL : Math.min(base, Math.max(NEAR_INTERVAL, remaining / 4), remaining + 1);
@@ -239,36 +239,36 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   }
 
   /** Emit `ticked` now and schedule the next tick when the shown second changes. */
-  private _tick(): void {
-    if (!this._started || this.isDisposed) {
+  #tick(): void {
+    if (!this.#started || this.isDisposed) {
       return;
     }
-    window.clearTimeout(this._timer);
-    this._ticked.emit();
-    const stop = this._state?.auto_stop.stop_timestamp;
+    window.clearTimeout(this.#timer);
+    this.#ticked.emit();
+    const stop = this.#state?.auto_stop.stop_timestamp;
     let delay = 1000;
     if (typeof stop === 'number') {
       const left = stop - this.serverNow();
       delay = left > 0 ? (left % 1000) + 5 : 1000;
     }
-    this._timer = window.setTimeout(() => this._tick(), Math.max(50, delay));
+    this.#timer = window.setTimeout(() => this.#tick(), Math.max(50, delay));
   }
 
-  private _serverSettings: ServerConnection.ISettings;
-  private _overrides: ISettingOverrides;
-  private _settings: IEffectiveSettings;
-  private _poll: Poll;
-  private _state: IState | null = null;
-  private _config: IConfig | null = null;
-  private _error: DevEnvError | null = null;
-  private _offset = new ClockOffset();
-  private _seq = 0;
-  private _applied = 0;
-  private _started = false;
-  private _timer = 0;
-  private _onVisibility: () => void;
-  private _changed = new Signal<ICountdownModel, void>(this);
-  private _ticked = new Signal<ICountdownModel, void>(this);
+  #serverSettings: ServerConnection.ISettings;
+  #overrides: ISettingOverrides;
+  #settings: IEffectiveSettings;
+  #poll: Poll;
+  #state: IState | null = null;
+  #config: IConfig | null = null;
+  #error: DevEnvError | null = null;
+  #offset = new ClockOffset();
+  #seq = 0;
+  #applied = 0;
+  #started = false;
+  #timer = 0;
+  #onVisibility: () => void;
+  #changed = new Signal<ICountdownModel, void>(this);
+  #ticked = new Signal<ICountdownModel, void>(this);
 }
 
 export namespace CountdownModel {

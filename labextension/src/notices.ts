@@ -11,44 +11,45 @@ const LIVE: CountdownPhase[] = ['counting', 'due', 'off', 'unknown'];
  * is gone, instead of leaving a frozen number.
  */
 export class LifecycleNotices extends ModelFollower {
-  constructor(
-    private readonly _model: ICountdownModel,
-    private readonly _trans: ITrans
-  ) {
+  constructor(model: ICountdownModel, trans: ITrans) {
     super();
-    _model.changed.connect(this._check, this);
+    this.#model = model;
+    this.#trans = trans;
+    model.changed.connect(this.#check, this);
   }
 
-  private _check(): void {
-    const phase = this._model.phase;
-    const was = this._last;
-    this._last = phase;
+  #check(): void {
+    const phase = this.#model.phase;
+    const was = this.#last;
+    this.#last = phase;
     if (was === phase || was === null || !LIVE.includes(was)) {
-      if (LIVE.includes(phase) && this._shown) {
-        Notification.dismiss(this._shown);
-        this._shown = null;
+      if (LIVE.includes(phase) && this.#shown) {
+        Notification.dismiss(this.#shown);
+        this.#shown = null;
       }
       return;
     }
     if (phase === 'stopped') {
-      this._show(
-        this._trans.__(
+      this.#show(
+        this.#trans.__(
           'The instance has stopped (%1). Unsaved changes in this page cannot be saved to it.',
-          this._model.state?.instance.status ?? '?'
+          this.#model.state?.instance.status ?? '?'
         )
       );
     } else if (phase === 'unreachable') {
-      this._show(this._trans.__('The Jupyter server is gone: the countdown is no longer live.'));
+      this.#show(this.#trans.__('The Jupyter server is gone: the countdown is no longer live.'));
     }
   }
 
-  private _show(message: string): void {
-    if (this._shown) {
-      Notification.dismiss(this._shown);
+  #show(message: string): void {
+    if (this.#shown) {
+      Notification.dismiss(this.#shown);
     }
-    this._shown = Notification.error(message, { autoClose: false, data: { devenv: 'lifecycle' } });
+    this.#shown = Notification.error(message, { autoClose: false, data: { devenv: 'lifecycle' } });
   }
 
-  private _last: CountdownPhase | null = null;
-  private _shown: string | null = null;
+  readonly #model: ICountdownModel;
+  readonly #trans: ITrans;
+  #last: CountdownPhase | null = null;
+  #shown: string | null = null;
 }

@@ -69,12 +69,12 @@ export class AutoStopPanelView extends DOMWidgetView {
       this.el.textContent = fallbackTrans().__('The jupyter-devenv extension has not started on this page: reload it.');
       return;
     }
-    this._content = new PanelContent({
+    this.#content = new PanelContent({
       model: context.model,
       trans: context.trans,
-      onTraits: traits => this._sync(traits)
+      onTraits: traits => this.#sync(traits)
     });
-    this.el.append(this._content.node);
+    this.el.append(this.#content.node);
   }
 
   /**
@@ -92,12 +92,12 @@ export class AutoStopPanelView extends DOMWidgetView {
   }
 
   remove(): any {
-    this._content?.dispose();
-    this._content = null;
+    this.#content?.dispose();
+    this.#content = null;
     return super.remove();
   }
 
-  private _sync(traits: IPanelTraits): void {
+  #sync(traits: IPanelTraits): void {
     const diff: Record<string, unknown> = {};
     let worth = false;
     for (const [key, value] of Object.entries(traits)) {
@@ -116,7 +116,7 @@ export class AutoStopPanelView extends DOMWidgetView {
     }
   }
 
-  private _content: PanelContent | null = null;
+  #content: PanelContent | null = null;
 }
 
 /** Registers the panel's model and view with the ipywidgets manager. */

@@ -13,25 +13,26 @@ import { ICountdownModel } from './tokens';
  * kernel is doing (they call the REST API), and a way to insert the full panel.
  */
 export class AutoStopPopover extends Widget {
-  constructor(private readonly _options: AutoStopPopover.IOptions) {
+  constructor(options: AutoStopPopover.IOptions) {
     super();
+    this.#options = options;
     this.addClass('jp-DevEnv-popover');
     this.node.setAttribute('role', 'dialog');
-    this.node.setAttribute('aria-label', _options.trans.__('Auto-stop countdown'));
+    this.node.setAttribute('aria-label', options.trans.__('Auto-stop countdown'));
     this.node.tabIndex = -1;
-    _options.model.changed.connect(this._render, this);
-    _options.model.ticked.connect(this._tick, this);
-    this._render();
+    options.model.changed.connect(this.#render, this);
+    options.model.ticked.connect(this.#tick, this);
+    this.#render();
   }
 
   /** Show below `anchor`; closes on Escape or a click elsewhere. */
   open(anchor: HTMLElement): void {
-    this._anchor = anchor;
+    this.#anchor = anchor;
     Widget.attach(this, document.body);
-    this._place();
-    document.addEventListener('mousedown', this._onDocMouseDown, true);
-    document.addEventListener('keydown', this._onKeyDown, true);
-    window.addEventListener('resize', this._onResize);
+    this.#place();
+    document.addEventListener('mousedown', this.#onDocMouseDown, true);
+    document.addEventListener('keydown', this.#onKeyDown, true);
+    window.addEventListener('resize', this.#onResize);
     this.node.focus();
   }
 
@@ -39,35 +40,35 @@ export class AutoStopPopover extends Widget {
     if (this.isDisposed) {
       return;
     }
-    document.removeEventListener('mousedown', this._onDocMouseDown, true);
-    document.removeEventListener('keydown', this._onKeyDown, true);
-    window.removeEventListener('resize', this._onResize);
-    this._options.model.changed.disconnect(this._render, this);
-    this._options.model.ticked.disconnect(this._tick, this);
+    document.removeEventListener('mousedown', this.#onDocMouseDown, true);
+    document.removeEventListener('keydown', this.#onKeyDown, true);
+    window.removeEventListener('resize', this.#onResize);
+    this.#options.model.changed.disconnect(this.#render, this);
+    this.#options.model.ticked.disconnect(this.#tick, this);
     super.dispose();
   }
 
-  private _place(): void {
-    if (!this._anchor) {
+  #place(): void {
+    if (!this.#anchor) {
       return;
     }
-    const rect = this._anchor.getBoundingClientRect();
+    const rect = this.#anchor.getBoundingClientRect();
     const width = this.node.offsetWidth || 320;
     const left = Math.max(8, Math.min(rect.right - width, window.innerWidth - width - 8));
     this.node.style.left = `${left}px`;
     this.node.style.top = `${rect.bottom + 4}px`;
   }
 
-  private _tick(): void {
+  #tick(): void {
     const el = this.node.querySelector('.jp-DevEnv-popover-countdown');
     if (el) {
-      const d = describe(this._options.model, this._options.trans);
+      const d = describe(this.#options.model, this.#options.trans);
       el.textContent = d.phase === 'counting' ? formatHMS(d.remaining ?? 0) : d.label;
     }
   }
 
-  private _render(): void {
-    const { model, trans, actions } = this._options;
+  #render(): void {
+    const { model, trans, actions } = this.#options;
     const d = describe(model, trans);
     const state = model.state;
     const auto = state?.auto_stop;
@@ -79,7 +80,7 @@ export class AutoStopPopover extends Widget {
       { class: 'jp-DevEnv-popover-header' },
       h('span', { class: `jp-DevEnv-popover-countdown ${d.classes.join(' ')}` }, d.phase === 'counting' ? formatHMS(d.remaining ?? 0) : d.label),
       model.config?.emulated ? h('span', { class: 'jp-DevEnv-badge', title: trans.__('Emulated instance (ModelArts emulator)') }, trans.__('emulated')) : null,
-      this._closeButton()
+      this.#closeButton()
     );
     const detail = h('div', { class: 'jp-DevEnv-popover-detail' }, d.detail);
     const controls = h('div', { class: 'jp-DevEnv-popover-controls' });
@@ -89,21 +90,21 @@ export class AutoStopPopover extends Widget {
       const canToggle = auto.can_toggle;
       if (canToggle && auto.enable) {
         controls.append(
-          h('div', { class: 'jp-DevEnv-row' }, this._button('turn-off', trans.__('Turn off auto-stop'), () => actions.turnOff(), 'warn'))
+          h('div', { class: 'jp-DevEnv-row' }, this.#button('turn-off', trans.__('Turn off auto-stop'), () => actions.turnOff(), 'warn'))
         );
       } else if (canToggle) {
-        const select = this._select('duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
+        const select = this.#select('duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
         controls.append(
           h(
             'div',
             { class: 'jp-DevEnv-row' },
             h('label', {}, trans.__('Duration'), ' ', select),
-            this._button('turn-on', trans.__('Turn on auto-stop'), () => actions.turnOn(Number(select.value)))
+            this.#button('turn-on', trans.__('Turn on auto-stop'), () => actions.turnOn(Number(select.value)))
           )
         );
       }
       if (auto.can_extend) {
-        const select = this._select('extend', EXTEND_DURATIONS, 3600, hours);
+        const select = this.#select('extend', EXTEND_DURATIONS, 3600, hours);
         if (!canToggle) {
           controls.append(
             h(
@@ -118,11 +119,11 @@ export class AutoStopPopover extends Widget {
             'div',
             { class: 'jp-DevEnv-row' },
             h('label', {}, ...around(trans, 'Keep running for %1 from now', select)),
-            this._button('extend', trans.__('Extend'), () => actions.extend(Number(select.value)), 'accept')
+            this.#button('extend', trans.__('Extend'), () => actions.extend(Number(select.value)), 'accept')
           )
         );
       } else if (auto.enable && canToggle) {
-        const select = this._select('next-duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
+        const select = this.#select('next-duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
         controls.append(
           h(
             'p',
@@ -135,24 +136,24 @@ export class AutoStopPopover extends Widget {
             'div',
             { class: 'jp-DevEnv-row' },
             h('label', {}, trans.__('Duration for the next start'), ' ', select),
-            this._button('apply-duration', trans.__('Apply'), () => actions.turnOn(Number(select.value)))
+            this.#button('apply-duration', trans.__('Apply'), () => actions.turnOn(Number(select.value)))
           )
         );
       }
       const prompt = h('input', { type: 'checkbox', 'data-field': 'prompt' }) as HTMLInputElement;
       prompt.checked = auto.prompt;
-      prompt.disabled = this._busy;
-      prompt.addEventListener('change', () => void this._do(() => actions.setPrompt(prompt.checked)));
+      prompt.disabled = this.#busy;
+      prompt.addEventListener('change', () => void this.#do(() => actions.setPrompt(prompt.checked)));
       controls.append(h('label', { class: 'jp-DevEnv-row jp-DevEnv-check' }, prompt, ' ', trans.__('Remind me before the stop')));
     }
-    if (this._busy) {
+    if (this.#busy) {
       controls.append(h('div', { class: 'jp-DevEnv-busy' }, trans.__('Working…')));
     }
     const footer = h('div', { class: 'jp-DevEnv-popover-footer' });
-    if (this._options.insertPanel) {
-      footer.append(this._button('insert-panel', trans.__('Insert the full panel into the notebook'), async () => {
+    if (this.#options.insertPanel) {
+      footer.append(this.#button('insert-panel', trans.__('Insert the full panel into the notebook'), async () => {
         this.dispose();
-        await this._options.insertPanel?.();
+        await this.#options.insertPanel?.();
       }, 'link'));
     }
     if (state?.backend) {
@@ -164,12 +165,12 @@ export class AutoStopPopover extends Widget {
     this.node.replaceChildren(header, detail, ...(error ? [error] : []), controls, footer);
     this.node.dataset.phase = d.phase;
     if (this.isAttached) {
-      this._place();
+      this.#place();
     }
   }
 
-  private _closeButton(): HTMLButtonElement {
-    const trans = this._options.trans;
+  #closeButton(): HTMLButtonElement {
+    const trans = this.#options.trans;
     const button = h(
       'button',
       { type: 'button', class: 'jp-DevEnv-close', 'data-action': 'close', 'aria-label': trans.__('Close'), title: trans.__('Close') },
@@ -180,59 +181,60 @@ export class AutoStopPopover extends Widget {
   }
 
   /** A duration `<select>` that keeps the user's choice across re-renders. */
-  private _select(name: string, values: number[], fallback: number, label: (s: number) => string): HTMLSelectElement {
-    const select = durationSelect(name, values, this._choices.get(name) ?? fallback, label);
-    select.disabled = this._busy;
-    select.addEventListener('change', () => this._choices.set(name, Number(select.value)));
+  #select(name: string, values: number[], fallback: number, label: (s: number) => string): HTMLSelectElement {
+    const select = durationSelect(name, values, this.#choices.get(name) ?? fallback, label);
+    select.disabled = this.#busy;
+    select.addEventListener('change', () => this.#choices.set(name, Number(select.value)));
     return select;
   }
 
-  private _button(action: string, label: string, run: () => Promise<unknown> | void, kind = ''): HTMLButtonElement {
+  #button(action: string, label: string, run: () => Promise<unknown> | void, kind = ''): HTMLButtonElement {
     const button = h(
       'button',
-      { type: 'button', 'data-action': action, class: `jp-DevEnv-button ${kind ? `jp-DevEnv-button-${kind}` : ''}`, disabled: this._busy },
+      { type: 'button', 'data-action': action, class: `jp-DevEnv-button ${kind ? `jp-DevEnv-button-${kind}` : ''}`, disabled: this.#busy },
       label
     );
-    button.addEventListener('click', () => void this._do(run));
+    button.addEventListener('click', () => void this.#do(run));
     return button;
   }
 
-  private async _do(run: () => Promise<unknown> | void): Promise<void> {
-    if (this._busy) {
+  async #do(run: () => Promise<unknown> | void): Promise<void> {
+    if (this.#busy) {
       return;
     }
-    this._busy = true;
-    this._render();
+    this.#busy = true;
+    this.#render();
     try {
       await run();
     } finally {
-      this._busy = false;
+      this.#busy = false;
       if (!this.isDisposed) {
-        this._render();
+        this.#render();
       }
     }
   }
 
-  private _onDocMouseDown = (event: MouseEvent) => {
+  #onDocMouseDown = (event: MouseEvent) => {
     const target = event.target as Node;
-    if (this.node.contains(target) || this._anchor?.contains(target)) {
+    if (this.node.contains(target) || this.#anchor?.contains(target)) {
       return;
     }
     this.dispose();
   };
 
-  private _onKeyDown = (event: KeyboardEvent) => {
+  #onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
       event.stopPropagation();
       this.dispose();
     }
   };
 
-  private _onResize = () => this._place();
+  #onResize = () => this.#place();
 
-  private _anchor: HTMLElement | null = null;
-  private _choices = new Map<string, number>();
-  private _busy = false;
+  readonly #options: AutoStopPopover.IOptions;
+  #anchor: HTMLElement | null = null;
+  #choices = new Map<string, number>();
+  #busy = false;
 }
 
 export namespace AutoStopPopover {

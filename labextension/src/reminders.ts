@@ -17,27 +17,26 @@ export const REMINDER_EXTEND = 3600;
  * visible tab only; a new deadline re-arms them; none fire while `prompt` is false.
  */
 export class Reminders extends ModelFollower {
-  constructor(
-    private readonly _model: ICountdownModel,
-    private readonly _trans: ITrans,
-    private readonly _actions: AutoStopActions
-  ) {
+  constructor(model: ICountdownModel, trans: ITrans, actions: AutoStopActions) {
     super();
-    _model.ticked.connect(this._check, this);
-    _model.changed.connect(this._check, this);
+    this.#model = model;
+    this.#trans = trans;
+    this.#actions = actions;
+    model.ticked.connect(this.#check, this);
+    model.changed.connect(this.#check, this);
   }
 
-  private _check(): void {
-    const model = this._model;
+  #check(): void {
+    const model = this.#model;
     const state = model.state;
     const auto = state?.auto_stop;
     const stop = auto?.stop_timestamp ?? null;
     const live = model.phase === 'counting' && auto?.enable && stop !== null;
     const key = live ? `${state?.instance.id ?? ''}@${stop}` : null;
-    if (this._shown && (this._shownKey !== key || !auto?.prompt)) {
+    if (this.#shown && (this.#shownKey !== key || !auto?.prompt)) {
       // The deadline moved, auto-stop went off or reminders were turned off.
-      Notification.dismiss(this._shown);
-      this._shown = null;
+      Notification.dismiss(this.#shown);
+      this.#shown = null;
     }
     if (!live || !auto?.prompt || key === null) {
       return;
@@ -47,10 +46,10 @@ export class Reminders extends ModelFollower {
     if (threshold === null) {
       return;
     }
-    let fired = this._fired.get(key);
+    let fired = this.#fired.get(key);
     if (!fired) {
       fired = new Set();
-      this._fired.set(key, fired);
+      this.#fired.set(key, fired);
     }
     if (fired.has(threshold) || document.hidden) {
       return; // Done, or out of sight: a hidden tab reminds when it is shown again.
@@ -64,12 +63,12 @@ export class Reminders extends ModelFollower {
     if (!claimReminder(state?.instance.id ?? '', stop as number, threshold)) {
       return; // Another tab of this server has shown it.
     }
-    this._notify(remaining, stop as number, auto.can_extend, auto.can_toggle, key);
+    this.#notify(remaining, stop as number, auto.can_extend, auto.can_toggle, key);
   }
 
-  private _notify(remaining: number, stop: number, canExtend: boolean, canToggle: boolean, key: string): void {
-    const trans = this._trans;
-    const name = this._model.state?.instance.name ?? this._model.state?.instance.id ?? '';
+  #notify(remaining: number, stop: number, canExtend: boolean, canToggle: boolean, key: string): void {
+    const trans = this.#trans;
+    const name = this.#model.state?.instance.name ?? this.#model.state?.instance.id ?? '';
     // "in 15 min" until 14:00 is left: minutes rounded up, as people read a countdown.
     const shown = remaining > 60 ? Math.ceil(remaining / 60) * 60 : remaining;
     const message = trans.__(
@@ -84,31 +83,34 @@ export class Reminders extends ModelFollower {
         label: trans.__('Extend %1', spanText(REMINDER_EXTEND, trans)),
         caption: trans.__('Extend: keep running %1 from now', spanText(REMINDER_EXTEND, trans)),
         displayType: 'accent',
-        callback: () => void this._actions.extend(REMINDER_EXTEND)
+        callback: () => void this.#actions.extend(REMINDER_EXTEND)
       });
     }
     if (canToggle) {
       actions.push({
         label: trans.__('Turn off auto-stop'),
         displayType: canExtend ? 'default' : 'accent',
-        callback: () => void this._actions.turnOff()
+        callback: () => void this.#actions.turnOff()
       });
     }
     actions.push(
       {
         label: trans.__("Don't remind again"),
         displayType: 'link',
-        callback: () => void this._actions.setPrompt(false)
+        callback: () => void this.#actions.setPrompt(false)
       }
     );
-    if (this._shown) {
-      Notification.dismiss(this._shown);
+    if (this.#shown) {
+      Notification.dismiss(this.#shown);
     }
-    this._shown = Notification.warning(message, { autoClose: false, actions, data: { devenv: 'reminder' } });
-    this._shownKey = key;
+    this.#shown = Notification.warning(message, { autoClose: false, actions, data: { devenv: 'reminder' } });
+    this.#shownKey = key;
   }
 
-  private _fired = new Map<string, Set<number>>();
-  private _shown: string | null = null;
-  private _shownKey: string | null = null;
+  readonly #model: ICountdownModel;
+  readonly #trans: ITrans;
+  readonly #actions: AutoStopActions;
+  #fired = new Map<string, Set<number>>();
+  #shown: string | null = null;
+  #shownKey: string | null = null;
 }

@@ -16,14 +16,13 @@ const AREAS = ['main', 'down', 'left', 'right'] as const;
  * Once per deadline.
  */
 export class SaveBeforeStop extends ModelFollower {
-  constructor(
-    private readonly _app: JupyterFrontEnd,
-    private readonly _docManager: IDocumentManager,
-    private readonly _model: ICountdownModel,
-    private readonly _trans: ITrans
-  ) {
+  constructor(app: JupyterFrontEnd, docManager: IDocumentManager, model: ICountdownModel, trans: ITrans) {
     super();
-    _model.ticked.connect(this._check, this);
+    this.#app = app;
+    this.#docManager = docManager;
+    this.#model = model;
+    this.#trans = trans;
+    model.ticked.connect(this.#check, this);
   }
 
   /** The open documents' contexts, one per path. */
@@ -32,12 +31,12 @@ export class SaveBeforeStop extends ModelFollower {
     for (const area of AREAS) {
       let widgets: IterableIterator<any>;
       try {
-        widgets = this._app.shell.widgets(area);
+        widgets = this.#app.shell.widgets(area);
       } catch {
         continue;
       }
       for (const widget of widgets) {
-        const context = this._docManager.contextForWidget(widget);
+        const context = this.#docManager.contextForWidget(widget);
         if (context && !found.has(context.path)) {
           found.set(context.path, context);
         }
@@ -59,7 +58,7 @@ export class SaveBeforeStop extends ModelFollower {
         saved.push(context.path);
       } catch (reason) {
         Notification.error(
-          this._trans.__('Could not save %1 before the stop: %2', context.path, String((reason as Error)?.message ?? reason)),
+          this.#trans.__('Could not save %1 before the stop: %2', context.path, String((reason as Error)?.message ?? reason)),
           { autoClose: false }
         );
       }
@@ -67,8 +66,8 @@ export class SaveBeforeStop extends ModelFollower {
     return saved;
   }
 
-  private _check(): void {
-    const model = this._model;
+  #check(): void {
+    const model = this.#model;
     const lead = model.settings.saveBeforeStop;
     const stop = model.state?.auto_stop.stop_timestamp ?? null;
     const phase = model.phase;
@@ -76,12 +75,12 @@ export class SaveBeforeStop extends ModelFollower {
       return;
     }
     const remaining = model.remaining ?? 0;
-    if (remaining > lead || this._done.has(stop)) {
+    if (remaining > lead || this.#done.has(stop)) {
       return;
     }
-    this._done.add(stop);
+    this.#done.add(stop);
     void this.saveAll().then(saved => {
-      const trans = this._trans;
+      const trans = this.#trans;
       if (saved.length > 0) {
         Notification.info(trans.__('Saved %1 document(s) before the instance stops: %2', saved.length, saved.join(', ')), {
           autoClose: 15000,
@@ -96,5 +95,9 @@ export class SaveBeforeStop extends ModelFollower {
     });
   }
 
-  private _done = new Set<number>();
+  readonly #app: JupyterFrontEnd;
+  readonly #docManager: IDocumentManager;
+  readonly #model: ICountdownModel;
+  readonly #trans: ITrans;
+  #done = new Set<number>();
 }
