@@ -11,20 +11,6 @@ export function formatHMS(seconds: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
 }
 
-/** A short duration for prose: `1 h`, `1 h 30 min`, `5 min`, `45 s`. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h > 0) {
-    return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  }
-  if (m > 0) {
-    return `${m} min`;
-  }
-  return `${s} s`;
-}
-
 /** One time and one date formatter per locale: building an `Intl` formatter is costly, and this runs every tick. */
 const formatters = new Map<string, { time: Intl.DateTimeFormat; date: Intl.DateTimeFormat }>();
 

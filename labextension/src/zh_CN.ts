@@ -17,7 +17,6 @@ export const ZH_CN: Record<string, string> = {
   'stopped': '已停止',
   'stop time unknown': '停止时间未知',
   'stopping…': '正在停止…',
-  'Stops in %1': '%1 后停止',
   'Stops at %1 (local time).': '将于本地时间 %1 停止。',
   'The instance will stop at %1 (local time), in %2.': '实例将于本地时间 %1 停止，剩余 %2。',
   'Instance: %1': '实例：%1',
@@ -28,8 +27,6 @@ export const ZH_CN: Record<string, string> = {
     '请在服务器配置（c.DevEnv.*）或环境变量中设置，然后重启 Jupyter。',
   'The Jupyter server does not answer. Your instance may have stopped; save your work locally if you can.':
     'Jupyter 服务器没有响应。实例可能已停止；如可能请在本地保存您的工作。',
-  'The Jupyter server does not answer: the instance may have stopped.':
-    'Jupyter 服务器没有响应：实例可能已停止。',
   'The instance is %1. It is no longer running.': '实例状态为 %1，已不再运行。',
   'Auto-stop is on but the API gives no stop time.': '自动停止已开启，但 API 未给出停止时间。',
   'The deadline has passed: the instance is stopping.': '已到停止时间：实例正在停止。',
@@ -58,7 +55,6 @@ export const ZH_CN: Record<string, string> = {
   'Reminders turned off.': '已关闭提醒。',
   'Reminders turned on.': '已开启提醒。',
   'Extended: the instance now stops at %1.': '已延长：实例现在将于 %1 停止。',
-  'Saved.': '已保存。',
   'Could not change auto-stop: %1 (%2).': '无法更改自动停止：%1（%2）。',
   'The instance %1 stops in %2 (at %3).': '实例 %1 将在 %2 后停止（%3）。',
   'Extend %1': '延长 %1',
@@ -70,7 +66,6 @@ export const ZH_CN: Record<string, string> = {
     '实例已停止（%1）。此页面中未保存的更改无法再保存到实例。',
   'The Jupyter server is gone: the countdown is no longer live.':
     'Jupyter 服务器已断开：倒计时已不再实时。',
-  'No notebook to insert the panel into.': '没有可插入面板的笔记本。',
   'Backend: %1': '后端：%1',
   '%1 h': '%1 小时',
   'On this API auto-stop is a lease: it cannot be turned off here, but Extend keeps the instance running for up to 72 h from now.':

@@ -17,13 +17,6 @@ test('formatHMS', () => {
   assert.equal(format.formatHMS(-5), '0:00:00');
 });
 
-test('formatDuration', () => {
-  assert.equal(format.formatDuration(3600), '1 h');
-  assert.equal(format.formatDuration(5400), '1 h 30 min');
-  assert.equal(format.formatDuration(300), '5 min');
-  assert.equal(format.formatDuration(45), '45 s');
-});
-
 test('urgencyLevel and crossedThreshold', () => {
   const t = [900, 300, 60];
   assert.equal(format.urgencyLevel(1000, t), 0);
