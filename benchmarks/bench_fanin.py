@@ -26,8 +26,8 @@ from typing import Dict, List, Tuple
 
 import httpx
 from common import QUICK, cpu_seconds, load_line, median, percentile, table
+from jupyter_stack import ProcessStack
 from rawhttp import Connection, serialize
-from stack import Stack
 
 
 def _reads(stats: Dict) -> int:
@@ -52,7 +52,7 @@ async def _client(port: int, raw: bytes, until: float, interval: float, latencie
         await conn.close()
 
 
-async def _sampler(stack: Stack, until: float, samples: List[Tuple[float, int]]) -> None:
+async def _sampler(stack: ProcessStack, until: float, samples: List[Tuple[float, int]]) -> None:
     assert stack.emulator is not None
     async with httpx.AsyncClient(base_url=stack.emulator.url + "/_emulator", timeout=10) as control:
         t_start = time.monotonic()
@@ -85,7 +85,8 @@ def main() -> int:
     args = parser.parse_args()
     duration = 15.0 if args.quick else args.duration
 
-    with Stack(backend="demanager", app="jupyter_server", devenv={"cache_ttl": args.cache_ttl}) as stack:
+    with ProcessStack(backend="demanager", app="jupyter_server",
+                      devenv={"cache_ttl": args.cache_ttl}) as stack:
         assert stack.server is not None and stack.emulator is not None
         url = f"{stack.server.api}/instances/current"
         login = httpx.get(f"{stack.server.url}/?token={stack.server.token}", follow_redirects=False, timeout=30)

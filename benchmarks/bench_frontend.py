@@ -36,7 +36,7 @@ import traceback
 from typing import Any, Dict, List, Optional, Tuple
 
 from common import QUICK, ROOT, load_line, table
-from stack import Stack
+from jupyter_stack import ProcessStack
 
 STATIC = ROOT / "jupyter_devenv" / "labextension" / "static"
 OUR_SCRIPTS = "/lab/extensions/jupyter-devenv/"
@@ -175,8 +175,8 @@ def _profile_times(profile: Dict[str, Any]) -> Dict[str, Any]:
 def browser(duration: float, poll_interval: float) -> Dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    with Stack(backend="demanager", app="jupyterlab",
-               devenv={"poll_interval": poll_interval, "cache_ttl": 0.0}) as stack, sync_playwright() as pw:
+    devenv = {"poll_interval": poll_interval, "cache_ttl": 0.0}
+    with ProcessStack(backend="demanager", app="jupyterlab", devenv=devenv) as stack, sync_playwright() as pw:
         assert stack.server is not None
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:

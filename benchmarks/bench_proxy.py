@@ -24,8 +24,8 @@ from typing import Any, Callable, Dict, List, Tuple
 
 import httpx
 from common import QUICK, cpu_seconds, load_line, median, ms, percentile, table
+from jupyter_stack import ProcessStack
 from rawhttp import Connection, serialize
-from stack import Stack
 
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
 from jupyter_devenv.modelarts.auth import AkSkAuth
@@ -36,7 +36,7 @@ CONCURRENCY = 32
 class Paths:
     """The two ways to the same instance: how to build (and sign) a request for each."""
 
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: ProcessStack) -> None:
         assert stack.emulator is not None and stack.server is not None
         iid = stack.instance_id
         self.urls = {"direct": f"{stack.emulator.url}/v1/{PROJECT_ID}/demanager/instances/{iid}",
@@ -55,7 +55,7 @@ class Paths:
                                        **kwargs))
 
 
-def browser_headers(stack: Stack) -> Dict[str, str]:
+def browser_headers(stack: ProcessStack) -> Dict[str, str]:
     """What a JupyterLab page sends: the login cookie and the XSRF token (header and cookie)."""
     assert stack.server is not None
     login = httpx.get(f"{stack.server.url}/?token={stack.server.token}", follow_redirects=False, timeout=30)
@@ -137,7 +137,7 @@ def main() -> int:
     args = parser.parse_args()
     n = 400 if args.quick else args.requests
 
-    with Stack(backend="demanager", app="jupyter_server", devenv={"cache_ttl": 5.0}) as stack:
+    with ProcessStack(backend="demanager", app="jupyter_server", devenv={"cache_ttl": 5.0}) as stack:
         assert stack.emulator is not None
         assert stack.server is not None
         paths = Paths(stack)

@@ -1,4 +1,7 @@
-"""Small helpers shared by the benchmarks: percentiles, tables, process memory."""
+"""Small helpers shared by the benchmarks: percentiles, tables, process memory.
+
+Importing it puts ``tests/`` on ``sys.path`` too, for ``jupyter_stack`` (the servers under test).
+"""
 from __future__ import annotations
 
 import math
@@ -9,8 +12,9 @@ from typing import Iterable, List, Sequence
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+for folder in (HERE, ROOT / "tests"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 # A shorter run for a quick look (and for CI smoke runs): JUPYTER_DEVENV_BENCH_QUICK=1 or --quick.
 QUICK = os.environ.get("JUPYTER_DEVENV_BENCH_QUICK", "") not in ("", "0", "false", "no")

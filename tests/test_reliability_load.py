@@ -1,6 +1,6 @@
 """Load: 500 concurrent clients against the proxy, with the emulator injecting errors.
 
-The emulator and the Jupyter server run as their own processes (``benchmarks/stack.py``);
+The emulator and the Jupyter server run as their own processes (``tests/jupyter_stack.py``);
 this process opens 500 keep-alive connections (``benchmarks/rawhttp.py``) that poll
 ``GET instances/current`` and now and then ``PUT`` a prompt change, for a bounded time:
 3 s by default, 30 s with ``JUPYTER_DEVENV_LOAD_SECONDS=30`` (or any number).
@@ -27,8 +27,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from common import rss_mb
+from jupyter_stack import ProcessStack
 from rawhttp import Connection, serialize
-from stack import Stack
 
 from jupyter_devenv.emulator.app import ACCESS_KEY, SECRET_KEY
 from jupyter_devenv.emulator.fake_secrets import MARKER, secret_values
@@ -41,8 +41,8 @@ INJECTED = {(500, "ModelArts.6200")}
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    with Stack(backend="demanager", app="jupyter_server", tmp=tmp_path_factory.mktemp("load"),
-               devenv={"cache_ttl": 1.0, "retries": 2, "request_timeout": 5.0}) as running:
+    with ProcessStack(backend="demanager", app="jupyter_server", tmp=tmp_path_factory.mktemp("load"),
+                      devenv={"cache_ttl": 1.0, "retries": 2, "request_timeout": 5.0}) as running:
         yield running
 
 

@@ -1,11 +1,12 @@
-"""The emulator and a Jupyter server with the extension, each in its own process, on loopback.
+"""A Jupyter server with jupyter-devenv wired to a ModelArts emulator, on loopback.
 
-Used by the benchmarks and by the load test (``tests/test_reliability_load.py``). The
-emulator runs as ``python -m jupyter_devenv emulator --port N``; the Jupyter server
-(``jupyter_server`` or ``jupyterlab``) gets the devenv settings from the environment
-(``HUAWEICLOUD_SDK_*``, ``JUPYTER_DEVENV_*``), a fixed token, and its own config,
-runtime, settings, workspaces and IPython folders, so nothing of the machine's own
-Jupyter set-up leaks in and nothing is left behind.
+``JupyterProcess`` runs ``jupyter_server`` or ``jupyterlab`` as a subprocess with the devenv
+settings in the environment (``HUAWEICLOUD_SDK_*``, ``JUPYTER_DEVENV_*``), a fixed token, two
+small notebooks in its root, and its own config, runtime, data, settings, workspaces and
+IPython folders, so nothing of the machine's own Jupyter set-up leaks in and nothing is left
+behind. ``EmulatorProcess`` runs the emulator in its own process too, and ``ProcessStack`` is
+the two in a temporary folder (the benchmarks and the load test); the browser tests run the
+emulator in-process instead (``tests/ui/stack.py``).
 """
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ from jupyter_devenv.emulator.store import DEMANAGER_RUNNING_ID, NOTEBOOK_RUNNING
 
 LAB_EXTENSIONS = ("jupyterlab", "notebook", "notebook_shim", "jupyter_lsp", "jupyter_server_terminals")
 RUNNING_IDS = {"demanager": DEMANAGER_RUNNING_ID, "notebooks": NOTEBOOK_RUNNING_ID}
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+}
 NOTEBOOK = {
     "cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {},
                "outputs": [], "source": "x = 1"}],
@@ -70,7 +75,7 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
         return
     proc.terminate()
     try:
-        proc.wait(timeout=15)
+        proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=5)
@@ -127,18 +132,18 @@ class EmulatorProcess:
 
 
 class JupyterProcess:
-    """A Jupyter server with jupyter-devenv, wired to ``emulator_url`` through the environment.
+    """A Jupyter server with jupyter-devenv in ``tmp``, wired to ``emulator_url`` through the environment.
 
-    ``app`` is ``"jupyter_server"`` (the bare server: fastest to start) or ``"jupyterlab"``
-    (needed to open a notebook in a browser). ``devenv`` holds extra ``c.DevEnv`` settings
-    (``cache_ttl``, ``poll_interval``...).
+    ``instance_id`` None leaves the server unconfigured. ``app`` is ``"jupyter_server"`` (the bare
+    server: fastest to start) or ``"jupyterlab"`` (needed to open a notebook in a browser).
+    ``devenv`` holds ``c.DevEnv`` settings (``cache_ttl``, ``poll_interval``...), ``lab_settings``
+    JupyterLab settings by plugin id, over ``LAB_SETTINGS``.
     """
 
-    def __init__(self, tmp: Path, emulator_url: str, backend: str = "demanager", app: str = "jupyter_server",
-                 devenv: Optional[Dict[str, Any]] = None) -> None:
-        self.tmp = tmp
-        self.backend = backend
-        self.instance_id = RUNNING_IDS[backend]
+    def __init__(self, tmp: Path, emulator_url: str, backend: str, instance_id: Optional[str],
+                 app: str = "jupyter_server", devenv: Optional[Dict[str, Any]] = None,
+                 lab_settings: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+        self.instance_id = instance_id
         self.token = secrets.token_hex(16)
         self.port = free_port()
         assert port_is_free(self.port), f"port {self.port} is taken"
@@ -158,10 +163,7 @@ class JupyterProcess:
             "DevEnv": dict(devenv or {}),
             "DevEnvApp": {"state_file": str(tmp / "devenv-state.json")},
         })
-        for name, value in {
-            "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-            "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
-        }.items():
+        for name, value in {**LAB_SETTINGS, **(lab_settings or {})}.items():
             _write_json(dirs["settings"] / f"{name}.jupyterlab-settings", value)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_DEVENV_", "HUAWEICLOUD_SDK_"))}
         env.update({
@@ -175,10 +177,11 @@ class JupyterProcess:
             "HUAWEICLOUD_SDK_SK": SECRET_KEY,
             "HUAWEICLOUD_SDK_PROJECT_ID": PROJECT_ID,
             "JUPYTER_DEVENV_ENDPOINT": emulator_url,
-            "JUPYTER_DEVENV_INSTANCE_ID": self.instance_id,
             "JUPYTER_DEVENV_BACKEND": backend,
             "JUPYTER_DEVENV_EMULATED": "1",
         })
+        if instance_id is not None:
+            env["JUPYTER_DEVENV_INSTANCE_ID"] = instance_id
         args: List[str] = [sys.executable, "-m", app, "--no-browser", f"--port={self.port}",
                            "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",
                            f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}"]
@@ -188,7 +191,11 @@ class JupyterProcess:
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(args, env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(self.root),
                                      preexec_fn=_die_with_parent)
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.close()
+            raise
 
     def _wait_ready(self, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
@@ -227,7 +234,7 @@ class JupyterProcess:
         self._log.close()
 
 
-class Stack:
+class ProcessStack:
     """An EmulatorProcess and a JupyterProcess in a temporary folder; a context manager."""
 
     def __init__(self, backend: str = "demanager", app: str = "jupyter_server",
@@ -238,14 +245,15 @@ class Stack:
         self.server: Optional[JupyterProcess] = None
         try:
             self.emulator = EmulatorProcess(self.tmp / "emulator.log")
-            self.server = JupyterProcess(self.tmp / "jupyter", self.emulator.url, backend, app, devenv)
+            self.server = JupyterProcess(self.tmp / "jupyter", self.emulator.url, backend,
+                                         RUNNING_IDS[backend], app, devenv)
         except BaseException:
             self.close()
             raise
 
     @property
     def instance_id(self) -> str:
-        assert self.server is not None
+        assert self.server is not None and self.server.instance_id is not None
         return self.server.instance_id
 
     def close(self) -> None:
@@ -256,7 +264,7 @@ class Stack:
         if self._own_tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> "ProcessStack":
         return self
 
     def __exit__(self, *exc: Any) -> None:
