@@ -30,11 +30,16 @@ class Stack:
         self.instance_id = self.emulator.emulator.seed_ids[f"{backend}_running"]
         self.control = httpx.Client(base_url=self.emulator.url + "/_emulator", timeout=10)
         settings = {"@jupyterlab/translation-extension/plugin": {"locale": locale}} if locale else {}
-        self.server = JupyterProcess(
-            tmp, self.emulator.url, backend, self.instance_id if configured else None, app="jupyterlab",
-            devenv={"poll_interval": poll_interval, "cache_ttl": 0.0,
-                    "reminder_thresholds": list(reminder_thresholds), "save_before_stop": save_before_stop},
-            lab_settings={**settings, **(lab_settings or {})})
+        try:
+            self.server = JupyterProcess(
+                tmp, self.emulator.url, backend, self.instance_id if configured else None, app="jupyterlab",
+                devenv={"poll_interval": poll_interval, "cache_ttl": 0.0,
+                        "reminder_thresholds": list(reminder_thresholds), "save_before_stop": save_before_stop},
+                lab_settings={**settings, **(lab_settings or {})})
+        except BaseException:  # Jupyter did not start: nothing else should outlive the test
+            self.control.close()
+            self.emulator.stop()
+            raise
         self.url, self.token, self.root, self.auth = (self.server.url, self.server.token, self.server.root,
                                                       self.server.auth)
 
