@@ -1,4 +1,4 @@
-"""``pip wheel .`` carries the prebuilt labextension and enables the server extension."""
+"""``pip wheel .`` carries the prebuilt labextension, the server extension's config and the translations."""
 from __future__ import annotations
 
 import os
@@ -24,4 +24,7 @@ def test_wheel_carries_the_labextension_and_the_server_config(tmp_path):
     assert any(n.startswith(f"{lab}schemas/jupyter-devenv/") for n in names)
     assert f"{data}/data/etc/jupyter/jupyter_server_config.d/jupyter_devenv.json" in names
     assert "jupyter_devenv/server/openapi.yaml" in names
+    assert "jupyter_devenv/locale/zh_CN/LC_MESSAGES/jupyter_devenv.json" in names
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("/entry_points.txt")))
+    assert b"[jupyterlab.locale]\njupyter_devenv = jupyter_devenv" in entry_points, entry_points
     assert not any("node_modules" in n or n.endswith(".ts") for n in names)
