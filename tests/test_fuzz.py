@@ -400,5 +400,6 @@ async def test_schemathesis(live, mode, jp_http_port, jp_base_url, jp_auth_heade
     await asyncio.to_thread(run_all)
     # Every operation of the spec ran (the negative mode has nothing to break in GET config).
     expected = {"GET /instances/{instance_id}", "PUT /instances/{instance_id}",
-                "POST /instances/{instance_id}/extend"} | ({"GET /config"} if mode == "positive" else set())
+                "POST /instances/{instance_id}/extend", "GET /locale/{locale}"} | \
+        ({"GET /config"} if mode == "positive" else set())
     assert expected <= set(ran), ran

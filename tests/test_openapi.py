@@ -26,7 +26,7 @@ def _validate(instance, schema):
 
 
 def _route_to_template(pattern: str) -> str:
-    path = pattern[len(PREFIX):]
+    path = re.sub(r"\(\?P<(\w+)>\[\^/\]\+\)", r"{\1}", pattern[len(PREFIX):])
     return re.sub(r"\(\[\^/\]\+\)", "{instance_id}", path)
 
 
@@ -57,6 +57,8 @@ CALLS = [
     ("post", "/instances/{instance_id}/extend", "instances/current/extend", {"seconds": 1}),
     ("get", "/instances/{instance_id}", "instances/DE-00000000-0000-0000-0000-000000000000", None),
     ("get", "/config", "config", None),
+    ("get", "/locale/{locale}", "locale/zh-CN", None),
+    ("get", "/locale/{locale}", "locale/fr", None),
 ]
 
 

@@ -12,9 +12,12 @@ from tornado import web
 
 from ..kernel_access import TOKEN_HEADER
 from ..modelarts.errors import DevEnvError
+from . import locales
 from .service import InstanceService, error_status
 
 MAX_BODY = 64 * 1024
+# Translations change only with the package; after an hour the browser revalidates (ETag → 304).
+LOCALE_MAX_AGE = 3600
 KERNEL_USER = User(username="devenv-kernel", name="jupyter-devenv kernel client")
 
 
@@ -108,6 +111,22 @@ class ConfigHandler(DevEnvHandler):
         await self.run(config)
 
 
+class LocaleHandler(DevEnvHandler):
+    """The translation table for a UI language (see ``locales`` for how it is chosen)."""
+
+    @web.authenticated
+    def get(self, locale: str) -> None:
+        name = locales.resolve(locale)
+        if name is None:
+            self.set_header("Cache-Control", "no-store")
+            self.fail(DevEnvError("DEVENV.LOCALE_NOT_FOUND", f"No jupyter-devenv translations for "
+                                  f"{locale[:40]!r}: its UI stays in English. Translated languages (Settings "
+                                  f"→ Language): {locales.names()}.", status=404))
+            return
+        self.set_header("Cache-Control", f"private, max-age={LOCALE_MAX_AGE}")
+        self.finish(locales.table(name))
+
+
 class NotFoundHandler(DevEnvHandler):
     """Any other path under ``devenv/api/``: a JSON 404 (not Jupyter's HTML page), after authentication."""
 
@@ -122,6 +141,7 @@ ROUTES = [
     (r"/devenv/api/instances/([^/]+)", InstanceHandler),
     (r"/devenv/api/instances/([^/]+)/extend", ExtendHandler),
     (r"/devenv/api/config", ConfigHandler),
+    (r"/devenv/api/locale/(?P<locale>[^/]+)", LocaleHandler),
 ]
 # Served after ROUTES; kept out of them because openapi.yaml describes ROUTES exactly.
 FALLBACK_ROUTES = [(r"/devenv/api(?:/.*)?", NotFoundHandler)]
