@@ -1,6 +1,6 @@
-import { ITranslator, nullTranslator, TranslationBundle } from '@jupyterlab/translation';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { ZH_CN } from './zh_CN';
+import { requestAPI } from './handler';
 
 /** The gettext domain of the extension. */
 export const DOMAIN = 'jupyter_devenv';
@@ -12,23 +12,61 @@ export interface ITrans {
   readonly languageCode: string;
 }
 
+/** JupyterLab locale data: the English message → `[translation]`; `""` holds the metadata. */
+type LocaleData = Record<string, unknown>;
+
+/** The page's one fetch of the table (Chinese pages only), and the table once it is there. */
+let fetching: Promise<void> | null = null;
+let table: LocaleData | null = null;
+
+function isChinese(languageCode: string): boolean {
+  return languageCode.toLowerCase().startsWith('zh');
+}
+
+function languageOf(translator: ITranslator | null | undefined): string {
+  return ((translator ?? nullTranslator).languageCode || 'en').toString();
+}
+
 /**
- * `translator.load('jupyter_devenv')`, with the bundled Simplified Chinese
- * table used when the UI language starts with "zh" (JupyterLab sets
- * `ITranslator.languageCode` from the "Language" setting even when no
- * language pack is installed). Messages missing from the table fall back to
+ * `translator.load('jupyter_devenv')`, with the Simplified Chinese table of
+ * `GET devenv/api/locale/<language>` when the UI language starts with "zh"
+ * (JupyterLab sets `ITranslator.languageCode` from the "Language" setting even
+ * when no language pack is installed). The table is fetched once per page, and
+ * only there: other languages never load it. On failure the UI stays English.
+ */
+export async function loadTrans(translator: ITranslator | null | undefined): Promise<ITrans> {
+  const languageCode = languageOf(translator);
+  if (isChinese(languageCode)) {
+    fetching ??= requestAPI<LocaleData>(`locale/${encodeURIComponent(languageCode)}`, { cache: 'default' }).then(
+      data => {
+        table = data;
+      },
+      reason =>
+        console.warn(
+          'jupyter-devenv: the Chinese translations could not be loaded, so its UI stays in English; ' +
+            'reload the page to try again.',
+          reason
+        )
+    );
+    await fetching;
+  }
+  return transNow(translator);
+}
+
+/**
+ * The translations as far as the page has them now: the table if a plugin has
+ * loaded it, English otherwise. Messages missing from the table fall back to
  * the bundle (and so to English). Placeholders are JupyterLab's `%1`, `%2`.
  */
-export function loadTrans(translator: ITranslator | null | undefined): ITrans {
-  const t = translator ?? nullTranslator;
-  const bundle: TranslationBundle = t.load(DOMAIN);
-  const languageCode = (t.languageCode || 'en').toString();
-  const table = languageCode.toLowerCase().startsWith('zh') ? ZH_CN : null;
+export function transNow(translator: ITranslator | null | undefined): ITrans {
+  const bundle = (translator ?? nullTranslator).load(DOMAIN);
+  const languageCode = languageOf(translator);
+  const data = isChinese(languageCode) ? table : null;
   return {
     languageCode,
     __(msgid: string, ...args: any[]): string {
-      const zh = table ? table[msgid] : undefined;
-      return bundle.__(zh !== undefined && zh !== '' ? zh : msgid, ...args);
+      const entry = data?.[msgid];
+      return bundle.__(Array.isArray(entry) && entry[0] ? String(entry[0]) : msgid, ...args);
     }
   };
 }

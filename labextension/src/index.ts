@@ -63,13 +63,13 @@ const toolbarPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [ICountdownModel, IToolbarWidgetRegistry],
   optional: [ITranslator],
-  activate: (
+  activate: async (
     app: JupyterFrontEnd,
     model: ICountdownModel,
     toolbarRegistry: IToolbarWidgetRegistry,
     translator: ITranslator | null
   ) => {
-    const trans = loadTrans(translator);
+    const trans = await loadTrans(translator);
     const actions = new AutoStopActions(model, trans);
     let open: { popover: AutoStopPopover; item: CountdownItem } | null = null;
     const toggle = (item: CountdownItem, panel: NotebookPanel) => {
@@ -111,8 +111,8 @@ const remindersPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [ICountdownModel],
   optional: [ITranslator],
-  activate: (app: JupyterFrontEnd, model: ICountdownModel, translator: ITranslator | null) => {
-    const trans = loadTrans(translator);
+  activate: async (app: JupyterFrontEnd, model: ICountdownModel, translator: ITranslator | null) => {
+    const trans = await loadTrans(translator);
     new Reminders(model, trans, new AutoStopActions(model, trans));
     new LifecycleNotices(model, trans);
   }
@@ -125,13 +125,13 @@ const savePlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [ICountdownModel, IDocumentManager],
   optional: [ITranslator],
-  activate: (
+  activate: async (
     app: JupyterFrontEnd,
     model: ICountdownModel,
     docManager: IDocumentManager,
     translator: ITranslator | null
   ) => {
-    new SaveBeforeStop(app, docManager, model, loadTrans(translator));
+    new SaveBeforeStop(app, docManager, model, await loadTrans(translator));
   }
 };
 

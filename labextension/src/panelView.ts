@@ -2,7 +2,7 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { DOMWidgetModel, DOMWidgetView, IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 
-import { ITrans, loadTrans } from './i18n';
+import { ITrans, loadTrans, transNow } from './i18n';
 import { IPanelTraits, PanelContent } from './panelContent';
 import { ICountdownModel } from './tokens';
 
@@ -18,10 +18,13 @@ const QUIET_TRAITS = new Set(['remain_time']);
 /** Set when the plugin activates: the page's countdown and the translations. */
 let context: { model: ICountdownModel; trans: ITrans } | null = null;
 
-/** Without the plugin there is no translator: go by the page's or the browser's language. */
+/**
+ * Without the plugin there is no translator: go by the page's or the browser's
+ * language, with the Chinese table only if another plugin already loaded it.
+ */
 function fallbackTrans(): ITrans {
   const languageCode = document.documentElement.lang || navigator.language || 'en';
-  return loadTrans({ ...nullTranslator, languageCode, load: (domain: string) => nullTranslator.load(domain) });
+  return transNow({ ...nullTranslator, languageCode, load: (domain: string) => nullTranslator.load(domain) });
 }
 
 /**
@@ -126,7 +129,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [ICountdownModel],
   optional: [IJupyterWidgetRegistry, ITranslator],
-  activate: (
+  activate: async (
     app: JupyterFrontEnd,
     model: ICountdownModel,
     registry: IJupyterWidgetRegistry | null,
@@ -136,7 +139,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       console.warn('jupyter-devenv: no ipywidgets manager on this page; AutoStopPanel shows its text fallback.');
       return;
     }
-    context = { model, trans: loadTrans(translator) };
+    context = { model, trans: await loadTrans(translator) };
     registry.registerWidget({
       name: MODULE_NAME,
       version: MODULE_VERSION,

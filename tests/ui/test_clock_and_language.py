@@ -1,4 +1,4 @@
-"""A browser clock that is off still counts to the API's deadline; the Chinese UI."""
+"""A browser clock that is off still counts to the API's deadline; the Chinese UI and its table."""
 from __future__ import annotations
 
 import pytest
@@ -38,10 +38,19 @@ def test_countdown_matches_emulator_with_browser_clock_off(page, make_stack, shi
         page.wait_for_timeout(700)
 
 
+def _locale_requests(page) -> list:
+    """URLs of the page's requests for the extension's translation table, as they happen."""
+    urls = []
+    page.on("request", lambda request: urls.append(request.url) if "/devenv/api/locale/" in request.url else None)
+    return urls
+
+
 def test_chinese_ui(page, make_stack, artifacts):
     stack = make_stack(backend="demanager", locale="zh_CN", stop_in=14 * 60)
+    fetched = _locale_requests(page)
     open_notebook7(page, stack, "a.ipynb")
     wait_counting(page)
+    assert len(fetched) == 1 and fetched[0].endswith("/devenv/api/locale/zh-CN"), fetched  # once per page
     title = countdown(page).get_attribute("title")
     assert "自动停止倒计时" in title and "本地时间" in title, title
     reminder = page.locator(".Toastify__toast", has_text="将在")
@@ -51,3 +60,23 @@ def test_chinese_ui(page, make_stack, artifacts):
     expect(popover.locator("[data-action='turn-off']")).to_have_text("关闭自动停止")
     expect(popover).to_contain_text("下次启动")
     page.screenshot(path=str(artifacts / "chinese-notebook7.png"))
+
+
+def test_english_page_does_not_load_the_table(page, make_stack):
+    stack = make_stack(backend="demanager")
+    fetched = _locale_requests(page)
+    open_lab(page, stack, "a.ipynb")
+    wait_counting(page)
+    assert "Auto-stop countdown" in countdown(page).get_attribute("title")
+    assert fetched == []
+
+
+def test_chinese_page_stays_english_when_the_table_fails(page, make_stack):
+    stack = make_stack(backend="demanager", locale="zh_CN")
+    page.route("**/devenv/api/locale/**", lambda route: route.fulfill(status=500, body="{}"))
+    warnings = []
+    page.on("console", lambda msg: warnings.append(msg.text) if msg.type == "warning" else None)
+    open_notebook7(page, stack, "a.ipynb")
+    wait_counting(page)
+    assert "Auto-stop countdown" in countdown(page).get_attribute("title")
+    assert any("translations could not be loaded" in text for text in warnings), warnings
