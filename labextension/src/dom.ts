@@ -28,20 +28,20 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** A `<select>` of durations with one chosen. */
-export function durationSelect(
-  name: string,
-  values: number[],
-  chosen: number,
-  label: (seconds: number) => string
-): HTMLSelectElement {
-  const select = h('select', { 'data-field': name, class: 'jp-DevEnv-select' });
-  for (const v of values) {
-    const option = h('option', { value: String(v) }, label(v));
-    option.selected = v === chosen;
-    select.append(option);
+/** A `<button>` for `data-action`; `kind` is `accept`, `warn` or `link`. */
+export function button(action: string, label: string, kind = ''): HTMLButtonElement {
+  return h(
+    'button',
+    { type: 'button', 'data-action': action, class: `jp-DevEnv-button${kind ? ` jp-DevEnv-button-${kind}` : ''}` },
+    label
+  );
+}
+
+/** Set `el`'s text, leaving the DOM alone when it is already shown. */
+export function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) {
+    el.textContent = text;
   }
-  return select;
 }
 
 /**

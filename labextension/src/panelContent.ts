@@ -1,20 +1,14 @@
+import { AutoStopActions } from './actions';
+import { AutoStopControls } from './autoStopControls';
 import { describe, describeError } from './describe';
 import { checkDescription, DESCRIPTION_MAX, FORBIDDEN_DESCRIPTION_CHARS } from './descriptionRules';
-import { h } from './dom';
-import { autoStopDuration } from './durations';
+import { button, h, setText } from './dom';
 import { formatLocalTime } from './format';
 import { DevEnvError } from './handler';
 import { ITrans, spanText } from './i18n';
 import { ModelFollower } from './follower';
 import { explainError } from './panelErrors';
 import { ICountdownModel } from './tokens';
-import { IState } from './types';
-
-/** Durations offered for auto-stop: every whole hour the API allows (1-24 h). */
-export const PANEL_AUTO_STOP_HOURS = Array.from({ length: 24 }, (_, i) => i + 1);
-
-/** Durations offered to extend a lease (the API allows 1-72 h from now). */
-export const PANEL_EXTEND_HOURS = [1, 2, 3, 4, 6, 8, 12, 24, 48, 72];
 
 /** The widget traits of the kernel-side `AutoStopPanel` that the view keeps in sync. */
 export interface IPanelTraits {
@@ -70,7 +64,6 @@ export class PanelContent extends ModelFollower {
     this.#options = options;
     const { trans } = options;
     this.#uid = `jp-DevEnv-panel-${++PanelContent.#panels}`;
-    const hours = (n: number) => trans.__('%1 h', String(n));
 
     // Header: instance name, status, flavor.
     this.#name = h('span', { class: 'jp-DevEnv-panel-name', 'data-field': 'name' });
@@ -116,110 +109,23 @@ export class PanelContent extends ModelFollower {
       this.#barRow
     );
 
-    // Auto-stop controls (demanager: on/off and duration; notebooks: lease).
-    this.#turnOff = this.#button('turn-off', trans.__('Turn off auto-stop'), () =>
-      this.#act(() => this.#options.model.updateAutoStop({ enable: false }), trans.__('Auto-stop turned off.')), 'warn');
-    this.#onRow = h(
-      'div',
-      { class: 'jp-DevEnv-row', 'data-row': 'on' },
-      h('span', {}, trans.__('Auto-stop is on.')),
-      this.#turnOff
-    );
-
-    this.#duration = this.#select('duration', PANEL_AUTO_STOP_HOURS.map(n => n * 3600), hours);
-    const durationLabel = h('label', { class: 'jp-DevEnv-panel-field' }, trans.__('Duration'), ' ', this.#duration);
-    this.#turnOn = this.#button('turn-on', trans.__('Turn on auto-stop'), () =>
-      this.#act(
-        () => this.#options.model.updateAutoStop({ enable: true, duration: Number(this.#duration.value) }),
-        trans.__('Auto-stop turned on.')
-      ), 'accept');
-    this.#offBlock = h(
-      'div',
-      { class: 'jp-DevEnv-panel-block', 'data-row': 'off' },
-      h('div', { class: 'jp-DevEnv-row' }, durationLabel, this.#turnOn),
-      h(
-        'p',
-        { class: 'jp-DevEnv-note', 'data-note': 'turn-on' },
-        trans.__(
-          'Turned on, auto-stop stops the instance after the chosen duration (1–24 h); the stop time shown is the one the API returns.'
-        )
-      )
-    );
-
-    this.#nextDuration = this.#select('next-duration', PANEL_AUTO_STOP_HOURS.map(n => n * 3600), hours);
-    this.#applyNext = this.#button('apply-duration', trans.__('Apply'), () =>
-      this.#act(
-        () => this.#options.model.updateAutoStop({ enable: true, duration: Number(this.#nextDuration.value) }),
-        trans.__('Saved: the new duration applies from the next start.')
-      ));
-    this.#nextBlock = h(
-      'div',
-      { class: 'jp-DevEnv-panel-block', 'data-row': 'next-start' },
-      h(
-        'div',
-        { class: 'jp-DevEnv-row' },
-        h('label', { class: 'jp-DevEnv-panel-field' }, trans.__('Duration for the next start'), ' ', this.#nextDuration),
-        this.#applyNext
-      ),
-      h(
-        'p',
-        { class: 'jp-DevEnv-note', 'data-note': 'no-extend' },
-        trans.__(
-          'On this API a running instance cannot be extended: it keeps its stop time, and a new duration (1–24 h) applies from the next start. To keep it running now, turn auto-stop off.'
-        )
-      )
-    );
-
-    this.#leaseNote = h(
-      'p',
-      { class: 'jp-DevEnv-note', 'data-note': 'lease' },
-      trans.__(
-        'On this API auto-stop is a lease: there is no on/off. Extend renews it for 1–72 h counted from now; the stop time shown is the one the API returns.'
-      )
-    );
-    this.#extendSelect = this.#select('extend', PANEL_EXTEND_HOURS.map(n => n * 3600), hours);
-    this.#extend = this.#button('extend', trans.__('Extend'), () =>
-      this.#act(async () => {
-        const state = await this.#options.model.extend(Number(this.#extendSelect.value));
-        const stop = state.auto_stop.stop_timestamp;
-        if (stop !== null) {
-          this.#done = trans.__('Extended: the instance now stops at %1.', formatLocalTime(stop, trans.languageCode));
-        }
-        return state;
-      }, trans.__('Extended.')), 'accept');
-    this.#extendRow = h(
-      'div',
-      { class: 'jp-DevEnv-row', 'data-row': 'extend' },
-      h('label', { class: 'jp-DevEnv-panel-field' }, trans.__('Keep running for'), ' ', this.#extendSelect),
-      this.#extend
-    );
-
-    this.#prompt = h('input', { type: 'checkbox', 'data-field': 'prompt' }) as HTMLInputElement;
-    this.#prompt.addEventListener('change', () => {
-      const prompt = this.#prompt.checked;
-      void this.#act(
-        () => this.#options.model.updateAutoStop({ prompt }),
-        prompt ? trans.__('Reminders turned on.') : trans.__('Reminders turned off.')
-      );
+    // Auto-stop controls; each answer or error shows in the panel.
+    const actions = new AutoStopActions(options.model, trans, {
+      done: message => (this.#done = message),
+      failed: error => (this.#actionError = error)
+    });
+    this.#controls = new AutoStopControls(actions, () => {
+      if (this.#controls.busy) {
+        this.#actionError = null;
+        this.#done = '';
+      }
+      this.#update();
     });
     this.#promptHint = h('span', { class: 'jp-DevEnv-panel-hint', 'data-field': 'prompt-hint' });
-    const promptRow = h(
-      'label',
-      { class: 'jp-DevEnv-row jp-DevEnv-check', 'data-row': 'prompt' },
-      this.#prompt,
-      h('span', {}, trans.__('Remind me before the stop')),
-      this.#promptHint
-    );
-    this.#autoStop = h(
-      'div',
-      { class: 'jp-DevEnv-panel-section', 'data-section': 'auto-stop' },
-      this.#onRow,
-      this.#offBlock,
-      this.#nextBlock,
-      this.#leaseNote,
-      this.#extendRow,
-      promptRow
-    );
+    this.#controls.promptRow.append(this.#promptHint);
+    const autoStop = this.#controls.node;
+    autoStop.classList.add('jp-DevEnv-panel-section');
+    autoStop.dataset.section = 'auto-stop';
 
     // Description, checked as it is typed.
     const textareaId = `${this.#uid}-description`;
@@ -235,8 +141,10 @@ export class PanelContent extends ModelFollower {
     this.#description.addEventListener('input', () => this.#checkDraft());
     this.#count = h('span', { class: 'jp-DevEnv-panel-count', 'data-field': 'description-count' });
     this.#rule = h('span', { id: ruleId, class: 'jp-DevEnv-panel-rule', 'data-field': 'description-rule', 'aria-live': 'polite' });
-    this.#save = this.#button('save-description', trans.__('Save'), () => this.#saveDescription(), 'accept');
-    this.#revert = this.#button('revert-description', trans.__('Revert'), async () => {
+    this.#save = button('save-description', trans.__('Save'), 'accept');
+    this.#save.addEventListener('click', () => this.#saveDescription(actions));
+    this.#revert = button('revert-description', trans.__('Revert'));
+    this.#revert.addEventListener('click', () => {
       this.#description.value = this.#savedDescription;
       this.#checkDraft();
     });
@@ -259,11 +167,7 @@ export class PanelContent extends ModelFollower {
     this.#message = h('div', { class: 'jp-DevEnv-panel-message', 'data-field': 'message', 'aria-live': 'polite' });
     this.#error = h('div', { class: 'jp-DevEnv-error', 'data-field': 'error', role: 'alert' });
     this.#backend = h('span', { class: 'jp-DevEnv-backend', 'data-field': 'backend' });
-    const refresh = h(
-      'button',
-      { type: 'button', class: 'jp-DevEnv-button jp-DevEnv-button-link', 'data-action': 'refresh' },
-      trans.__('Refresh')
-    );
+    const refresh = button('refresh', trans.__('Refresh'), 'link');
     refresh.addEventListener('click', () => {
       void this.#options.model.refresh().catch(() => undefined);
     });
@@ -275,7 +179,7 @@ export class PanelContent extends ModelFollower {
       header,
       clock,
       this.#error,
-      this.#autoStop,
+      autoStop,
       this.#descriptionSection,
       this.#message,
       footer
@@ -327,41 +231,24 @@ export class PanelContent extends ModelFollower {
     }
     const { model, trans } = this.#options;
     const state = model.state;
-    const auto = state?.auto_stop;
     const inst = state?.instance;
     const phase = model.phase;
 
-    this.#setText(this.#name, inst?.name || inst?.id || '');
+    setText(this.#name, inst?.name || inst?.id || '');
     this.#name.title = inst?.id ? trans.__('Instance id: %1', inst.id) : '';
-    this.#setText(this.#status, inst?.status ?? '');
+    setText(this.#status, inst?.status ?? '');
     this.#status.dataset.status = (inst?.status ?? '').toLowerCase();
     this.#status.hidden = !inst?.status;
-    this.#setText(this.#flavor, inst?.flavor ?? '');
+    setText(this.#flavor, inst?.flavor ?? '');
     this.#flavor.hidden = !inst?.flavor;
     this.#emulated.hidden = !model.config?.emulated;
 
-    const running = phase === 'counting' || phase === 'off' || phase === 'unknown' || phase === 'due';
-    const canToggle = !!auto?.can_toggle;
-    this.#autoStop.hidden = !(state && auto && running);
-    if (state && auto) {
-      this.#onRow.hidden = !(canToggle && auto.enable);
-      this.#offBlock.hidden = !(canToggle && !auto.enable);
-      this.#nextBlock.hidden = !(canToggle && auto.enable && !auto.can_extend);
-      this.#leaseNote.hidden = canToggle;
-      this.#extendRow.hidden = !auto.can_extend;
-      const fallback = autoStopDuration(auto.duration);
-      this.#choose(this.#duration, fallback);
-      this.#choose(this.#nextDuration, fallback);
-      this.#choose(this.#extendSelect, 3600);
-      if (!this.#busy) {
-        this.#prompt.checked = auto.prompt; // While busy, it shows what the user asked for.
-      }
-      const thresholds = model.settings.reminderThresholds;
-      this.#setText(
-        this.#promptHint,
-        thresholds.length ? trans.__('(at %1 before)', thresholds.map(t => spanText(t, trans)).join(trans.__(', '))) : ''
-      );
-    }
+    this.#controls.update();
+    const thresholds = model.settings.reminderThresholds;
+    setText(
+      this.#promptHint,
+      thresholds.length ? trans.__('(at %1 before)', thresholds.map(t => spanText(t, trans)).join(trans.__(', '))) : ''
+    );
 
     // The description: follow the API unless the user is editing it.
     const saved = String(inst?.description ?? '');
@@ -369,7 +256,7 @@ export class PanelContent extends ModelFollower {
       this.#description.value = saved;
     }
     this.#savedDescription = saved;
-    const editable = !!state && canToggle;
+    const editable = !!state?.auto_stop.can_toggle;
     this.#description.readOnly = !editable;
     this.#descriptionSection.hidden = !state;
     this.#descriptionNote.hidden = editable || !state;
@@ -383,17 +270,14 @@ export class PanelContent extends ModelFollower {
     } else if (model.error) {
       error = model.error.code === 'DEVENV.NOT_CONFIGURED' ? describeError(model, trans) : explainError(model.error, trans);
     }
-    this.#setText(this.#error, error);
+    setText(this.#error, error);
     this.#error.hidden = !error;
     this.#error.dataset.code = (this.#actionError ?? model.error)?.code ?? '';
 
-    this.#setText(this.#message, this.#busy ? trans.__('Working…') : this.#done);
+    setText(this.#message, this.#controls.busy ? trans.__('Working…') : this.#done);
     this.#message.hidden = !this.#message.textContent;
-    this.#setText(this.#backend, state?.backend ? trans.__('Backend: %1', state.backend) : '');
+    setText(this.#backend, state?.backend ? trans.__('Backend: %1', state.backend) : '');
 
-    for (const el of [this.#turnOff, this.#turnOn, this.#applyNext, this.#extend, this.#duration, this.#nextDuration, this.#extendSelect, this.#prompt]) {
-      el.disabled = this.#busy;
-    }
     this.node.dataset.phase = phase;
     this.node.dataset.backend = state?.backend ?? '';
     this.#tick();
@@ -407,7 +291,7 @@ export class PanelContent extends ModelFollower {
     }
     const { model, trans } = this.#options;
     const d = describe(model, trans);
-    this.#setText(this.#countdown, d.label);
+    setText(this.#countdown, d.label);
     const className = ['jp-DevEnv-panel-countdown', ...d.classes].join(' ');
     if (this.#countdown.className !== className) {
       this.#countdown.className = className;
@@ -437,7 +321,7 @@ export class PanelContent extends ModelFollower {
       default:
         stopAt = stop !== null ? trans.__('Last known stop time: %1.', formatLocalTime(stop, trans.languageCode)) : '';
     }
-    this.#setText(this.#stopAt, stopAt);
+    setText(this.#stopAt, stopAt);
 
     const remaining = model.remaining;
     const total =
@@ -454,7 +338,7 @@ export class PanelContent extends ModelFollower {
       }
       this.#bar.setAttribute('aria-valuenow', String(Math.round(percent)));
       this.#bar.className = ['jp-DevEnv-panel-bar', ...d.classes.filter(c => c.startsWith('jp-DevEnv-level-'))].join(' ');
-      this.#setText(this.#elapsed, trans.__('%1 of %2 elapsed', spanText(elapsed, trans), spanText(total, trans)));
+      setText(this.#elapsed, trans.__('%1 of %2 elapsed', spanText(elapsed, trans), spanText(total, trans)));
     }
   }
 
@@ -463,7 +347,7 @@ export class PanelContent extends ModelFollower {
     const { trans } = this.#options;
     const value = this.#description.value;
     const check = checkDescription(value);
-    this.#setText(this.#count, `${check.length}/${DESCRIPTION_MAX}`);
+    setText(this.#count, `${check.length}/${DESCRIPTION_MAX}`);
     this.#count.classList.toggle('jp-mod-invalid', check.over > 0);
     this.#count.hidden = this.#description.readOnly;
     const problems: string[] = [];
@@ -481,94 +365,31 @@ export class PanelContent extends ModelFollower {
         trans.__('Too long by %1: at most %2 characters are allowed.', String(check.over), String(DESCRIPTION_MAX))
       );
     }
-    this.#setText(this.#rule, problems.join(' '));
+    setText(this.#rule, problems.join(' '));
     this.#rule.hidden = problems.length === 0;
     const changed = value !== this.#savedDescription;
     this.#description.classList.toggle('jp-mod-invalid', !check.valid);
     this.#description.setAttribute('aria-invalid', check.valid ? 'false' : 'true');
-    this.#save.disabled = this.#busy || !check.valid || !changed || this.#description.readOnly;
-    this.#revert.disabled = this.#busy || !changed;
+    this.#save.disabled = this.#controls.busy || !check.valid || !changed || this.#description.readOnly;
+    this.#revert.disabled = this.#controls.busy || !changed;
     this.#revert.hidden = !changed;
   }
 
-  async #saveDescription(): Promise<unknown> {
+  #saveDescription(actions: AutoStopActions): void {
     const value = this.#description.value;
     if (!checkDescription(value).valid || this.#description.readOnly) {
-      this.#checkDraft();
-      return null; // Nothing invalid is ever sent.
-    }
-    return this.#act(() => this.#options.model.updateDescription(value), this.#options.trans.__('Description saved.'));
-  }
-
-  /** Run an action: one at a time; its answer is shown as the API gave it, its error in the panel. */
-  async #act(run: () => Promise<IState>, done: string): Promise<IState | null> {
-    if (this.#busy) {
-      return null;
-    }
-    this.#busy = true;
-    this.#actionError = null;
-    this.#done = '';
-    this.#update();
-    try {
-      const state = await run();
-      this.#done = this.#done || done;
-      return state;
-    } catch (reason) {
-      this.#actionError =
-        reason instanceof DevEnvError
-          ? reason
-          : new DevEnvError(0, 'NETWORK', String((reason as Error)?.message ?? reason));
-      return null;
-    } finally {
-      this.#busy = false;
-      this.#update();
-    }
-  }
-
-  #button(action: string, label: string, run: () => Promise<unknown>, kind = ''): HTMLButtonElement {
-    const button = h(
-      'button',
-      { type: 'button', 'data-action': action, class: `jp-DevEnv-button${kind ? ` jp-DevEnv-button-${kind}` : ''}` },
-      label
-    );
-    button.addEventListener('click', () => void run());
-    return button;
-  }
-
-  /** A duration `<select>`; once the user picks a value, polls no longer change it. */
-  #select(name: string, values: number[], label: (hours: number) => string): HTMLSelectElement {
-    const select = h('select', { class: 'jp-DevEnv-select', 'data-field': name });
-    for (const v of values) {
-      select.append(h('option', { value: String(v) }, label(v / 3600)));
-    }
-    select.addEventListener('change', () => this.#touched.add(name));
-    return select;
-  }
-
-  #choose(select: HTMLSelectElement, seconds: number): void {
-    if (this.#touched.has(select.dataset.field ?? '')) {
+      this.#checkDraft(); // Nothing invalid is ever sent.
       return;
     }
-    const options = Array.from(select.options).map(o => Number(o.value));
-    // The nearest offered value at or above (durations are whole hours).
-    const value = options.find(v => v >= seconds) ?? options[options.length - 1];
-    select.value = String(value);
-  }
-
-  #setText(el: HTMLElement, text: string): void {
-    if (el.textContent !== text) {
-      el.textContent = text;
-    }
+    void this.#controls.run(() => actions.setDescription(value));
   }
 
   static #panels = 0;
   readonly #options: PanelContent.IOptions;
   #uid: string;
-  #busy = false;
   #done = '';
   #actionError: DevEnvError | null = null;
   #savedDescription = '';
-  #touched = new Set<string>();
   #name: HTMLSpanElement;
   #status: HTMLSpanElement;
   #flavor: HTMLSpanElement;
@@ -579,20 +400,7 @@ export class PanelContent extends ModelFollower {
   #barFill: HTMLDivElement;
   #barRow: HTMLDivElement;
   #elapsed: HTMLSpanElement;
-  #autoStop: HTMLDivElement;
-  #onRow: HTMLDivElement;
-  #turnOff: HTMLButtonElement;
-  #offBlock: HTMLDivElement;
-  #duration: HTMLSelectElement;
-  #turnOn: HTMLButtonElement;
-  #nextBlock: HTMLDivElement;
-  #nextDuration: HTMLSelectElement;
-  #applyNext: HTMLButtonElement;
-  #leaseNote: HTMLParagraphElement;
-  #extendRow: HTMLDivElement;
-  #extendSelect: HTMLSelectElement;
-  #extend: HTMLButtonElement;
-  #prompt: HTMLInputElement;
+  #controls: AutoStopControls;
   #promptHint: HTMLSpanElement;
   #description: HTMLTextAreaElement;
   #count: HTMLSpanElement;

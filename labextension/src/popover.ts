@@ -1,10 +1,9 @@
 import { Widget } from '@lumino/widgets';
 
 import { AutoStopActions } from './actions';
+import { AutoStopControls } from './autoStopControls';
 import { describe, describeError } from './describe';
-import { around, durationSelect, h } from './dom';
-import { AUTO_STOP_DURATIONS, autoStopDuration, EXTEND_DURATIONS } from './durations';
-import { formatHMS } from './format';
+import { button, h, setText } from './dom';
 import { ITrans } from './i18n';
 import { ICountdownModel } from './tokens';
 
@@ -20,8 +19,35 @@ export class AutoStopPopover extends Widget {
     this.node.setAttribute('role', 'dialog');
     this.node.setAttribute('aria-label', options.trans.__('Auto-stop countdown'));
     this.node.tabIndex = -1;
-    options.model.changed.connect(this.#render, this);
-    options.model.ticked.connect(this.#tick, this);
+    const { model, trans, actions, insertPanel } = options;
+    this.#badge = h('span', { class: 'jp-DevEnv-badge', title: trans.__('Emulated instance (ModelArts emulator)') }, trans.__('emulated'));
+    const close = h(
+      'button',
+      { type: 'button', class: 'jp-DevEnv-close', 'data-action': 'close', 'aria-label': trans.__('Close'), title: trans.__('Close') },
+      '×'
+    );
+    close.addEventListener('click', () => this.dispose());
+    this.#busy = h('div', { class: 'jp-DevEnv-busy' }, trans.__('Working…'));
+    this.#controls = new AutoStopControls(actions, () => this.#render());
+    const footer = h('div', { class: 'jp-DevEnv-popover-footer' });
+    if (insertPanel) {
+      const insert = button('insert-panel', trans.__('Insert the full panel into the notebook'), 'link');
+      insert.addEventListener('click', () => {
+        this.dispose();
+        void insertPanel();
+      });
+      footer.append(insert);
+    }
+    footer.append(this.#backend);
+    this.node.append(
+      h('div', { class: 'jp-DevEnv-popover-header' }, this.#countdown, this.#badge, close),
+      this.#detail,
+      this.#error,
+      this.#controls.node,
+      footer
+    );
+    model.changed.connect(this.#render, this);
+    model.ticked.connect(this.#tick, this);
     this.#render();
   }
 
@@ -60,157 +86,34 @@ export class AutoStopPopover extends Widget {
   }
 
   #tick(): void {
-    const el = this.node.querySelector('.jp-DevEnv-popover-countdown');
-    if (el) {
-      const d = describe(this.#options.model, this.#options.trans);
-      el.textContent = d.phase === 'counting' ? formatHMS(d.remaining ?? 0) : d.label;
-    }
+    const d = describe(this.#options.model, this.#options.trans);
+    this.#countdown.className = ['jp-DevEnv-popover-countdown', ...d.classes].join(' ');
+    setText(this.#countdown, d.label);
+    setText(this.#detail, d.detail);
   }
 
   #render(): void {
-    const { model, trans, actions } = this.#options;
-    const d = describe(model, trans);
-    const state = model.state;
-    const auto = state?.auto_stop;
-    const running = d.phase === 'counting' || d.phase === 'off' || d.phase === 'unknown' || d.phase === 'due';
-    const hours = (s: number) => trans.__('%1 h', String(s / 3600));
-
-    const header = h(
-      'div',
-      { class: 'jp-DevEnv-popover-header' },
-      h('span', { class: `jp-DevEnv-popover-countdown ${d.classes.join(' ')}` }, d.phase === 'counting' ? formatHMS(d.remaining ?? 0) : d.label),
-      model.config?.emulated ? h('span', { class: 'jp-DevEnv-badge', title: trans.__('Emulated instance (ModelArts emulator)') }, trans.__('emulated')) : null,
-      this.#closeButton()
-    );
-    const detail = h('div', { class: 'jp-DevEnv-popover-detail' }, d.detail);
-    const controls = h('div', { class: 'jp-DevEnv-popover-controls' });
-
-    if (state && auto && running) {
-      // The notebooks API has no on/off: its auto-stop is a lease, moved by Extend.
-      const canToggle = auto.can_toggle;
-      if (canToggle && auto.enable) {
-        controls.append(
-          h('div', { class: 'jp-DevEnv-row' }, this.#button('turn-off', trans.__('Turn off auto-stop'), () => actions.turnOff(), 'warn'))
-        );
-      } else if (canToggle) {
-        const select = this.#select('duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
-        controls.append(
-          h(
-            'div',
-            { class: 'jp-DevEnv-row' },
-            h('label', {}, trans.__('Duration'), ' ', select),
-            this.#button('turn-on', trans.__('Turn on auto-stop'), () => actions.turnOn(Number(select.value)))
-          )
-        );
-      }
-      if (auto.can_extend) {
-        const select = this.#select('extend', EXTEND_DURATIONS, 3600, hours);
-        if (!canToggle) {
-          controls.append(
-            h(
-              'p',
-              { class: 'jp-DevEnv-note', 'data-note': 'lease' },
-              trans.__('On this API auto-stop is a lease: it cannot be turned off here, but Extend keeps the instance running for up to 72 h from now.')
-            )
-          );
-        }
-        controls.append(
-          h(
-            'div',
-            { class: 'jp-DevEnv-row' },
-            h('label', {}, ...around(trans, 'Keep running for %1 from now', select)),
-            this.#button('extend', trans.__('Extend'), () => actions.extend(Number(select.value)), 'accept')
-          )
-        );
-      } else if (auto.enable && canToggle) {
-        const select = this.#select('next-duration', AUTO_STOP_DURATIONS, autoStopDuration(auto.duration), hours);
-        controls.append(
-          h(
-            'p',
-            { class: 'jp-DevEnv-note', 'data-note': 'no-extend' },
-            trans.__(
-              'On this backend the instance cannot be extended while it runs: a new duration applies at the next start. You can turn auto-stop off now.'
-            )
-          ),
-          h(
-            'div',
-            { class: 'jp-DevEnv-row' },
-            h('label', {}, trans.__('Duration for the next start'), ' ', select),
-            this.#button('apply-duration', trans.__('Apply'), () => actions.turnOn(Number(select.value)))
-          )
-        );
-      }
-      const prompt = h('input', { type: 'checkbox', 'data-field': 'prompt' }) as HTMLInputElement;
-      prompt.checked = auto.prompt;
-      prompt.disabled = this.#busy;
-      prompt.addEventListener('change', () => void this.#do(() => actions.setPrompt(prompt.checked)));
-      controls.append(h('label', { class: 'jp-DevEnv-row jp-DevEnv-check' }, prompt, ' ', trans.__('Remind me before the stop')));
-    }
-    if (this.#busy) {
-      controls.append(h('div', { class: 'jp-DevEnv-busy' }, trans.__('Working…')));
-    }
-    const footer = h('div', { class: 'jp-DevEnv-popover-footer' });
-    if (this.#options.insertPanel) {
-      footer.append(this.#button('insert-panel', trans.__('Insert the full panel into the notebook'), async () => {
-        this.dispose();
-        await this.#options.insertPanel?.();
-      }, 'link'));
-    }
-    if (state?.backend) {
-      footer.append(h('span', { class: 'jp-DevEnv-backend' }, trans.__('Backend: %1', state.backend)));
-    }
-    const error = model.error && d.phase !== 'unconfigured' && d.phase !== 'unreachable' && d.phase !== 'error'
-      ? h('div', { class: 'jp-DevEnv-error' }, describeError(model, trans))
-      : null;
-    this.node.replaceChildren(header, detail, ...(error ? [error] : []), controls, footer);
-    this.node.dataset.phase = d.phase;
-    if (this.isAttached) {
-      this.#place();
-    }
-  }
-
-  #closeButton(): HTMLButtonElement {
-    const trans = this.#options.trans;
-    const button = h(
-      'button',
-      { type: 'button', class: 'jp-DevEnv-close', 'data-action': 'close', 'aria-label': trans.__('Close'), title: trans.__('Close') },
-      '×'
-    );
-    button.addEventListener('click', () => this.dispose());
-    return button;
-  }
-
-  /** A duration `<select>` that keeps the user's choice across re-renders. */
-  #select(name: string, values: number[], fallback: number, label: (s: number) => string): HTMLSelectElement {
-    const select = durationSelect(name, values, this.#choices.get(name) ?? fallback, label);
-    select.disabled = this.#busy;
-    select.addEventListener('change', () => this.#choices.set(name, Number(select.value)));
-    return select;
-  }
-
-  #button(action: string, label: string, run: () => Promise<unknown> | void, kind = ''): HTMLButtonElement {
-    const button = h(
-      'button',
-      { type: 'button', 'data-action': action, class: `jp-DevEnv-button ${kind ? `jp-DevEnv-button-${kind}` : ''}`, disabled: this.#busy },
-      label
-    );
-    button.addEventListener('click', () => void this.#do(run));
-    return button;
-  }
-
-  async #do(run: () => Promise<unknown> | void): Promise<void> {
-    if (this.#busy) {
+    if (this.isDisposed) {
       return;
     }
-    this.#busy = true;
-    this.#render();
-    try {
-      await run();
-    } finally {
-      this.#busy = false;
-      if (!this.isDisposed) {
-        this.#render();
-      }
+    const { model, trans } = this.#options;
+    this.#tick();
+    this.#badge.hidden = !model.config?.emulated;
+    const phase = model.phase;
+    const error = !!model.error && phase !== 'unconfigured' && phase !== 'unreachable' && phase !== 'error';
+    setText(this.#error, error ? describeError(model, trans) : '');
+    this.#error.hidden = !error;
+    this.#controls.update();
+    if (this.#controls.busy) {
+      this.#controls.node.after(this.#busy);
+    } else {
+      this.#busy.remove();
+    }
+    const backend = model.state?.backend;
+    setText(this.#backend, backend ? trans.__('Backend: %1', backend) : '');
+    this.node.dataset.phase = phase;
+    if (this.isAttached) {
+      this.#place();
     }
   }
 
@@ -232,9 +135,14 @@ export class AutoStopPopover extends Widget {
   #onResize = () => this.#place();
 
   readonly #options: AutoStopPopover.IOptions;
+  readonly #controls: AutoStopControls;
+  readonly #countdown = h('span', { class: 'jp-DevEnv-popover-countdown' });
+  readonly #badge: HTMLSpanElement;
+  readonly #detail = h('div', { class: 'jp-DevEnv-popover-detail' });
+  readonly #error = h('div', { class: 'jp-DevEnv-error' });
+  readonly #busy: HTMLDivElement;
+  readonly #backend = h('span', { class: 'jp-DevEnv-backend' });
   #anchor: HTMLElement | null = null;
-  #choices = new Map<string, number>();
-  #busy = false;
 }
 
 export namespace AutoStopPopover {

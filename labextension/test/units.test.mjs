@@ -68,3 +68,9 @@ test('autoStopDuration clamps to the API range', () => {
   assert.equal(durations.autoStopDuration(7200), 7200);
   assert.equal(durations.autoStopDuration(999999), 86400);
 });
+
+test('offered durations stay within the API ranges', () => {
+  assert.deepEqual(durations.AUTO_STOP_DURATIONS.map(s => s / 3600), Array.from({ length: 24 }, (_, i) => i + 1));
+  assert.ok(durations.EXTEND_DURATIONS.every(s => s >= 3600 && s <= 259200 && s % 3600 === 0));
+  assert.equal(durations.EXTEND_DURATIONS.at(-1), 259200);
+});
