@@ -1,6 +1,7 @@
 import { AutoStopActions } from './actions';
 import { around, button, h } from './dom';
 import { AUTO_STOP_DURATIONS, autoStopDuration, EXTEND_DURATIONS } from './durations';
+import { LIVE_PHASES } from './tokens';
 
 /**
  * The auto-stop controls the popover and the panel share: turn off; turn on
@@ -131,8 +132,7 @@ export class AutoStopControls {
   update(): void {
     const { state, phase } = this.#actions.model;
     const auto = state?.auto_stop;
-    const running = phase === 'counting' || phase === 'off' || phase === 'unknown' || phase === 'due';
-    this.node.hidden = !(auto && running);
+    this.node.hidden = !(auto && LIVE_PHASES.includes(phase));
     if (auto) {
       const toggle = auto.can_toggle;
       this.#on.hidden = !(toggle && auto.enable);

@@ -1,6 +1,6 @@
 import { Widget } from '@lumino/widgets';
 
-import { describe } from './describe';
+import { describe, showCountdown } from './describe';
 import { ITrans } from './i18n';
 import { ICountdownModel } from './tokens';
 
@@ -54,13 +54,7 @@ export class CountdownItem extends Widget {
 
   #render(): void {
     const d = describe(this.#model, this.#trans);
-    const className = ['jp-DevEnv-countdown', ...d.classes].join(' ');
-    if (this.#button.className !== className) {
-      this.#button.className = className;
-    }
-    if (this.#label.textContent !== d.label) {
-      this.#label.textContent = d.label;
-    }
+    showCountdown(this.#button, 'jp-DevEnv-countdown', d, this.#label);
     const title = `${this.#trans.__('Auto-stop countdown')}\n${d.detail}`;
     if (this.#button.title !== title) {
       this.#button.title = title;

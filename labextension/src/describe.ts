@@ -1,4 +1,5 @@
 import { formatHMS, formatLocalTime, urgencyLevel } from './format';
+import { setText } from './dom';
 import { ITrans, spanText } from './i18n';
 import { CountdownPhase, ICountdownModel } from './tokens';
 
@@ -109,4 +110,17 @@ export function describe(model: ICountdownModel, trans: ITrans): IDescription {
     classes.push('jp-DevEnv-emulated');
   }
   return { phase, label, detail: lines.join('\n'), classes, remaining };
+}
+
+/**
+ * Give a countdown element its own class, the look all countdowns share
+ * (`jp-DevEnv-time`) and the description's modifiers; `el` shows `d.label`
+ * unless `label` holds it.
+ */
+export function showCountdown(el: HTMLElement, own: string, d: IDescription, label: HTMLElement = el): void {
+  const className = [own, 'jp-DevEnv-time', ...d.classes].join(' ');
+  if (el.className !== className) {
+    el.className = className;
+  }
+  setText(label, d.label);
 }

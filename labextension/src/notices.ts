@@ -2,9 +2,7 @@ import { Notification } from '@jupyterlab/apputils';
 
 import { ModelFollower } from './follower';
 import { ITrans } from './i18n';
-import { CountdownPhase, ICountdownModel } from './tokens';
-
-const LIVE: CountdownPhase[] = ['counting', 'due', 'off', 'unknown'];
+import { CountdownPhase, ICountdownModel, LIVE_PHASES } from './tokens';
 
 /**
  * Says plainly, once, when a live instance has stopped or the Jupyter server
@@ -22,8 +20,8 @@ export class LifecycleNotices extends ModelFollower {
     const phase = this.#model.phase;
     const was = this.#last;
     this.#last = phase;
-    if (was === phase || was === null || !LIVE.includes(was)) {
-      if (LIVE.includes(phase) && this.#shown) {
+    if (was === phase || was === null || !LIVE_PHASES.includes(was)) {
+      if (LIVE_PHASES.includes(phase) && this.#shown) {
         Notification.dismiss(this.#shown);
         this.#shown = null;
       }

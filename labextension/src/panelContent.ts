@@ -1,6 +1,6 @@
 import { AutoStopActions } from './actions';
 import { AutoStopControls } from './autoStopControls';
-import { describe, describeError } from './describe';
+import { describe, describeError, showCountdown } from './describe';
 import { checkDescription, DESCRIPTION_MAX, FORBIDDEN_DESCRIPTION_CHARS } from './descriptionRules';
 import { button, h, setText } from './dom';
 import { formatLocalTime } from './format';
@@ -291,11 +291,7 @@ export class PanelContent extends ModelFollower {
     }
     const { model, trans } = this.#options;
     const d = describe(model, trans);
-    setText(this.#countdown, d.label);
-    const className = ['jp-DevEnv-panel-countdown', ...d.classes].join(' ');
-    if (this.#countdown.className !== className) {
-      this.#countdown.className = className;
-    }
+    showCountdown(this.#countdown, 'jp-DevEnv-panel-countdown', d);
     const auto = model.state?.auto_stop;
     const stop = auto?.stop_timestamp ?? null;
     let stopAt = '';

@@ -2,7 +2,7 @@ import { Widget } from '@lumino/widgets';
 
 import { AutoStopActions } from './actions';
 import { AutoStopControls } from './autoStopControls';
-import { describe, describeError } from './describe';
+import { describe, describeError, showCountdown } from './describe';
 import { button, h, setText } from './dom';
 import { ITrans } from './i18n';
 import { ICountdownModel } from './tokens';
@@ -87,8 +87,7 @@ export class AutoStopPopover extends Widget {
 
   #tick(): void {
     const d = describe(this.#options.model, this.#options.trans);
-    this.#countdown.className = ['jp-DevEnv-popover-countdown', ...d.classes].join(' ');
-    setText(this.#countdown, d.label);
+    showCountdown(this.#countdown, 'jp-DevEnv-popover-countdown', d);
     setText(this.#detail, d.detail);
   }
 

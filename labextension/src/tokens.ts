@@ -28,6 +28,9 @@ export type CountdownPhase =
   | 'due'
   | 'counting';
 
+/** The phases of a running instance: its auto-stop can be changed. */
+export const LIVE_PHASES: CountdownPhase[] = ['counting', 'due', 'off', 'unknown'];
+
 /** Effective settings: user settings where set, else the server's config. */
 export interface IEffectiveSettings {
   /** Seconds before the stop, descending. */
