@@ -43,7 +43,7 @@ def test_demanager_offers_no_extend(page, make_stack, artifacts):
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     popover = open_popover(page)
-    assert popover.locator("[data-action='extend']").count() == 0
+    expect(popover.locator("[data-action='extend']")).to_be_hidden()  # built once, shown per API
     note = popover.locator("[data-note='no-extend']")
     expect(note).to_be_visible()
     assert "next start" in note.inner_text()
@@ -62,7 +62,7 @@ def test_extend_on_notebooks_moves_deadline_while_kernel_is_busy(page, make_stac
     assert before <= 3600
     start_busy_kernel(page, stack)
     popover = open_popover(page)
-    assert popover.locator("[data-action='turn-off']").count() == 0
+    expect(popover.locator("[data-action='turn-off']")).to_be_hidden()
     expect(popover.locator("[data-note='lease']")).to_be_visible()
     popover.screenshot(path=str(artifacts / "popover-notebooks.png"))
     popover.locator("[data-field='extend']").select_option("7200")
