@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -10,8 +12,9 @@ from server_env import *  # noqa: F401,F403 - fixtures
 
 ZH_FILE = locales.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "jupyter_devenv.json"
 ZH = json.loads(ZH_FILE.read_text(encoding="utf-8"))
-
-
+SOURCE = Path(__file__).resolve().parents[1] / "labextension" / "src"
+# A message id as the front end writes it: trans.__('...') or around(trans, '...', el), either quote.
+MSGID = re.compile(r"""(?:\.__\(|around\(\s*trans,)\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")""")
 
 @pytest.fixture
 def backend() -> str:
@@ -97,3 +100,12 @@ def test_jupyterlab_finds_the_table_through_the_entry_point():
 
     found, message = get_installed_packages_locale("zh_CN")
     assert found.get("jupyter_devenv") == ZH, message or "reinstall the package: pip install -e ."
+
+
+def test_table_translates_every_front_end_message_and_nothing_else():
+    source = "".join(p.read_text(encoding="utf-8") for p in SOURCE.glob("*.ts"))
+    used = {re.sub(r"\\(.)", r"\1", single or double) for single, double in MSGID.findall(source)}
+    assert len(used) > 50, "the message pattern no longer matches the front end's calls"
+    table = set(ZH) - {""}
+    assert sorted(used - table) == [], "messages without a Chinese translation"
+    assert sorted(table - used) == [], "translations no message uses"
