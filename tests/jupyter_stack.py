@@ -137,12 +137,14 @@ class JupyterProcess:
     ``instance_id`` None leaves the server unconfigured. ``app`` is ``"jupyter_server"`` (the bare
     server: fastest to start) or ``"jupyterlab"`` (needed to open a notebook in a browser).
     ``devenv`` holds ``c.DevEnv`` settings (``cache_ttl``, ``poll_interval``...), ``lab_settings``
-    JupyterLab settings by plugin id, over ``LAB_SETTINGS``.
+    JupyterLab settings by plugin id, over ``LAB_SETTINGS``. ``extensions`` adds server
+    extensions of the tests' own: module name -> the folder it is imported from.
     """
 
     def __init__(self, tmp: Path, emulator_url: str, backend: str, instance_id: Optional[str],
                  app: str = "jupyter_server", devenv: Optional[Dict[str, Any]] = None,
-                 lab_settings: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+                 lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
+                 extensions: Optional[Dict[str, Path]] = None) -> None:
         self.instance_id = instance_id
         self.token = secrets.token_hex(16)
         self.port = free_port()
@@ -155,11 +157,12 @@ class JupyterProcess:
         dirs = {name: tmp / name for name in ("config", "runtime", "settings", "workspaces", "ipython", "data")}
         for d in dirs.values():
             d.mkdir(exist_ok=True)
-        extensions = {"jupyter_devenv": True}
+        enabled = {"jupyter_devenv": True}
         if app == "jupyter_server":  # the bare server: only our extension, so it starts fast
-            extensions.update({name: False for name in LAB_EXTENSIONS})
+            enabled.update({name: False for name in LAB_EXTENSIONS})
+        enabled.update({name: True for name in extensions or {}})
         _write_json(dirs["config"] / "jupyter_server_config.json", {
-            "ServerApp": {"jpserver_extensions": extensions},
+            "ServerApp": {"jpserver_extensions": enabled},
             "DevEnv": dict(devenv or {}),
             "DevEnvApp": {"state_file": str(tmp / "devenv-state.json")},
         })
@@ -182,6 +185,9 @@ class JupyterProcess:
         })
         if instance_id is not None:
             env["JUPYTER_DEVENV_INSTANCE_ID"] = instance_id
+        if extensions:
+            folders = [str(folder) for folder in extensions.values()] + [env.get("PYTHONPATH", "")]
+            env["PYTHONPATH"] = os.pathsep.join(f for f in folders if f)
         args: List[str] = [sys.executable, "-m", app, "--no-browser", f"--port={self.port}",
                            "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",
                            f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}"]
@@ -235,10 +241,14 @@ class JupyterProcess:
 
 
 class ProcessStack:
-    """An EmulatorProcess and a JupyterProcess in a temporary folder; a context manager."""
+    """An EmulatorProcess and a JupyterProcess in a temporary folder; a context manager.
+
+    ``extensions``: as for ``JupyterProcess``.
+    """
 
     def __init__(self, backend: str = "demanager", app: str = "jupyter_server",
-                 devenv: Optional[Dict[str, Any]] = None, tmp: Optional[Path] = None) -> None:
+                 devenv: Optional[Dict[str, Any]] = None, tmp: Optional[Path] = None,
+                 extensions: Optional[Dict[str, Path]] = None) -> None:
         self._own_tmp = tmp is None
         self.tmp = Path(tempfile.mkdtemp(prefix="devenv-bench-")) if tmp is None else tmp
         self.emulator: Optional[EmulatorProcess] = None
@@ -246,7 +256,7 @@ class ProcessStack:
         try:
             self.emulator = EmulatorProcess(self.tmp / "emulator.log")
             self.server = JupyterProcess(self.tmp / "jupyter", self.emulator.url, backend,
-                                         RUNNING_IDS[backend], app, devenv)
+                                         RUNNING_IDS[backend], app, devenv, extensions=extensions)
         except BaseException:
             self.close()
             raise
