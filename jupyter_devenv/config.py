@@ -7,9 +7,11 @@ Every trait is settable as ``c.DevEnv.<name>`` and defaults from the environment
 from __future__ import annotations
 
 import os
+import ssl
 from typing import Any, Dict, List, Optional
 
-from traitlets import Bool, Enum, Float, Int, List as ListTrait, TraitError, Unicode, default
+from traitlets import (Bool, Enum, Float, Int, List as ListTrait, TraitError, TraitType, Unicode, default,
+                       validate)
 from traitlets.config import Configurable
 
 from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
@@ -17,6 +19,7 @@ from .modelarts.client import AsyncDevEnvClient, DevEnvClient
 from .modelarts.errors import DevEnvError
 
 NOT_CONFIGURED = "DEVENV.NOT_CONFIGURED"
+BAD_CONFIG = "DEVENV.BAD_CONFIG"
 
 
 # Every setting's environment variable (the official SDK's names where it has one).
@@ -41,7 +44,13 @@ ENV_NAMES = {
     "reminder_thresholds": "JUPYTER_DEVENV_REMINDER_THRESHOLDS",
     "save_before_stop": "JUPYTER_DEVENV_SAVE_BEFORE_STOP",
     "emulated": "JUPYTER_DEVENV_EMULATED",
+    "ca_file": "JUPYTER_DEVENV_CA_FILE",
 }
+# Settings that end up in an HTTP header or URL: a CR or LF would split it.
+ONE_LINE = ("region", "endpoint", "iam_endpoint", "project_id", "instance_id", "access_key", "secret_key",
+            "security_token", "token", "user", "password", "domain")
+ONE_LINE_RULE = ("must be one line with no control characters; a value read from a file keeps its trailing "
+                 "newline: strip it")
 # Settings that ``modelarts.session.Session()`` can fill, and its attribute names.
 SESSION_ATTRS = {"region": "region_name", "project_id": "project_id", "access_key": "access_key",
                  "secret_key": "secret_key", "security_token": "security_token"}
@@ -50,6 +59,27 @@ SESSION_ATTRS = {"region": "region_name", "project_id": "project_id", "access_ke
 def region_endpoint(region: str) -> str:
     suffix = "myhuaweicloud.cn" if region == "ap-southeast-1" else "myhuaweicloud.com"
     return f"https://modelarts.{region}.{suffix}" if region else ""
+
+
+def setting_names(name: str) -> str:
+    """How a user sets ``name``: ``c.DevEnv.token (env JUPYTER_DEVENV_IAM_TOKEN)``."""
+    return f"c.DevEnv.{name} (env {ENV_NAMES[name]})"
+
+
+def from_text(trait: TraitType, raw: str) -> Any:
+    """A setting's value from text (an environment variable, a flag); a list is comma-separated."""
+    if isinstance(trait, ListTrait):
+        return [int(part) for part in raw.replace(" ", "").split(",") if part]
+    return trait.from_string(raw)
+
+
+class Secret(Unicode):
+    """A string setting whose value never appears in an error message."""
+
+    def validate(self, obj: Any, value: Any) -> str:
+        if not isinstance(value, str):
+            raise TraitError(f"{setting_names(self.name)} must be a string, not {type(value).__name__}.")
+        return value
 
 
 def _session() -> Any:
@@ -75,13 +105,14 @@ class DevEnv(Configurable):
                    help="API generation: demanager (old, the seed's), notebooks (current, leases) or auto "
                    "(from the instance id and what the endpoint answers). Env JUPYTER_DEVENV_BACKEND."
                    ).tag(config=True)
-    access_key = Unicode(help="AK for request signing. Env HUAWEICLOUD_SDK_AK.").tag(config=True)
-    secret_key = Unicode(help="SK for request signing. Env HUAWEICLOUD_SDK_SK.").tag(config=True)
-    security_token = Unicode(help="Security token of temporary AK/SK. Env HUAWEICLOUD_SDK_SECURITY_TOKEN."
+    access_key = Secret(help="AK for request signing. Env HUAWEICLOUD_SDK_AK.").tag(config=True)
+    secret_key = Secret(help="SK for request signing. Env HUAWEICLOUD_SDK_SK.").tag(config=True)
+    security_token = Secret(help="Security token of temporary AK/SK. Env HUAWEICLOUD_SDK_SECURITY_TOKEN."
                              ).tag(config=True)
-    token = Unicode(help="A ready IAM token (X-Auth-Token). Env JUPYTER_DEVENV_IAM_TOKEN.").tag(config=True)
+    token = Secret(help="A ready IAM token (X-Auth-Token). Env JUPYTER_DEVENV_IAM_TOKEN.").tag(config=True)
     user = Unicode(help="IAM user for password login. Env JUPYTER_DEVENV_IAM_USER.").tag(config=True)
-    password = Unicode(help="IAM password for password login. Env JUPYTER_DEVENV_IAM_PASSWORD.").tag(config=True)
+    password = Secret(help="IAM password for password login. Env JUPYTER_DEVENV_IAM_PASSWORD."
+                      ).tag(config=True)
     domain = Unicode(help="IAM account (domain) name for password login. Env JUPYTER_DEVENV_IAM_DOMAIN."
                      ).tag(config=True)
     iam_endpoint = Unicode(help="IAM base URL. Env JUPYTER_DEVENV_IAM_ENDPOINT; default from region.").tag(config=True)
@@ -96,6 +127,9 @@ class DevEnv(Configurable):
                            "JUPYTER_DEVENV_SAVE_BEFORE_STOP."
                            ).tag(config=True)
     emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1.").tag(config=True)
+    ca_file = Unicode(help="PEM file of the CA certificates that sign the ModelArts and IAM endpoints' TLS "
+                      "certificates; default: the system's (certifi's). Env JUPYTER_DEVENV_CA_FILE."
+                      ).tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -112,13 +146,18 @@ class DevEnv(Configurable):
     def _set_from_env(self, name: str, variable: str, raw: str) -> None:
         trait = self.traits()[name]
         try:
-            if isinstance(trait, ListTrait):
-                value: Any = [int(part) for part in raw.replace(" ", "").split(",") if part]
-            else:
-                value = trait.from_string(raw)
-            setattr(self, name, value)
+            setattr(self, name, from_text(trait, raw))
         except (TraitError, ValueError):
+            if name in ONE_LINE:  # their only rule; and the value may be a secret
+                raise ValueError(f"{variable} (c.DevEnv.{name}) {ONE_LINE_RULE}.") from None
             raise ValueError(f"{variable}={raw!r} is not a valid {name}: {trait.help}") from None
+
+    @validate(*ONE_LINE)
+    def _one_line(self, proposal: Any) -> str:
+        value = proposal["value"]
+        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+            raise TraitError(f"{setting_names(proposal['trait'].name)} {ONE_LINE_RULE}.")
+        return value
 
     @default("endpoint")
     def _endpoint(self) -> str:
@@ -176,8 +215,25 @@ class DevEnv(Configurable):
             return TokenAuth(self.token)
         return IamPasswordAuth(self.iam_endpoint, self.user, self.password, self.domain, self.project_id)
 
+    def checked_ca_file(self) -> str:
+        """``ca_file``, once it is known to hold CA certificates; else a ``DEVENV.BAD_CONFIG`` error."""
+        try:
+            ssl.create_default_context(cafile=self.ca_file)
+        except ssl.SSLError:
+            reason = "it holds no PEM certificate"
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+        else:
+            return self.ca_file
+        raise DevEnvError(BAD_CONFIG, f"{setting_names('ca_file')} is {self.ca_file}, which cannot be "
+                          f"used: {reason}. Point it at a readable PEM file of CA certificates, or unset it "
+                          "to use the system's.", status=503, field="ca_file")
+
     def client_kwargs(self) -> Dict[str, Any]:
-        return {"timeout": self.request_timeout, "retries": self.retries}
+        kwargs: Dict[str, Any] = {"timeout": self.request_timeout, "retries": self.retries}
+        if self.ca_file:
+            kwargs["verify"] = self.checked_ca_file()
+        return kwargs
 
     def make_async_client(self) -> AsyncDevEnvClient:
         return AsyncDevEnvClient(self.endpoint, self.project_id, self.make_auth(), **self.client_kwargs())

@@ -4,10 +4,13 @@ from __future__ import annotations
 import sys
 import types
 
+import certifi
 import pytest
+from traitlets import TraitError
 from traitlets.config import Config
 
 from jupyter_devenv.config import ENV_NAMES, DevEnv
+from jupyter_devenv.modelarts.errors import DevEnvError
 
 
 @pytest.fixture
@@ -78,3 +81,75 @@ def test_explicit_keys_win_over_the_session(clean_env):
     clean_env.setenv("HUAWEICLOUD_SDK_SK", "ENVSK")
     settings = DevEnv()
     assert (settings.access_key, settings.secret_key) == ("ENVAK", "ENVSK")
+
+
+# Settings that end up in an HTTP header or URL, with a value that would split it.
+ONE_LINE_SETTINGS = ["access_key", "secret_key", "security_token", "token", "user", "password", "domain",
+                     "project_id", "instance_id", "endpoint", "iam_endpoint", "region"]
+SNEAKY = "s3cr3t-VALUE-42\r\nX-Injected: 1"
+
+
+def _leaks(message: str) -> bool:
+    return any(fragment in message for fragment in ("s3cr3t", "VALUE-42", "X-Injected"))
+
+
+@pytest.mark.parametrize("name", ONE_LINE_SETTINGS)
+def test_a_control_character_in_the_environment_is_refused_without_the_value(clean_env, name):
+    clean_env.setenv(ENV_NAMES[name], SNEAKY)
+    with pytest.raises(ValueError) as caught:
+        DevEnv()
+    message = str(caught.value)
+    assert ENV_NAMES[name] in message and f"c.DevEnv.{name}" in message
+    assert "one line with no control characters" in message and "strip it" in message
+    assert not _leaks(message), message
+
+
+@pytest.mark.parametrize("name", ONE_LINE_SETTINGS)
+def test_a_control_character_in_configuration_is_refused_without_the_value(clean_env, name):
+    with pytest.raises(TraitError) as caught:
+        DevEnv(config=Config({"DevEnv": {name: SNEAKY}}))
+    message = str(caught.value)
+    assert f"c.DevEnv.{name}" in message and ENV_NAMES[name] in message
+    assert "one line with no control characters" in message and not _leaks(message), message
+
+
+@pytest.mark.parametrize("value", ["tok\n", "tok\x00en", "tok\ten", "tok\x7f", "\rtok"])
+def test_every_control_character_is_refused_in_keyword_arguments_and_assignments(clean_env, value):
+    with pytest.raises(TraitError, match="c.DevEnv.token"):
+        DevEnv(token=value)
+    settings = DevEnv(token="tok-ok")
+    with pytest.raises(TraitError):
+        settings.token = value
+    assert settings.token == "tok-ok"
+
+
+def test_a_secret_of_the_wrong_type_is_refused_without_the_value(clean_env):
+    with pytest.raises(TraitError) as caught:
+        DevEnv(config=Config({"DevEnv": {"password": 31415926}}))
+    assert "c.DevEnv.password" in str(caught.value) and "31415926" not in str(caught.value)
+
+
+def test_one_line_values_with_spaces_and_unicode_are_kept(clean_env):
+    clean_env.setenv("JUPYTER_DEVENV_IAM_USER", "zhang wei 张伟")
+    assert DevEnv().user == "zhang wei 张伟"
+
+
+def test_the_ca_file_is_passed_on_only_when_set(clean_env):
+    assert "verify" not in DevEnv().client_kwargs()
+    clean_env.setenv("JUPYTER_DEVENV_CA_FILE", certifi.where())
+    assert DevEnv().client_kwargs()["verify"] == certifi.where()
+
+
+@pytest.mark.parametrize("kind, reason", [("missing", "No such file or directory"),
+                                          ("folder", "Is a directory"),
+                                          ("not-pem", "holds no PEM certificate")])
+def test_an_unusable_ca_file_is_a_configuration_error_naming_the_path(clean_env, tmp_path, kind, reason):
+    path = {"missing": tmp_path / "nope.pem", "folder": tmp_path, "not-pem": tmp_path / "ca.pem"}[kind]
+    (tmp_path / "ca.pem").write_text("not a certificate\n")
+    settings = DevEnv(ca_file=str(path))
+    with pytest.raises(DevEnvError) as caught:
+        settings.client_kwargs()
+    error = caught.value
+    assert error.error_code == "DEVENV.BAD_CONFIG" and error.field == "ca_file"
+    assert "c.DevEnv.ca_file" in error.error_msg and "JUPYTER_DEVENV_CA_FILE" in error.error_msg
+    assert str(path) in error.error_msg and reason in error.error_msg
