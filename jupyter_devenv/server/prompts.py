@@ -1,10 +1,15 @@
 """The ``prompt`` preference for instances whose API has no such field (the notebooks API)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from typing import Dict
+
+from ..modelarts.errors import DevEnvError
+
+STATE_NOT_SAVED = "DEVENV.STATE_NOT_SAVED"
 
 
 class PromptStore:
@@ -24,10 +29,26 @@ class PromptStore:
         return self._flags.get(instance_id, True)
 
     def set(self, instance_id: str, value: bool) -> None:
-        self._flags[instance_id] = bool(value)
+        """Write the file first; memory changes only once the file holds the new value."""
+        flags = {**self._flags, instance_id: bool(value)}
+        self._write(flags)
+        self._flags = flags
+
+    def _write(self, flags: Dict[str, bool]) -> None:
+        """Replace the file atomically (a temporary file, then ``os.replace``); on failure none is left."""
         folder = os.path.dirname(self.path) or "."
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".prompts-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self._flags, f)
-        os.replace(tmp, self.path)
+        tmp = None
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".prompts-")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(flags, f)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise DevEnvError(STATE_NOT_SAVED, f"The prompt preference could not be saved to {self.path}: "
+                              f"{exc.strerror or type(exc).__name__}. Make the Jupyter data directory "
+                              "writable, or set JUPYTER_DATA_DIR (or c.DevEnvApp.state_file) to a writable "
+                              "place, and try again.", status=500) from None
