@@ -53,7 +53,7 @@ def auto_stop_notebooks(instance: Mapping[str, Any], server_time_ms: int, prompt
 
 def build_state(instance: Mapping[str, Any], backend: str, server_time_ms: int,
                 prompt: bool = True) -> Dict[str, Any]:
-    """``{"instance", "auto_stop", "backend", "server_time"}`` with secrets removed.
+    """``{"instance", "auto_stop", "backend", "server_time"}``, the instance cut to ``redact.ALLOWED``.
 
     ``stop_timestamp`` is always the API's (demanager) or derived from the API's lease
     fields (notebooks: ``create_at + duration``); ``remain_time`` is counted from the
@@ -63,5 +63,5 @@ def build_state(instance: Mapping[str, Any], backend: str, server_time_ms: int,
         auto = auto_stop_notebooks(instance, server_time_ms, prompt)
     else:
         auto = auto_stop_demanager(instance, server_time_ms)
-    return {"instance": redact(dict(instance)), "auto_stop": auto, "backend": backend,
+    return {"instance": redact(instance), "auto_stop": auto, "backend": backend,
             "server_time": int(server_time_ms)}
