@@ -5,15 +5,17 @@ would any httpx client), including the extra requests of an IAM password login.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from datetime import datetime
-from typing import Callable, Dict, Generator, Optional
+from typing import AsyncGenerator, Callable, Dict, Generator, Optional
 from urllib.parse import parse_qsl
 
 import httpx
 
 from . import signer
+from .answers import read_capped
 from .errors import DevEnvError, error_from_response
 
 # 401 codes that mean "this token is no longer good": refresh once and retry.
@@ -79,9 +81,9 @@ class TokenAuth(httpx.Auth):
         yield request
 
 
-def _error_code(response: httpx.Response) -> str:
+def _error_code(content: bytes) -> str:
     try:
-        return str(json.loads(response.content).get("error_code", ""))
+        return str(json.loads(content).get("error_code", ""))
     except (ValueError, AttributeError):
         return ""
 
@@ -90,10 +92,11 @@ class IamPasswordAuth(httpx.Auth):
     """IAM password login (``POST {iam}/v3/auth/tokens``, project-scoped).
 
     The token is cached, renewed ``REFRESH_AHEAD`` seconds before its expiry, and renewed
-    once more when an answer is a token-expiry 401.
+    once more when an answer is a token-expiry 401. Logins are single-flight: concurrent
+    calls that need a token wait for one login instead of making one each. Only the login
+    answer and a 401 are read here (capped); every other answer is left to the caller.
     """
 
-    requires_response_body = True
     scheme = "iam-password"
 
     def __init__(self, iam_endpoint: str, user: str, password: str, domain: str, project_id: str,
@@ -104,6 +107,7 @@ class IamPasswordAuth(httpx.Auth):
         self._clock = clock
         self._token: Optional[str] = None
         self._expires_at = 0.0
+        self._login_lock: Optional[asyncio.Lock] = None  # made on first use, inside the client's loop
         self.logins = 0  # how many times a token was fetched (for tests and diagnostics)
 
     def __repr__(self) -> str:
@@ -117,14 +121,17 @@ class IamPasswordAuth(httpx.Auth):
         }}
         return httpx.Request("POST", self._url, json=body)
 
-    def _take_token(self, response: httpx.Response) -> None:
+    def _stale(self) -> bool:
+        return self._token is None or self._clock() > self._expires_at - REFRESH_AHEAD
+
+    def _take_token(self, response: httpx.Response, content: bytes) -> None:
         token = response.headers.get("X-Subject-Token")
         status = response.status_code
         if 200 <= status < 300 and not token:  # a truncated or foreign answer: retryable, like any 502
             raise DevEnvError("DEVENV.UPSTREAM_MALFORMED", "IAM answered the login without a token. Try "
                               "again; if it persists, check iam_endpoint.", status=502)
         if status != 201 or not token:
-            err = error_from_response(status, response.content, response.headers.get("Retry-After"))
+            err = error_from_response(status, content, response.headers.get("Retry-After"))
             if status == 429 or status >= 500:  # IAM busy or down: keep the status, so the call is retried
                 raise DevEnvError(err.error_code, f"IAM login failed: {err.error_msg} IAM is busy or "
                                   "unavailable; try again in a moment.", status=status, retry_after=err.retry_after)
@@ -133,21 +140,36 @@ class IamPasswordAuth(httpx.Auth):
         self._token = token
         self._expires_at = self._clock() + 24 * 3600
         try:
-            expires = json.loads(response.content)["token"]["expires_at"]
+            expires = json.loads(content)["token"]["expires_at"]
             self._expires_at = _iso_epoch(expires)
         except (ValueError, KeyError, TypeError):
             pass
         self.logins += 1
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self._token is None or self._clock() > self._expires_at - REFRESH_AHEAD:
-            self._take_token((yield self._login_request()))
-        request.headers["X-Auth-Token"] = self._token or ""
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self._login_lock is None:
+            self._login_lock = asyncio.Lock()
+        if self._stale():
+            async with self._login_lock:
+                if self._stale():  # not already renewed by the call this one waited for
+                    response = yield self._login_request()
+                    self._take_token(response, await read_capped(response))
+        used = self._token
+        request.headers["X-Auth-Token"] = used or ""
         response = yield request
-        if response.status_code == 401 and _error_code(response) in TOKEN_EXPIRED_CODES:
-            self._take_token((yield self._login_request()))
-            request.headers["X-Auth-Token"] = self._token or ""
-            yield request
+        if response.status_code != 401:
+            return
+        if _error_code(await read_capped(response)) not in TOKEN_EXPIRED_CODES:
+            return
+        async with self._login_lock:
+            if self._token == used:  # nobody renewed it meanwhile
+                response = yield self._login_request()
+                self._take_token(response, await read_capped(response))
+        request.headers["X-Auth-Token"] = self._token or ""
+        yield request
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        raise RuntimeError("IamPasswordAuth is async only: use it with AsyncDevEnvClient or DevEnvClient.")
 
 
 def _iso_epoch(text: str) -> float:

@@ -1,100 +1,113 @@
 """``AsyncDevEnvClient`` and its sync face ``DevEnvClient``: the ModelArts calls the product uses.
 
-Every call has a timeout and bounded retries with exponential backoff (``Retry-After``
-honoured) for the retryable cases of the API (429, 6101, 6357, APIGW.0308, 502/503/504,
-connection errors, timeouts); validation errors are never retried.
+Requests are ``httpx.Request`` objects authenticated by an ``httpx.Auth`` flow and sent
+on httpx's own transport (httpcore and h11: strict HTTP/1.1 framing, keep-alive pools,
+TLS), one route per origin (``transports.Routes``: direct or through the environment's
+proxy for that origin). No ``httpx.AsyncClient`` in between: the API is signed per
+request and keeps no session, so its cookie jar, redirects and hooks have nothing to do.
 
-Requests are httpx ``Request`` objects authenticated by an ``httpx.Auth`` flow and sent
-on a transport that pools keep-alive connections (``transport.for_endpoint``). There is
-no ``httpx.AsyncClient`` in between: its URL merging, cookie jar and hooks cost more CPU
-per call than everything else here, and the proxy needs none of them.
+``timeout`` bounds a whole call, retries included: each attempt gets an equal share of
+what is left with the attempts still allowed, so a slow upstream cannot multiply the
+wait and a stalled attempt still leaves time for the next. Retryable cases of the API (429,
+6101, 6357, APIGW.0308, 502/503/504, connection errors, timeouts) back off
+exponentially (``Retry-After`` honoured); validation errors are never retried. A write
+whose answer was lost (a timeout, a broken connection, a gateway's 502/504) is not sent
+again blindly: the instance is read first, and the write re-sent only if it is not there.
 """
 from __future__ import annotations
 
 import asyncio
-import json
 import random
+import ssl
 import threading
 import time
-from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Coroutine, Dict, NamedTuple, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Coroutine, Dict, NamedTuple, Optional, TypeVar, Union
 
 import httpx
 
 from .. import __version__
-from .errors import DevEnvError, error_from_response
+from .answers import MALFORMED, Answer, decode_body, read_capped
+from .applied import renewal_applied, update_applied
+from .errors import DevEnvError
 from .models import LEASE_MAX, LEASE_MIN, validate_duration, validate_instance_id, validate_update_body
-from .transport import for_endpoint
+from .transports import Routes
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 RETRY_CODES = frozenset({"ModelArts.6101", "ModelArts.6357", "APIGW.0308"})
+MAYBE_APPLIED_STATUSES = frozenset({502, 504})  # a gateway lost the answer, not the request
 UNREACHABLE = "DEVENV.UPSTREAM_UNREACHABLE"
 TIMEOUT = "DEVENV.UPSTREAM_TIMEOUT"
-MALFORMED = "DEVENV.UPSTREAM_MALFORMED"
+BROKEN_WORDS = ("disconnected", "peer closed")  # httpcore's words for a connection that broke mid-answer
 T = TypeVar("T")
 HEADERS = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate",
            "User-Agent": f"jupyter-devenv/{__version__}"}
-URL_CACHE = 256  # distinct request paths whose parsed URL is kept
+Verify = Callable[[Answer, int], bool]  # (fresh read, upstream ms when the write was sent) -> applied?
 
 
-class Answer(NamedTuple):
-    """A decoded answer and the upstream clock (ms) when it was given."""
-
-    data: Any
-    server_time: int
+class NotSentError(DevEnvError):
+    """The request never reached the server (no connection could be made): safe to send again."""
 
 
-def http_date_ms(value: Optional[str]) -> Optional[int]:
-    """Milliseconds of an HTTP ``Date`` header, at the middle of its one-second resolution."""
-    if not value:
-        return None
-    try:
-        return int(parsedate_to_datetime(value).timestamp() * 1000) + 500
-    except (TypeError, ValueError):
-        return None
+class Check(NamedTuple):
+    """How to tell whether a write was applied: the path to read and the test on its answer."""
+
+    path: str
+    applied: Verify
 
 
-def _transport_error(exc: Exception) -> DevEnvError:
+def _transport_error(exc: httpx.HTTPError) -> DevEnvError:
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return NotSentError(UNREACHABLE, f"ModelArts could not be reached ({type(exc).__name__}). Check the "
+                            "endpoint setting and the network, then try again.", status=502)
     if isinstance(exc, httpx.TimeoutException):
-        return DevEnvError(TIMEOUT, "ModelArts did not answer in time. Try again in a moment; if it "
-                           "persists, raise request_timeout or check the endpoint.", status=504)
-    return DevEnvError(UNREACHABLE, f"ModelArts could not be reached ({type(exc).__name__}). Check the "
-                       "endpoint setting and the network, then try again.", status=502)
+        return _timeout()
+    if isinstance(exc, httpx.DecodingError) or (
+            isinstance(exc, httpx.RemoteProtocolError) and not any(w in str(exc) for w in BROKEN_WORDS)):
+        return DevEnvError(MALFORMED, "ModelArts answered with a malformed HTTP message. Try again; if it "
+                           "persists, check the endpoint setting and any proxy in between.", status=502)
+    return DevEnvError(UNREACHABLE, f"The connection to ModelArts broke ({type(exc).__name__}). Try again in "
+                       "a moment; if it persists, check the network.", status=502)
 
 
-def decode_answer(response: httpx.Response) -> Answer:
-    """An Answer for a 2xx response; raise DevEnvError for anything else."""
-    now = http_date_ms(response.headers.get("Date")) or int(time.time() * 1000)
-    if response.status_code >= 300:
-        raise error_from_response(response.status_code, response.content, response.headers.get("Retry-After"))
-    try:
-        data = json.loads(response.content) if response.content else {}
-    except ValueError:
-        raise DevEnvError(MALFORMED, "ModelArts answered with a body that is not JSON. Try again; if it "
-                          "persists, the endpoint may not be a ModelArts API.", status=502) from None
-    return Answer(data, now)
+def _timeout() -> DevEnvError:
+    return DevEnvError(TIMEOUT, "ModelArts did not answer in time. Try again in a moment; if it persists, "
+                       "raise request_timeout or check the endpoint.", status=504)
+
+
+def maybe_applied(error: DevEnvError) -> bool:
+    """Whether a write that failed with ``error`` may have been applied all the same."""
+    if isinstance(error, NotSentError):
+        return False
+    return error.error_code in (TIMEOUT, UNREACHABLE, MALFORMED) or error.status in MAYBE_APPLIED_STATUSES
+
+
+def unconfirmed(error: DevEnvError) -> DevEnvError:
+    return DevEnvError(error.error_code, f"{error.error_msg} The change may or may not have been applied: "
+                       "refresh to see the instance as it is now before trying again.", status=error.status)
 
 
 class AsyncDevEnvClient:
     """Async client for one project's instances, on either API generation.
 
-    ``sleep`` and ``rand`` are injectable so tests need not wait for real backoff.
+    ``sleep``, ``rand`` and ``clock`` (monotonic seconds) are injectable so tests need not
+    wait for real backoff. ``verify`` is httpx's: True, or an ``ssl.SSLContext``, or the
+    path of a CA bundle.
     """
 
     def __init__(self, endpoint: str, project_id: str, auth: httpx.Auth, *, timeout: float = 10.0,
                  retries: int = 3, backoff: float = 0.25, max_backoff: float = 8.0,
                  sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
-                 rand: Callable[[], float] = random.random, max_connections: int = 20,
+                 rand: Callable[[], float] = random.random, clock: Callable[[], float] = time.monotonic,
+                 max_connections: int = 20, verify: Union[bool, str, ssl.SSLContext] = True,
                  transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.project_id = project_id
+        self.timeout = timeout
         self.retries = retries
         self._backoff, self._max_backoff = backoff, max_backoff
-        self._sleep, self._rand = sleep, rand
+        self._sleep, self._rand, self._clock = sleep, rand, clock
         self._auth = auth
-        self._timeout = httpx.Timeout(timeout).as_dict()
-        self.transport = transport or for_endpoint(self.endpoint, max_connections)
-        self._urls: Dict[str, httpx.URL] = {}
+        self.routes = Routes(verify, max_connections, transport)
 
     def retry_delay(self, attempt: int, error: DevEnvError) -> Optional[float]:
         """Seconds to wait before attempt ``attempt + 1``, or None when not to retry."""
@@ -107,49 +120,74 @@ class AsyncDevEnvClient:
             delay = min(max(delay, error.retry_after), self._max_backoff)
         return delay
 
+    def _share(self, deadline: float, attempt: int) -> float:
+        """Attempt ``attempt``'s part of the time left: an equal share with the attempts still allowed."""
+        return (deadline - self._clock()) / max(1, self.retries - attempt + 1)
+
     async def request(self, method: str, path: str, body: Any = None,
-                      params: Optional[Dict[str, str]] = None) -> Answer:
+                      params: Optional[Dict[str, str]] = None, check: Optional[Check] = None) -> Answer:
+        """One call, retried within ``timeout``; ``check`` guards a write against being applied twice."""
+        deadline = self._clock() + self.timeout
         attempt = 0
         while True:
+            sent_at = self._clock()
             try:
-                return decode_answer(await self.send(self.build(method, path, body, params)))
-            except httpx.HTTPError as exc:
-                error = _transport_error(exc)
+                return await self.attempt(method, path, body, params, self._share(deadline, attempt))
             except DevEnvError as exc:
                 error = exc
+            if check is not None and maybe_applied(error):
+                answer = await self._confirm(check, error, sent_at, self._share(deadline, attempt))
+                if answer is not None:
+                    return answer
             delay = self.retry_delay(attempt, error)
-            if delay is None:
+            if delay is None or self._clock() + delay >= deadline:
                 raise error
             attempt += 1
             await self._sleep(delay)
 
-    def build(self, method: str, path: str, body: Any = None,
-              params: Optional[Dict[str, str]] = None) -> httpx.Request:
-        """The unsigned request for ``path`` under the endpoint, with ``body`` as JSON."""
-        url = self._urls.get(path)
-        if url is None:
-            if len(self._urls) >= URL_CACHE:
-                self._urls.clear()
-            url = self._urls[path] = httpx.URL(self.endpoint + path)
-        if params:
-            url = url.copy_merge_params(params)
-        return httpx.Request(method, url, headers=HEADERS, json=body,
-                             extensions={"timeout": self._timeout})
+    async def _confirm(self, check: Check, error: DevEnvError, sent_at: float, budget: float) -> Optional[Answer]:
+        """The fresh read if the write is there, None if it is not; ``error`` (unconfirmed) if unknown."""
+        try:
+            answer = await self.attempt("GET", check.path, None, None, budget)
+        except DevEnvError:
+            raise unconfirmed(error) from None
+        sent_ms = answer.server_time - int((self._clock() - sent_at) * 1000)
+        return answer if check.applied(answer, sent_ms) else None
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` through the auth flow (which may add requests, e.g. an IAM login)."""
+    async def attempt(self, method: str, path: str, body: Any, params: Optional[Dict[str, str]],
+                      budget: float) -> Answer:
+        """One try of a call, all of it (auth flow included) within ``budget`` seconds."""
+        if budget <= 0:
+            raise _timeout()
+        url = httpx.URL(self.endpoint + path, params=params)
+        request = httpx.Request(method, url, headers=HEADERS, json=body)
+        try:
+            return await asyncio.wait_for(self._exchange(request, budget), budget)
+        except asyncio.TimeoutError:
+            raise _timeout() from None
+        except httpx.HTTPError as exc:
+            raise _transport_error(exc) from None
+
+    async def _exchange(self, request: httpx.Request, budget: float) -> Answer:
+        """Send ``request`` through the auth flow (which may add requests, e.g. an IAM login).
+
+        The flow is driven here rather than by httpx so that every answer, the flow's own
+        included, is read under the size cap.
+        """
         flow = self._auth.async_auth_flow(request)
         try:
             request = await flow.__anext__()
             while True:
-                request.extensions.setdefault("timeout", self._timeout)  # an auth flow's own requests too
-                response = await self.transport.handle_async_request(request)
-                response.request = request
-                await response.aread()
+                request.extensions["timeout"] = httpx.Timeout(budget).as_dict()
+                response = await self.routes.for_url(request.url).handle_async_request(request)
+                try:
+                    content = await read_capped(response)
+                finally:
+                    await response.aclose()
                 try:
                     request = await flow.asend(response)
                 except StopAsyncIteration:
-                    return response
+                    return decode_body(response.status_code, content, response.headers)
         finally:
             await flow.aclose()
 
@@ -159,13 +197,16 @@ class AsyncDevEnvClient:
     def _nb(self, instance_id: str, tail: str = "") -> str:
         return f"/v1/{self.project_id}/notebooks/{validate_instance_id(instance_id)}{tail}"
 
-    # demanager: the seed's API family
+    # demanager: the older API family
     async def get_instance(self, instance_id: str) -> Answer:
         return await self.request("GET", self._de(instance_id))
 
     async def update_instance(self, instance_id: str, body: Any) -> Answer:
-        """The seed's PUT; the body is validated first, so nothing invalid is sent."""
-        return await self.request("PUT", self._de(instance_id), validate_update_body(body))
+        """The PUT of auto-stop settings; the body is validated first, so nothing invalid is sent."""
+        body = validate_update_body(body)
+        path = self._de(instance_id)
+        check = Check(path, lambda answer, _sent: update_applied(answer.data, body))
+        return await self.request("PUT", path, body, check=check)
 
     async def instance_action(self, instance_id: str, action: str) -> Answer:
         if action not in ("start", "stop", "restart"):
@@ -186,32 +227,32 @@ class AsyncDevEnvClient:
     async def renew_lease(self, instance_id: str, seconds: int) -> Answer:
         """Renew the lease by ``seconds`` (3600..259200) counted from now."""
         seconds = validate_duration(seconds, field="seconds", low=LEASE_MIN, high=LEASE_MAX)
+        check = Check(self._nb(instance_id),
+                      lambda answer, sent: renewal_applied(answer.data, seconds, sent, answer.server_time))
         return await self.request("PATCH", self._nb(instance_id, "/lease"),
-                                  {"duration": seconds * 1000, "type": "TIMING"})
+                                  {"duration": seconds * 1000, "type": "TIMING"}, check=check)
 
     async def aclose(self) -> None:
-        await self.transport.aclose()
+        await self.routes.aclose()
 
 
 class DevEnvClient:
     """The sync face: the same calls, run on a private event loop in a daemon thread.
 
     Usable anywhere, including inside a Jupyter kernel whose own loop is already running.
+    ``close()`` (or leaving a ``with`` block) ends the loop and its thread; a construction
+    that fails starts no thread.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.aio = AsyncDevEnvClient(*args, **kwargs)  # raises before any thread exists
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="devenv-client", daemon=True)
         self._thread.start()
-        self.aio: AsyncDevEnvClient = self.run(self._make(args, kwargs))
 
-    @staticmethod
-    async def _make(args: Any, kwargs: Any) -> AsyncDevEnvClient:
-        return AsyncDevEnvClient(*args, **kwargs)
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+    def run(self, coro: Awaitable[T]) -> T:
         """Run a coroutine of ``self.aio`` on the client's loop and return its result."""
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()  # type: ignore[arg-type]
 
     def get_instance(self, instance_id: str) -> Answer:
         return self.run(self.aio.get_instance(instance_id))
@@ -235,10 +276,15 @@ class DevEnvClient:
         return self.run(self.aio.renew_lease(instance_id, seconds))
 
     def close(self) -> None:
-        if self._loop.is_running():
+        """Close the connections, stop the loop and join its thread; a second call does nothing."""
+        if self._loop.is_closed():
+            return
+        try:
             self.run(self.aio.aclose())
+        finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=5)
+            self._thread.join()
+            self._loop.close()
 
     def __enter__(self) -> "DevEnvClient":
         return self

@@ -1,7 +1,11 @@
 """``InstanceService``: upstream reads shared, cached and coalesced; writes refresh the cache.
 
 However many browser tabs and kernels ask, there is at most one upstream read in flight
-per instance, and a read is reused for ``cache_ttl`` seconds. ``server_time`` in every
+per instance, and a read is reused for ``cache_ttl`` seconds; an id that neither API
+generation knows is remembered for as long, so asking again costs nothing upstream.
+Each write bumps the instance's generation when it starts and when it ends: a read
+that began before then is handed to its callers but never replaces the write's newer
+state in the cache. ``server_time`` in every
 ``State`` is the upstream clock (its ``Date`` header) carried forward by the local
 monotonic clock, so a cached answer still counts down correctly.
 """
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 from ..config import DevEnv
 from ..modelarts import backends
@@ -18,6 +22,7 @@ from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
 from ..modelarts.state import NOTEBOOKS, build_state
 from .prompts import PromptStore
+from .single_flight import single_flight
 
 Clock = Callable[[], float]
 
@@ -34,6 +39,10 @@ class InstanceService:
         # instance id -> (monotonic time of receipt, answer)
         self._cache: Dict[str, Tuple[float, Answer]] = {}
         self._inflight: Dict[str, "asyncio.Future[Answer]"] = {}
+        self._generation: Dict[str, int] = {}
+        # instance id -> (monotonic time, the not-found error) for ids no API generation knows
+        self._unknown: Dict[str, Tuple[float, DevEnvError]] = {}
+        self._detecting: Dict[str, "asyncio.Future[str]"] = {}
 
     # -- plumbing ---------------------------------------------------------------------
     def resolve_id(self, instance_id: str) -> str:
@@ -52,15 +61,42 @@ class InstanceService:
     async def backend_for(self, instance_id: str) -> str:
         if self.settings.backend != "auto":
             return self.settings.backend
-        if instance_id not in self._backends:
-            picked = await backends.detect_backend(self.client, instance_id)
-            self._backends[instance_id] = picked
-            self.log.info("jupyter-devenv: backend=auto picked %s for instance %s", picked, instance_id)
-        return self._backends[instance_id]
+        if instance_id in self._backends:
+            return self._backends[instance_id]
+        unknown = self._unknown.get(instance_id)
+        if unknown is not None and self._monotonic() - unknown[0] < self.settings.cache_ttl:
+            raise unknown[1]
+        return await single_flight(self._detecting, instance_id, lambda: self._detect(instance_id))
 
-    def _store(self, instance_id: str, answer: Answer) -> Answer:
-        self._cache[instance_id] = (self._monotonic(), answer)
+    async def _detect(self, instance_id: str) -> str:
+        try:
+            picked = await backends.detect_backend(self.client, instance_id)
+        except DevEnvError as error:
+            if backends.is_not_found(error):
+                self._unknown[instance_id] = (self._monotonic(), error)
+            raise
+        self._unknown.pop(instance_id, None)
+        self._backends[instance_id] = picked
+        self.log.info("jupyter-devenv: backend=auto picked %s for instance %s", picked, instance_id)
+        return picked
+
+    def _bump(self, instance_id: str) -> int:
+        self._generation[instance_id] = self._generation.get(instance_id, 0) + 1
+        return self._generation[instance_id]
+
+    def _store(self, instance_id: str, answer: Answer, generation: int) -> Answer:
+        """Cache ``answer`` unless a write started since ``generation`` was taken."""
+        if self._generation.get(instance_id, 0) == generation:
+            self._cache[instance_id] = (self._monotonic(), answer)
         return answer
+
+    async def _write(self, instance_id: str, send: Callable[[], Awaitable[Answer]]) -> Answer:
+        self._bump(instance_id)
+        try:
+            answer = await send()
+        finally:
+            generation = self._bump(instance_id)
+        return self._store(instance_id, answer, generation)
 
     def _state(self, instance_id: str, backend: str) -> Dict[str, Any]:
         received, answer = self._cache[instance_id]
@@ -69,21 +105,10 @@ class InstanceService:
 
     async def _read(self, instance_id: str, backend: str) -> Answer:
         """One upstream read at a time per instance; concurrent callers share it."""
-        pending = self._inflight.get(instance_id)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: "asyncio.Future[Answer]" = asyncio.get_running_loop().create_future()
-        self._inflight[instance_id] = future
-        try:
-            answer = self._store(instance_id, await backends.read(self.client, backend, instance_id))
-            future.set_result(answer)
-            return answer
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # mark retrieved: callers that wait re-raise it themselves
-            raise
-        finally:
-            del self._inflight[instance_id]
+        async def read() -> Answer:
+            generation = self._generation.get(instance_id, 0)
+            return self._store(instance_id, await backends.read(self.client, backend, instance_id), generation)
+        return await single_flight(self._inflight, instance_id, read)
 
     # -- the REST operations ----------------------------------------------------------
     async def get_state(self, instance_id: str) -> Dict[str, Any]:
@@ -98,18 +123,17 @@ class InstanceService:
         instance_id = self.resolve_id(instance_id)
         body = validate_update_body(body)
         backend = await self.backend_for(instance_id)
-        answer = await backends.update(self.client, backend, instance_id, body)
+        await self._write(instance_id, lambda: backends.update(self.client, backend, instance_id, body))
         prompt = body.get("spec", {}).get("auto_stop", {}).get("prompt")
         if backend == NOTEBOOKS and prompt is not None:
             self.prompts.set(instance_id, prompt)
-        self._store(instance_id, answer)
         return self._state(instance_id, backend)
 
     async def extend(self, instance_id: str, body: Any) -> Dict[str, Any]:
         instance_id = self.resolve_id(instance_id)
         seconds = validate_extend_body(body)
         backend = await self.backend_for(instance_id)
-        self._store(instance_id, await backends.extend(self.client, backend, instance_id, seconds))
+        await self._write(instance_id, lambda: backends.extend(self.client, backend, instance_id, seconds))
         return self._state(instance_id, backend)
 
     def config(self) -> Dict[str, Any]:
