@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
+from .cli_config import FLAG_PREFIX, load_settings, split_flags
 from .modelarts.errors import DevEnvError
 from .modelarts.models import format_hms, parse_duration_text, validate_extend_body, validate_update_body
 
@@ -31,7 +32,10 @@ def summary(state: Dict[str, Any]) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="jupyter devenv", description="A ModelArts instance's auto-stop.")
+    p = argparse.ArgumentParser(prog="jupyter devenv", description="A ModelArts instance's auto-stop.",
+                                epilog="status, update, extend and disable read c.DevEnv.* from Jupyter's "
+                                "config files and the environment; a --DevEnv.<name>=<value> flag overrides "
+                                "both.")
     sub = p.add_subparsers(dest="command", required=True)
     status = sub.add_parser("status", help="show the instance and its auto-stop countdown")
     status.add_argument("--json", action="store_true", help="print the REST State as JSON")
@@ -84,7 +88,11 @@ def _show(state: Dict[str, Any], as_json: bool) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = _parser().parse_args(argv)
+    flags, rest = split_flags(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    args = parser.parse_args(rest)
+    if flags and args.command in ("emulator", "demo"):
+        parser.error(f"{FLAG_PREFIX}* flags configure status, update, extend and disable, not {args.command}")
     try:
         if args.command == "emulator":
             from .emulator import serve
@@ -96,12 +104,16 @@ def main(argv: Optional[List[str]] = None) -> int:
             from .demo import run_demo
 
             return run_demo(port=args.port, open_browser=not args.no_browser, backend=args.backend)
-        from .client import connect
+        from .client import ProxyConnection, connect
+        from .kernel_access import URL_ENV
 
         body = _update_body(args) if args.command == "update" else None
         seconds = validate_extend_body({"seconds": parse_duration_text(args.duration)}) \
             if args.command == "extend" else 0
-        conn = connect()
+        conn = connect(settings=load_settings(flags))
+        if flags and isinstance(conn, ProxyConnection):
+            print(f"note: the {FLAG_PREFIX}* flags are not used: this process reaches the instance through "
+                  f"its Jupyter server; unset {URL_ENV} to connect directly.", file=sys.stderr)
         try:
             if args.command == "status":
                 state = conn.get()

@@ -131,12 +131,15 @@ class DirectConnection(Connection):
         self._client.close()
 
 
-def connect(instance_id: str = "current") -> Connection:
-    """A connection for this process: the server extension's when this is one of its kernels."""
+def connect(instance_id: str = "current", settings: Optional[DevEnv] = None) -> Connection:
+    """A connection for this process: the server extension's when this is one of its kernels.
+
+    ``settings`` configures a direct connection (default: ``DevEnv()``, from the environment).
+    """
     url, token = os.environ.get(URL_ENV), os.environ.get(TOKEN_ENV)
     if url and token:
         return ProxyConnection(url, token, instance_id)
-    settings = DevEnv()
+    settings = DevEnv() if settings is None else settings
     if settings.missing():
         raise settings.not_configured()
     return DirectConnection(settings, None if instance_id == "current" else instance_id)
