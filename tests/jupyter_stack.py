@@ -15,12 +15,13 @@ import os
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import httpx
 
@@ -138,18 +139,23 @@ class JupyterProcess:
     server: fastest to start) or ``"jupyterlab"`` (needed to open a notebook in a browser).
     ``devenv`` holds ``c.DevEnv`` settings (``cache_ttl``, ``poll_interval``...), ``lab_settings``
     JupyterLab settings by plugin id, over ``LAB_SETTINGS``. ``extensions`` adds server
-    extensions of the tests' own: module name -> the folder it is imported from.
+    extensions of the tests' own: module name -> the folder it is imported from. ``tls``
+    (certificate, key: PEM files) serves HTTPS with them; ``verify`` then trusts that certificate.
     """
 
     def __init__(self, tmp: Path, emulator_url: str, backend: str, instance_id: Optional[str],
                  app: str = "jupyter_server", devenv: Optional[Dict[str, Any]] = None,
                  lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
-                 extensions: Optional[Dict[str, Path]] = None) -> None:
+                 extensions: Optional[Dict[str, Path]] = None,
+                 tls: Optional[Tuple[Path, Path]] = None) -> None:
         self.instance_id = instance_id
         self.token = secrets.token_hex(16)
         self.port = free_port()
         assert port_is_free(self.port), f"port {self.port} is taken"
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self.verify: Union[bool, ssl.SSLContext] = True
+        if tls:
+            self.verify = ssl.create_default_context(cafile=str(tls[0]))
         self.root = tmp / "root"
         self.root.mkdir(parents=True, exist_ok=True)
         for name in ("a.ipynb", "b.ipynb"):
@@ -191,6 +197,8 @@ class JupyterProcess:
         args: List[str] = [sys.executable, "-m", app, "--no-browser", f"--port={self.port}",
                            "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",
                            f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}"]
+        if tls:
+            args += [f"--ServerApp.certfile={tls[0]}", f"--ServerApp.keyfile={tls[1]}"]
         if app == "jupyterlab":
             args += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         self.log_path = tmp / "server.log"
@@ -210,7 +218,8 @@ class JupyterProcess:
                 raise RuntimeError(f"Jupyter exited early:\n{self.log_text()[-3000:]}")
             try:
                 # Our token opens it: a stale server on the port would answer 403.
-                r = httpx.get(f"{self.url}/devenv/api/config", headers=self.auth, timeout=2)
+                r = httpx.get(f"{self.url}/devenv/api/config", headers=self.auth, timeout=2,
+                              verify=self.verify)
                 if r.status_code == 200:
                     assert r.json().get("instance_id") == self.instance_id, r.text
                     return
@@ -243,12 +252,13 @@ class JupyterProcess:
 class ProcessStack:
     """An EmulatorProcess and a JupyterProcess in a temporary folder; a context manager.
 
-    ``extensions``: as for ``JupyterProcess``.
+    ``extensions``, ``tls``: as for ``JupyterProcess``.
     """
 
     def __init__(self, backend: str = "demanager", app: str = "jupyter_server",
                  devenv: Optional[Dict[str, Any]] = None, tmp: Optional[Path] = None,
-                 extensions: Optional[Dict[str, Path]] = None) -> None:
+                 extensions: Optional[Dict[str, Path]] = None,
+                 tls: Optional[Tuple[Path, Path]] = None) -> None:
         self._own_tmp = tmp is None
         self.tmp = Path(tempfile.mkdtemp(prefix="devenv-bench-")) if tmp is None else tmp
         self.emulator: Optional[EmulatorProcess] = None
@@ -256,7 +266,7 @@ class ProcessStack:
         try:
             self.emulator = EmulatorProcess(self.tmp / "emulator.log")
             self.server = JupyterProcess(self.tmp / "jupyter", self.emulator.url, backend,
-                                         RUNNING_IDS[backend], app, devenv, extensions=extensions)
+                                         RUNNING_IDS[backend], app, devenv, extensions=extensions, tls=tls)
         except BaseException:
             self.close()
             raise
