@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 from typing import Any, Dict, Optional
 
 import httpx
 
-from .config import DevEnv
+from .config import BAD_CONFIG, DevEnv
 from .modelarts import backends
-from .modelarts.client import DevEnvClient, decode_answer
+from .modelarts.answers import decode_answer
+from .modelarts.client import DevEnvClient
 from .modelarts.errors import DevEnvError
 from .modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
 from .modelarts.state import build_state
-from .kernel_access import TOKEN_ENV, TOKEN_HEADER, URL_ENV
+from .kernel_access import SERVER_CERT_ENV, TOKEN_ENV, TOKEN_HEADER, URL_ENV
 
 State = Dict[str, Any]
 
@@ -57,20 +59,57 @@ class Connection:
         pass
 
 
-class ProxyConnection(Connection):
-    """Through the server extension's REST API, with the per-server kernel token."""
+def _server_trust(cert: Optional[str]) -> ssl.SSLContext:
+    """The system's CAs, plus the Jupyter server's own certificate (PEM, e.g. self-signed) if given."""
+    context = ssl.create_default_context()
+    if cert:
+        try:
+            context.load_verify_locations(cafile=cert)
+        except ssl.SSLError:
+            reason = "it holds no PEM certificate"
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+        else:
+            return context
+        raise DevEnvError(BAD_CONFIG, f"{SERVER_CERT_ENV} is {cert}, which cannot be used: {reason}. "
+                          "It should name the Jupyter server's certificate (PEM), readable by this kernel.",
+                          status=503)
+    return context
 
-    def __init__(self, url: str, token: str, instance_id: str = "current", timeout: float = 60.0) -> None:
+
+def _unreachable(exc: httpx.HTTPError) -> DevEnvError:
+    """The error for a failed call, naming a server certificate this process does not trust."""
+    cause = exc.__context__
+    while cause is not None and not isinstance(cause, ssl.SSLCertVerificationError):
+        cause = cause.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        msg = f"The Jupyter server's certificate is not trusted here ({cause.verify_message})."
+    else:
+        msg = f"The Jupyter server could not be reached ({type(exc).__name__}); is it still running?"
+    return DevEnvError("DEVENV.SERVER_UNREACHABLE", msg, status=502)
+
+
+class ProxyConnection(Connection):
+    """Through the server extension's REST API, with the per-server kernel token.
+
+    Proxy settings of the environment are ignored: the server is this machine's own.
+    ``server_cert`` (default ``$JUPYTER_DEVENV_SERVER_CERT``) is trusted as well as the
+    system's CAs, for a Jupyter served over HTTPS with a self-signed certificate.
+    """
+
+    def __init__(self, url: str, token: str, instance_id: str = "current", timeout: float = 60.0,
+                 server_cert: Optional[str] = None) -> None:
         self.instance_id = instance_id if instance_id == "current" else validate_instance_id(instance_id)
-        self._http = httpx.Client(base_url=url, timeout=timeout, headers={TOKEN_HEADER: token})
+        verify = _server_trust(server_cert or os.environ.get(SERVER_CERT_ENV))
+        self._http = httpx.Client(base_url=url, timeout=timeout, headers={TOKEN_HEADER: token},
+                                  trust_env=False, verify=verify)
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         try:
             response = self._http.request(method, path, content=None if body is None else json.dumps(body),
                                           headers={"Content-Type": "application/json"})
         except httpx.HTTPError as exc:
-            raise DevEnvError("DEVENV.SERVER_UNREACHABLE", f"The Jupyter server could not be reached "
-                              f"({type(exc).__name__}); is it still running?", status=502) from None
+            raise _unreachable(exc) from None
         return decode_answer(response).data
 
     def get(self) -> State:

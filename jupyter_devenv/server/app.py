@@ -10,10 +10,21 @@ from tornado.ioloop import IOLoop
 from traitlets import Unicode, default
 
 from ..config import DevEnv
-from ..kernel_access import TOKEN_ENV, URL_ENV
+from ..kernel_access import SERVER_CERT_ENV, TOKEN_ENV, URL_ENV
 from .handlers import FALLBACK_ROUTES, ROUTES
 from .prompts import PromptStore
 from .service import InstanceService
+
+
+def kernel_host(ip: str, tls: bool) -> str:
+    """The host in the URL kernels get: the server's own ``ip``, or 127.0.0.1 for a wildcard bind.
+
+    Over HTTPS the certificate must name that host, so a server on ``localhost`` keeps the
+    name certificates for a local server carry; over plain HTTP it is 127.0.0.1 (no lookup).
+    """
+    if ip in ("", "0.0.0.0", "*", "::") or (ip == "localhost" and not tls):
+        return "127.0.0.1"
+    return f"[{ip}]" if ":" in ip else ip
 
 
 class DevEnvApp(ExtensionApp):
@@ -41,12 +52,14 @@ class DevEnvApp(ExtensionApp):
         app = self.serverapp
         if app is None or app.sock:
             return
-        host = app.ip if app.ip not in ("", "0.0.0.0", "*", "localhost", "::") else "127.0.0.1"
-        if ":" in host:
-            host = f"[{host}]"
-        scheme = "https" if app.certfile else "http"
-        os.environ[URL_ENV] = f"{scheme}://{host}:{app.port}{app.base_url}devenv/api/"
+        tls = bool(app.certfile)
+        host = kernel_host(app.ip, tls)
+        os.environ[URL_ENV] = f"{'https' if tls else 'http'}://{host}:{app.port}{app.base_url}devenv/api/"
         os.environ[TOKEN_ENV] = self.kernel_token
+        if tls:  # kernels start elsewhere: the path must not depend on the server's working directory
+            os.environ[SERVER_CERT_ENV] = os.path.abspath(app.certfile)
+        else:
+            os.environ.pop(SERVER_CERT_ENV, None)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(ROUTES + FALLBACK_ROUTES)
