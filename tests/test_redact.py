@@ -83,7 +83,8 @@ def test_unknown_fields_at_every_level_are_dropped(allowed):
 
 
 @pytest.mark.parametrize("module,instance_id,block", [
-    (demanager, DEMANAGER_ALLOWED["id"], {"enable": True, "duration": 3600, "prompt": True, "stop_timestamp": NOW}),
+    (demanager, DEMANAGER_ALLOWED["id"], {"enable": True, "duration": 3600, "prompt": True,
+                                          "stop_timestamp": NOW}),
     (notebooks, NOTEBOOKS_ALLOWED["id"], {"enable": True, "duration": 3_600_000, "type": "TIMING",
                                           "create_at": NOW, "update_at": NOW}),
 ], ids=["demanager", "notebooks"])
@@ -145,7 +146,10 @@ ALLOWED_PATHS = {
                    "update_time", "creation_timestamp", "latest_update_timestamp", "profile", "spec", "lease")
 } | {("profile", "name"), ("spec", "auto_stop")} | {
     ("spec", "auto_stop", k) for k in ("enable", "duration", "prompt", "stop_timestamp", "remain_time")
-} | {("lease", k) for k in ("enable", "duration", "type", "create_at", "update_at", "create_time", "update_time")}
+} | {
+    ("lease", k)
+    for k in ("enable", "duration", "type", "create_at", "update_at", "create_time", "update_time")
+}
 
 
 def _paths(value, prefix=()):
@@ -156,8 +160,8 @@ def _paths(value, prefix=()):
 
 
 _SENTINEL = "SENTINEL-SECRET-VALUE-9f8e7d"
-_keys = st.sampled_from(["id", "name", "status", "flavor", "spec", "auto_stop", "lease", "profile", "duration",
-                         "enable", "url", "token", "credential", "items", "new_field_2027"])
+_keys = st.sampled_from(["id", "name", "status", "flavor", "spec", "auto_stop", "lease", "profile",
+                         "duration", "enable", "url", "token", "credential", "items", "new_field_2027"])
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.just(_SENTINEL),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(_keys, children, max_size=4),
