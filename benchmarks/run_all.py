@@ -1,11 +1,12 @@
 """Run every benchmark (``make bench``), each in its own process, and put the figures in README.md.
 
-Each benchmark prints its figures and its ratio last. This script runs them one after
-the other, shows their output as it comes, and replaces the block between the
-``<!-- figures:begin -->`` and ``<!-- figures:end -->`` markers of ``benchmarks/README.md``
-with what they printed (unless ``--no-readme``).
+Each benchmark prints its figures and, last, its headline: a ratio or a target with PASS
+or MISS. This script runs them one after the other, shows their output as it comes, and
+replaces their sections in the block between the ``<!-- figures:begin -->`` and
+``<!-- figures:end -->`` markers of ``benchmarks/README.md`` with what they printed
+(unless ``--no-readme``); with ``--only``, the other sections stay as they were.
 
-    python benchmarks/run_all.py [--quick] [--only proxy,fanin,frontend,signing] [--no-readme]
+    python benchmarks/run_all.py [--quick] [--only proxy,fanin,load,frontend,signing] [--no-readme]
     JUPYTER_DEVENV_BENCH_QUICK=1 has the same effect as --quick (shorter runs).
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -27,6 +29,7 @@ BENCHMARKS = [
     ("signing", "bench_signing.py", "Signing cost"),
     ("proxy", "bench_proxy.py", "Proxy overhead"),
     ("fanin", "bench_fanin.py", "Fan-in"),
+    ("load", "bench_load.py", "Load with faults"),
     ("frontend", "bench_frontend.py", "Front-end cost"),
 ]
 
@@ -47,21 +50,33 @@ def run(script: str, quick: bool) -> Tuple[int, str, float]:
     return proc.wait(), "".join(lines), time.monotonic() - t0
 
 
+def sections(block: str) -> Dict[str, str]:
+    """The ``### <title>`` sections of the figures block, by title (an exit status note left out)."""
+    found: Dict[str, str] = {}
+    for part in re.split(r"^(?=### )", block, flags=re.M)[1:]:
+        title = re.sub(r" \(exit status -?\d+\)$", "", part.splitlines()[0][4:])
+        found[title] = part.rstrip() + "\n"
+    return found
+
+
 def update_readme(outputs: Dict[str, Tuple[str, str, int, float]], quick: bool) -> None:
+    """Replace the sections of the benchmarks that ran; the others' stay as they were."""
     text = README.read_text()
     if BEGIN not in text or END not in text:
         print(f"{README} has no {BEGIN} ... {END} block: not updated")
         return
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    kept = sections(text[start + len(BEGIN):end - len(END)])
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    parts = [BEGIN, "",
-             f"Run {when}{' (quick mode)' if quick else ''} with `make bench` on {platform.machine()}, "
-             f"{os.cpu_count()} CPUs, Python {platform.python_version()}.", ""]
+    where = f"on {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     for name, (title, output, code, seconds) in outputs.items():
         shown = "\n".join(line for line in output.rstrip().splitlines() if not line.startswith("RESULT "))
         status = "" if code == 0 else f" (exit status {code})"
-        parts += [f"### {title}{status}", "", "```text", shown, "```", ""]
-    parts.append(END)
-    start, end = text.index(BEGIN), text.index(END) + len(END)
+        kept[title] = "\n".join([f"### {title}{status}", "", f"Run {when}{' (quick mode)' if quick else ''} {where}.",
+                                 "", "```text", shown, "```", ""])
+    order = [title for _, _, title in BENCHMARKS if title in kept]
+    parts = [BEGIN, "", "Written by `benchmarks/run_all.py`; each section says when it ran.", ""]
+    parts += [kept[title] for title in order] + [END]
     README.write_text(text[:start] + "\n".join(parts) + text[end:])
     print(f"figures written to {README}")
 
@@ -89,7 +104,7 @@ def main() -> int:
     for name, (title, output, code, seconds) in outputs.items():
         last = output.rstrip().splitlines()[-1] if output.strip() else "(no output)"
         print(f"{title:<15} {seconds:6.0f} s  {last}")
-    if not args.no_readme and not only:
+    if not args.no_readme:
         update_readme(outputs, quick)
     if failed:
         print("benchmarks that failed to run: " + ", ".join(failed))
