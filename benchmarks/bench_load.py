@@ -20,8 +20,18 @@ import argparse
 import json
 
 from common import QUICK, load_line, table
-from faultload import (ARM_EVERY, CAUSED, DEVENV, ERROR_RATE, EXTENSIONS, FD_SLACK, SCHEDULE, TASK_SLACK,
-                       run_load, settled)
+from faultload import (
+    ARM_EVERY,
+    CAUSED,
+    DEVENV,
+    ERROR_RATE,
+    EXTENSIONS,
+    FD_SLACK,
+    SCHEDULE,
+    TASK_SLACK,
+    run_load,
+    settled,
+)
 from jupyter_stack import ProcessStack
 
 
@@ -31,28 +41,29 @@ def caused_by(answer: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--quick", action="store_true", help="5 s")
     args = parser.parse_args()
     seconds = 5.0 if args.quick or QUICK else args.seconds
 
-    with ProcessStack(backend="demanager", app="jupyter_server", devenv=DEVENV, extensions=EXTENSIONS) as stack:
+    with ProcessStack(backend="demanager", devenv=DEVENV, extensions=EXTENSIONS) as stack:
         print(load_line())
         run = run_load(stack, args.clients, seconds)
         assert stack.server is not None
         alive = stack.server.proc.poll() is None
     steps = ", ".join(json.dumps(step) for step in SCHEDULE)
-    print(f"Load: {run.clients} clients for {run.seconds:.0f} s ({run.elapsed:.1f} s with the ramp-up and the "
-          f"last answers), {run.requests} requests, {run.requests / run.elapsed:.0f}/s; proxy settings "
+    print(f"Load: {run.clients} clients for {run.seconds:.0f} s ({run.elapsed:.1f} s with the ramp-up and "
+          f"the last answers), {run.requests} requests, {run.requests / run.elapsed:.0f}/s; proxy settings "
           f"{json.dumps(DEVENV)}")
     print(f"faults: error_rate {ERROR_RATE:.0%} throughout, and every {ARM_EVERY} s the next of {steps}")
     print(table(["request", "answer", "count", "caused by", "error_msg (one of them)"],
                 [[method, answer, n, caused_by(answer), run.messages.get(answer, "")[:90]]
                  for (method, answer), n in sorted(run.outcomes.items())]))
-    print(f"fault steps armed: {dict(run.armed)}; upstream calls {run.upstream.get('total')}, of which answered "
-          f"with an error or dropped {run.upstream.get('rejected')}")
+    print(f"fault steps armed: {dict(run.armed)}; upstream calls {run.upstream.get('total')}, of which "
+          f"answered with an error or dropped {run.upstream.get('rejected')}")
     print(table(["Jupyter server", "start", "halfway", "end", "end - start"], [
         ["open fds (/proc/<pid>/fd)", run.start.fds, run.middle.fds, run.end.fds,
          f"{run.end.fds - run.start.fds:+d}"],

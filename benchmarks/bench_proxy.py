@@ -64,7 +64,8 @@ class Paths:
             kwargs = {"json": body_for(i)} if method == "PUT" else {}
         headers = {"Accept": "application/json"}
         if path == "direct":
-            return serialize(httpx.Request(method, self.urls[path], headers=headers, **kwargs), self.direct_auth)
+            request = httpx.Request(method, self.urls[path], headers=headers, **kwargs)
+            return serialize(request, self.direct_auth)
         return serialize(httpx.Request(method, self.urls[path], headers={**headers, **self.proxied_headers},
                                        **kwargs))
 
@@ -157,7 +158,8 @@ def verdict(ok: bool) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000,
                         help="requests per path, method and mode with no upstream latency (default 2000)")
     parser.add_argument("--slow-requests", type=int, default=400,
@@ -208,8 +210,8 @@ def report(rows: List[List[Any]], results: Dict[str, Dict[str, float]], reads: D
     print()
     print("Ratios (proxied / direct) and differences (proxied - direct):")
     lines = []
-    for mode, method in [(m, x) for m in ("sequential", f"concurrency {CONCURRENCY}") for x in ("PUT", "GET")] + \
-            [(SLOW, "PUT")]:
+    pairs = [(m, x) for m in ("sequential", f"concurrency {CONCURRENCY}") for x in ("PUT", "GET")]
+    for mode, method in pairs + [(SLOW, "PUT")]:
         d, p = results[f"{mode}/{method}/direct"], results[f"{mode}/{method}/proxied"]
         lines.append([mode, method, f"{p['p50'] / d['p50']:.2f}", f"{(p['p50'] - d['p50']) * 1000:+.2f}",
                       f"{p['p99'] / d['p99']:.2f}", f"{(p['p99'] - d['p99']) * 1000:+.2f}"])
@@ -219,8 +221,8 @@ def report(rows: List[List[Any]], results: Dict[str, Dict[str, float]], reads: D
     get_ratio = results["sequential/GET/proxied"]["p50"] / results["sequential/GET/direct"]["p50"]
     slow_d, slow_p = results[f"{SLOW}/PUT/direct"]["p50"], results[f"{SLOW}/PUT/proxied"]["p50"]
     print(f"sequential PUT, no upstream latency: proxied - direct = {put * 1000:.2f} ms = Jupyter's floor "
-          f"{floor * 1000:.2f} ms (the '{REJECTED}' row: one more hop and Jupyter's handling of a PUT, no upstream "
-          f"call) + {(put - floor) * 1000:.2f} ms for the upstream call inside the extension")
+          f"{floor * 1000:.2f} ms (the '{REJECTED}' row: one more hop and Jupyter's handling of a PUT, no "
+          f"upstream call) + {(put - floor) * 1000:.2f} ms for the upstream call inside the extension")
     print(f"sequential PUT, upstream +{SLOW_MS} ms: proxied - direct = {(slow_p - slow_d) * 1000:.2f} ms")
     print(f"target: cached GET faster than direct: p50 ratio {get_ratio:.2f} -> {verdict(get_ratio < 1.0)}")
     print("RESULT " + json.dumps({"bench": "proxy", "put_p50_ratio": round(slow_p / slow_d, 3),
@@ -229,9 +231,9 @@ def report(rows: List[List[Any]], results: Dict[str, Dict[str, float]], reads: D
                                   "put_p50_diff_ms_no_latency": round(put * 1000, 3),
                                   "jupyter_floor_ms": round(floor * 1000, 3),
                                   "get_p50_ratio": round(get_ratio, 3)}))
-    print(f"ratio: proxied/direct PUT p50 with the emulator answering after {SLOW_MS} ms: {slow_p * 1000:.2f} / "
-          f"{slow_d * 1000:.2f} ms = {slow_p / slow_d:.3f} (target <= {TARGET_RATIO}) -> "
-          f"{verdict(slow_p / slow_d <= TARGET_RATIO)}")
+    print(f"ratio: proxied/direct PUT p50 with the emulator answering after {SLOW_MS} ms: "
+          f"{slow_p * 1000:.2f} / {slow_d * 1000:.2f} ms = {slow_p / slow_d:.3f} (target <= {TARGET_RATIO}) "
+          f"-> {verdict(slow_p / slow_d <= TARGET_RATIO)}")
 
 
 if __name__ == "__main__":

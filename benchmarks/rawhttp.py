@@ -31,7 +31,8 @@ def serialize(request: httpx.Request, auth: Optional[httpx.Auth] = None) -> byte
         request = next(auth.sync_auth_flow(request))
     body = request.read()
     conn = h11.Connection(h11.CLIENT)
-    out = conn.send(h11.Request(method=request.method, target=request.url.raw_path, headers=request.headers.raw))
+    head = h11.Request(method=request.method, target=request.url.raw_path, headers=request.headers.raw)
+    out = conn.send(head)
     if body:
         out += conn.send(h11.Data(data=body))
     return out + conn.send(h11.EndOfMessage())

@@ -72,8 +72,8 @@ def update_readme(outputs: Dict[str, Tuple[str, str, int, float]], quick: bool) 
     for name, (title, output, code, seconds) in outputs.items():
         shown = "\n".join(line for line in output.rstrip().splitlines() if not line.startswith("RESULT "))
         status = "" if code == 0 else f" (exit status {code})"
-        kept[title] = "\n".join([f"### {title}{status}", "", f"Run {when}{' (quick mode)' if quick else ''} {where}.",
-                                 "", "```text", shown, "```", ""])
+        run_line = f"Run {when}{' (quick mode)' if quick else ''} {where}."
+        kept[title] = "\n".join([f"### {title}{status}", "", run_line, "", "```text", shown, "```", ""])
     order = [title for _, _, title in BENCHMARKS if title in kept]
     parts = [BEGIN, "", "Written by `benchmarks/run_all.py`; each section says when it ran.", ""]
     parts += [kept[title] for title in order] + [END]
@@ -82,8 +82,10 @@ def update_readme(outputs: Dict[str, Tuple[str, str, int, float]], quick: bool) 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="shorter runs (also JUPYTER_DEVENV_BENCH_QUICK=1)")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="shorter runs (also JUPYTER_DEVENV_BENCH_QUICK=1)")
     names = ",".join(n for n, _, _ in BENCHMARKS)
     parser.add_argument("--only", default="", help=f"comma-separated names: {names}")
     parser.add_argument("--no-readme", action="store_true", help="do not update benchmarks/README.md")

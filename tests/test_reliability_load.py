@@ -46,8 +46,8 @@ def stack(tmp_path_factory):
 def test_500_clients_with_faults_only_injected_errors_no_growth(stack):
     server, emulator = stack.server, stack.emulator
     run = run_load(stack, CLIENTS, SECONDS)
-    print(f"\nload: {CLIENTS} clients for {SECONDS:.0f} s ({run.elapsed:.1f} s in all): {run.requests} requests; "
-          f"answers {dict(run.outcomes)}; faults armed {dict(run.armed)}; upstream {run.upstream}")
+    print(f"\nload: {CLIENTS} clients for {SECONDS:.0f} s ({run.elapsed:.1f} s in all): {run.requests} "
+          f"requests; answers {dict(run.outcomes)}; faults armed {dict(run.armed)}; upstream {run.upstream}")
     for name in ("start", "middle", "end"):
         print(f"server {name}: {getattr(run, name)}")
     print(f"end read {run.settle:.1f} s after the load")
