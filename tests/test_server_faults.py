@@ -11,7 +11,7 @@ from server_env import *  # noqa: F401,F403 - fixtures
 def devenv_config(emulator, backend, instance_id):
     return {"endpoint": emulator.url, "project_id": emulator.emulator.project_id, "instance_id": instance_id,
             "access_key": emulator.emulator.access_key, "secret_key": emulator.emulator.secret_key,
-            "backend": backend, "retries": 2, "request_timeout": 0.5, "cache_ttl": 0.0}
+            "backend": backend, "retries": 2, "request_timeout": 1.5, "cache_ttl": 0.0}
 
 
 def _requests(upstream, method, fragment):
@@ -27,7 +27,7 @@ async def _recovers(api, upstream):
 
 @pytest.mark.parametrize("switches,status,code", [
     ({"drop": 10}, 502, "DEVENV.UPSTREAM_UNREACHABLE"),
-    ({"latency": 1.0}, 504, "DEVENV.UPSTREAM_TIMEOUT"),
+    ({"latency": 2.0}, 504, "DEVENV.UPSTREAM_TIMEOUT"),  # longer than the whole request_timeout
     ({"malformed": 10}, 502, "DEVENV.UPSTREAM_MALFORMED"),
     ({"unavailable": 10}, 503, None),
     ({"rate_limit": {"count": 10, "retry_after": 0}}, 429, "APIGW.0308"),

@@ -199,7 +199,7 @@ def test_notebooks_instance_is_redacted_and_input_untouched():
     state = build_state(instance, "notebooks", 1_700_000_000_000)
     assert instance == before
     assert state["instance"]["lease"] == instance["lease"]
-    assert "credential" not in state["instance"]["repository"]["connection_info"]
+    assert "repository" not in state["instance"]  # not on the allowlist, secrets and all
 
 
 def test_prompt_argument_does_not_override_demanager_api_value():
