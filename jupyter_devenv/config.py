@@ -1,16 +1,14 @@
 """``DevEnv``: the one configuration of the server extension, the CLI and the kernel-side client.
 
 Every trait is settable as ``c.DevEnv.<name>`` and defaults from the environment
-(the official SDK's names where it has one); ``origins`` says where each value came
-from. AK/SK credentials not given that way are looked for as the official SDK does:
-its credentials file, ``modelarts.session.Session()``, then the metadata service.
-A region without a project id gives the project id through IAM.
+(the official SDK's names where it has one). Credentials left unset are taken from
+``modelarts.session.Session()`` when that package is importable (inside ModelArts).
 """
 from __future__ import annotations
 
 import os
 import ssl
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 from traitlets import (Bool, Enum, Float, Int, List as ListTrait, TraitError, TraitType, Unicode, default,
                        validate)
@@ -18,10 +16,9 @@ from traitlets.config import Configurable
 
 from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from .modelarts.client import AsyncDevEnvClient, DevEnvClient
-from .modelarts.credential_sources import Chain, credentials_file_path, file_fetch, metadata_fetch, session_fetch
-from .modelarts.credentials import Credentials, Keyring
-from .modelarts.errors import NOT_CONFIGURED, DevEnvError
-from .modelarts.projects import region_project
+from .modelarts.errors import DevEnvError
+
+NOT_CONFIGURED = "DEVENV.NOT_CONFIGURED"
 BAD_CONFIG = "DEVENV.BAD_CONFIG"
 
 
@@ -59,10 +56,9 @@ ONE_LINE = ("region", "endpoint", "iam_endpoint", "project_id", "instance_id", "
             "security_token", "token", "user", "password", "domain")
 ONE_LINE_RULE = ("must be one line with no control characters; a value read from a file keeps its trailing "
                  "newline: strip it")
-# Settings that ``modelarts.session.Session()`` can fill, and its attribute names (its keys
-# come through the credential chain, which fetches them again when they are temporary).
-SESSION_ATTRS = {"region": "region_name", "project_id": "project_id"}
-CHAIN = "aksk-chain"  # the auth scheme when no credential is set: the SDK's sources are searched
+# Settings that ``modelarts.session.Session()`` can fill, and its attribute names.
+SESSION_ATTRS = {"region": "region_name", "project_id": "project_id", "access_key": "access_key",
+                 "secret_key": "secret_key", "security_token": "security_token"}
 
 
 def region_endpoint(region: str) -> str:
@@ -136,9 +132,6 @@ class DevEnv(Configurable):
                            "JUPYTER_DEVENV_SAVE_BEFORE_STOP."
                            ).tag(config=True)
     emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1.").tag(config=True)
-    metadata_endpoint = Unicode("http://169.254.169.254", help="Base URL of the metadata service that gives an "
-                                "instance's temporary credentials when none are set. Env "
-                                "JUPYTER_DEVENV_METADATA_ENDPOINT.").tag(config=True)
     ca_file = Unicode(help="PEM file of the CA certificates that sign the ModelArts and IAM endpoints' TLS "
                       "certificates; default: the system's (certifi's). Env JUPYTER_DEVENV_CA_FILE."
                       ).tag(config=True)
@@ -150,18 +143,14 @@ class DevEnv(Configurable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         explicit = set(kwargs) | set(self._find_my_config(self.config))  # configuration wins
-        self.origins: Dict[str, str] = {name: "configuration" for name in explicit if name in ENV_NAMES}
-        self._keyring: Optional[Keyring] = None
         for name, variable in ENV_NAMES.items():
             if name in explicit:
                 continue
             raw = os.environ.get(variable, "")
             if raw:
                 self._set_from_env(name, variable, raw)
-                self.origins[name] = f"environment ({variable})"
             elif name in SESSION_ATTRS and getattr(self._session, SESSION_ATTRS[name], None):
                 setattr(self, name, str(getattr(self._session, SESSION_ATTRS[name])))
-                self.origins[name] = "modelarts.session"
 
     def _set_from_env(self, name: str, variable: str, raw: str) -> None:
         trait = self.traits()[name]
@@ -226,34 +215,18 @@ class DevEnv(Configurable):
         """One log line of what is used; never a secret."""
         if self.missing():
             return f"jupyter-devenv not configured; missing: {', '.join(self.missing())}"
-        return (f"jupyter-devenv: backend={self.backend} endpoint={self.endpoint} "
-                f"project={self.project_id or 'from region ' + self.region} instance={self.instance_id} "
-                f"auth={self.auth_scheme()} credentials from {self.credential_source()}")
+        return (f"jupyter-devenv: backend={self.backend} endpoint={self.endpoint} project={self.project_id} "
+                f"instance={self.instance_id} auth={self.auth_scheme()}")
 
     def make_auth(self) -> Any:
         if self.missing(instance=False):
             raise self.not_configured(instance=False)
         scheme = self.auth_scheme()
+        if scheme and scheme.startswith("aksk"):
+            return AkSkAuth(self.access_key, self.secret_key, self.project_id, self.security_token)
         if scheme == "token":
             return TokenAuth(self.token)
-        if scheme == "iam-password":
-            return IamPasswordAuth(self.iam_endpoint, self.user, self.password, self.domain, self.project_id)
-        return AkSkAuth(project_id=self.project_id, keyring=self.keyring())
-
-    def keyring(self) -> Keyring:
-        """The AK/SK credentials' keyring: the keys set, or the SDK's chain of sources (made once)."""
-        if self._keyring is None:
-            if self.access_key and self.secret_key:
-                creds = Credentials(self.access_key, self.secret_key, self.security_token)
-                self._keyring = Keyring.of(creds, self.credential_source())
-            else:
-                path = credentials_file_path()
-                self._keyring = Keyring("SDK chain", Chain([
-                    (f"credentials file {path}", file_fetch(path)),
-                    ("modelarts.session", session_fetch),
-                    (f"metadata service {self.metadata_endpoint}", metadata_fetch(self.metadata_endpoint)),
-                ]))
-        return self._keyring
+        return IamPasswordAuth(self.iam_endpoint, self.user, self.password, self.domain, self.project_id)
 
     def checked_ca_file(self) -> str:
         """``ca_file``, once it is known to hold CA certificates; else a ``DEVENV.BAD_CONFIG`` error."""
@@ -271,17 +244,12 @@ class DevEnv(Configurable):
 
     def client_kwargs(self) -> Dict[str, Any]:
         kwargs: Dict[str, Any] = {"timeout": self.request_timeout, "retries": self.retries}
-        if not self.project_id and self.region:
-            kwargs["find_project"] = region_project(self.iam_endpoint, self.region)
         if self.ca_file:
             kwargs["verify"] = self.checked_ca_file()
         return kwargs
 
-    def client_args(self) -> Tuple[Any, ...]:
-        return (self.endpoint, self.project_id, self.make_auth())
-
     def make_async_client(self) -> AsyncDevEnvClient:
-        return AsyncDevEnvClient(*self.client_args(), **self.client_kwargs())
+        return AsyncDevEnvClient(self.endpoint, self.project_id, self.make_auth(), **self.client_kwargs())
 
     def make_client(self) -> DevEnvClient:
-        return DevEnvClient(*self.client_args(), **self.client_kwargs())
+        return DevEnvClient(self.endpoint, self.project_id, self.make_auth(), **self.client_kwargs())
