@@ -2,6 +2,7 @@
 
 The signature is recomputed with ``jupyter_devenv.modelarts.signer`` from what was
 received: method, path, query, the headers named in ``SignedHeaders`` and the body.
+Temporary AK/SK pairs issued here (``issue_temporary``) expire on the emulator clock.
 """
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import hmac
 import secrets
 import threading
 from calendar import timegm
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import strptime, time
 from typing import Dict, Mapping, Optional, Sequence, Tuple
 
 from ..modelarts import signer
 from ..modelarts.errors import DevEnvError
 from .clock import Clock
+from .fake_secrets import temporary_credential
 
 MAX_SKEW_SECONDS = 15 * 60
 TOKEN_LIFETIME_MS = 24 * 3600 * 1000
@@ -27,10 +29,12 @@ def _denied(code: str, msg: str, status: int = 401) -> DevEnvError:
 
 @dataclass(frozen=True)
 class KeyPair:
-    """A secret key, and for a temporary pair the security token it must come with."""
+    """A secret key; for a temporary pair the security token it must come with, and
+    for an issued one when it expires (emulator clock, ms)."""
 
     secret_key: str
     security_token: Optional[str] = None
+    expires_at: Optional[int] = None
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Authenticator:
         self.keys = dict(keys)
         self._tokens: Dict[str, Token] = {}
         self._lock = threading.Lock()
+        self.temporary_issued = 0
         for value in static_tokens:
             self._tokens[value] = Token(expires_at=2 ** 62)
 
@@ -58,11 +63,27 @@ class Authenticator:
             self._tokens[value] = Token(expires_at=issued + TOKEN_LIFETIME_MS)
         return value, issued, issued + TOKEN_LIFETIME_MS
 
+    def issue_temporary(self, region: str, lifetime_ms: int) -> Tuple[str, str, str, int]:
+        """A new temporary AK, SK and security token, and when they expire (ms)."""
+        access, secret, security_token = temporary_credential(region)
+        expires = self.clock.now_ms() + lifetime_ms
+        with self._lock:
+            self.keys[access] = KeyPair(secret, security_token, expires)
+            self.temporary_issued += 1
+        return access, secret, security_token, expires
+
     def expire_all(self) -> int:
-        """Revoke every token issued so far (static ones too); later logins work. How many."""
+        """Revoke every token (static ones too) and every issued temporary key so far.
+
+        Later logins and securitykey calls work; the fixed key pairs stay. How many tokens.
+        """
+        now = self.clock.now_ms()
         with self._lock:
             for token in self._tokens.values():
                 token.revoked = True
+            for access, key in self.keys.items():
+                if key.expires_at is not None:
+                    self.keys[access] = replace(key, expires_at=min(key.expires_at, now))
             return len(self._tokens)
 
     def check(self, method: str, path: str, query: Sequence[Tuple[str, str]],
@@ -93,7 +114,8 @@ class Authenticator:
         parts = signer.parse_authorization(headers["Authorization"])
         if parts is None:
             raise _denied("APIGW.0301", "Incorrect IAM authentication information: Authorization is malformed.")
-        key = self.keys.get(parts["Access"])
+        with self._lock:
+            key = self.keys.get(parts["Access"])
         if key is None:
             raise _denied("APIGW.0301", "Incorrect IAM authentication information: the access key is unknown.")
         names = [n for n in parts["SignedHeaders"].split(";") if n]
@@ -119,3 +141,5 @@ class Authenticator:
                 "x-security-token" not in names or not hmac.compare_digest((sent_token or "").encode(), key.security_token.encode())):
             raise _denied("APIGW.0301", "Incorrect IAM authentication information: "
                                         "a temporary access key needs its signed X-Security-Token.")
+        if key.expires_at is not None and self.clock.now_ms() >= key.expires_at:
+            raise _denied("APIGW.0307", "The token must be updated.")

@@ -1,13 +1,16 @@
 """Realistic, recognisable secret values to plant in instance objects.
 
-Every value contains ``EMUSECRET`` and is derived from the instance id, so each
-instance has its own values and a test can search any text for them.
+Every value contains ``EMUSECRET``. Instance secrets are derived from the instance id,
+so each instance has its own values and a test can search any text for them; issued
+temporary credentials are random.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any, Dict, List
+import secrets
+import string
+from typing import Any, Dict, List, Tuple
 
 MARKER = "EMUSECRET"
 
@@ -31,6 +34,22 @@ def repository_credential(instance_id: str) -> Dict[str, str]:
     lines = [blob[i:i + 70] for i in range(0, len(blob), 70)]
     key = "\n".join(["-----BEGIN OPENSSH PRIVATE KEY-----", *lines, "-----END OPENSSH PRIVATE KEY-----", ""])
     return {"ssh_private_key": key, "access_token": "ghp_" + MARKER + _hex(instance_id, "ghp", 27)}
+
+
+def temporary_credential(region: str) -> Tuple[str, str, str]:
+    """A fresh temporary AK (20 upper-case characters), SK (40) and security token.
+
+    The token starts like Huawei Cloud's (base64 of a header and the region).
+    """
+    def chars(alphabet: str, n: int) -> str:
+        return "".join(secrets.choice(alphabet) for _ in range(n))
+
+    upper = string.ascii_uppercase + string.digits
+    access = MARKER + chars(upper, 11)
+    secret = MARKER + chars(string.ascii_letters + string.digits, 31)
+    token = base64.b64encode(b"\x81\x0a" + region.encode()).decode().rstrip("=") + MARKER \
+        + secrets.token_urlsafe(192)
+    return access, secret, token
 
 
 def secret_values(value: Any) -> List[str]:
