@@ -6,18 +6,21 @@ answer the next N requests: ``rate_limit {"count", "retry_after"}`` (429
 APIGW.0308 with Retry-After), ``unavailable`` (503), ``malformed`` (200 with a
 truncated non-JSON body), ``drop`` (connection closed without an answer).
 When several are armed, the first of drop, rate_limit, unavailable, malformed,
-error_rate applies. (``expire_tokens`` is an event, not a switch: see ``Emulator.set_faults``.)
+error_rate applies. ``deny`` (a list of call names, see ``permissions.IAM_ACTIONS``)
+replaces the set of calls refused with 403 until changed or cleared. (``expire_tokens``
+is an event, not a switch: see ``Emulator.set_faults``.)
 """
 from __future__ import annotations
 
 import random
 import threading
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, FrozenSet, Mapping, Optional
 
 from ..modelarts.errors import DevEnvError
+from .permissions import IAM_ACTIONS
 
 COUNTED = ("drop", "rate_limit", "unavailable", "malformed")
-KEYS = ("latency", "error_rate", "seed") + COUNTED
+KEYS = ("latency", "error_rate", "seed", "deny") + COUNTED
 
 
 def _bad(msg: str) -> DevEnvError:
@@ -37,6 +40,12 @@ def _number(value: Any, name: str, high: Optional[float] = None) -> float:
     return float(value)
 
 
+def _deny(value: Any) -> FrozenSet[str]:
+    if not isinstance(value, list) or any(not isinstance(n, str) or n not in IAM_ACTIONS for n in value):
+        raise _bad(f"deny must be a list of call names among {', '.join(IAM_ACTIONS)}.")
+    return frozenset(value)
+
+
 class Faults:
     """The armed faults; ``take()`` picks (and consumes) the fault for one request."""
 
@@ -50,6 +59,7 @@ class Faults:
             self.error_rate = 0.0
             self.retry_after = 1.0
             self.remaining = {name: 0 for name in COUNTED}
+            self.denied: FrozenSet[str] = frozenset()
             self._random = random.Random(0)
 
     def configure(self, body: Any) -> None:
@@ -66,6 +76,8 @@ class Faults:
             changes["error_rate"] = _number(body["error_rate"], "error_rate", 1.0)
         if "seed" in body:
             changes["seed"] = _count(body["seed"], "seed")
+        if "deny" in body:
+            changes["denied"] = _deny(body["deny"])
         counts = {n: _count(body[n], n) for n in ("drop", "unavailable", "malformed") if n in body}
         if "rate_limit" in body:
             limit = body["rate_limit"]
@@ -91,6 +103,11 @@ class Faults:
                 return "error"
         return None
 
+    def denies(self, call: str) -> bool:
+        """Whether ``call`` (a key of ``permissions.IAM_ACTIONS``) is switched to 403."""
+        with self._lock:
+            return call in self.denied
+
     def snapshot(self) -> Dict[str, Any]:
         with self._lock:
             return {
@@ -100,4 +117,5 @@ class Faults:
                 "unavailable": self.remaining["unavailable"],
                 "malformed": self.remaining["malformed"],
                 "drop": self.remaining["drop"],
+                "deny": sorted(self.denied),
             }
