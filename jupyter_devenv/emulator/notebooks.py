@@ -23,6 +23,7 @@ STATUSES = (
 IN_PROGRESS = ("INIT", "CREATING", "STARTING", "STOPPING", "DELETING", "SNAPSHOTTING")
 LEASE_MIN_MS, LEASE_MAX_MS = LEASE_MIN * 1000, LEASE_MAX * 1000
 LEASE_TYPE = "TIMING"
+FEATURE = "NOTEBOOK"  # a billed instance (DEFAULT: the free CodeLab one)
 
 
 def _error(code: str, msg: str) -> DevEnvError:
@@ -40,6 +41,7 @@ def new_instance(instance_id: str, now: int, status: str, lease: Mapping[str, An
         "create_at": now - 3_600_000,
         "update_at": now,
         "flavor": "modelarts.vm.cpu.2u",
+        "feature": FEATURE,
         "image": {
             "id": "e1a07296-22a8-4f05-8bc8-e936c8e54202",
             "name": "pytorch1.8-cuda10.2-cudnn7-ubuntu18.04",
