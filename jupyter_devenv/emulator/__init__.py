@@ -1,11 +1,14 @@
 """A faithful ModelArts emulator (tornado) for the demo and the tests.
 
-It serves the ``demanager`` and ``notebooks`` calls of ``docs/modelarts-api.md`` and
-``POST /v3/auth/tokens`` on 127.0.0.1, verifies AK/SK signatures, security tokens and
+It serves on 127.0.0.1, on one port: the ModelArts ``demanager`` calls (list, detail,
+update, delete, action) and ``notebooks`` calls (list, detail, lease, renew, start,
+stop); IAM's ``POST /v3/auth/tokens`` and ``GET /v3/projects``; and the metadata
+service of a server with an agency (``PUT /meta-data/latest/api/token``, ``GET
+/openstack/latest/securitykey``). It verifies AK/SK signatures, security tokens and
 IAM tokens, applies the seed's validation (``jupyter_devenv.modelarts.models``), keeps
 instance state on an advanceable clock, stops instances when their deadline passes,
-plants recognisable secrets (every value contains ``EMUSECRET``) in instance objects,
-and has fault switches and a control API under ``/_emulator/``.
+plants recognisable secrets (every value contains ``EMUSECRET``) in instance objects
+and issued credentials, and has fault switches and a control API under ``/_emulator/``.
 
 Behaviours the API documents leave open, and the choice made here (the product must
 not depend on them):
@@ -25,6 +28,7 @@ not depend on them):
   running/starting), 6357 (an operation in progress), 6326 (FROZEN) or 6347; ``stop``
   answers 6307/6308, 6357 or 6327. The list call without ``limit`` lists everything;
   a ``de_type`` other than Notebook lists nothing. DELETE removes the instance.
+- Seeds: each API has a RUNNING and a STOPPED instance (``seed_ids``).
 - Errors: 6309 (unknown instance, both APIs, HTTP 400) uses the seed's body
   ``{"error_message", "error_code"}``; every other error uses ``{"error_code",
   "error_msg"}``. An unknown path answers 404 APIGW.0101 before authentication; a
@@ -33,6 +37,18 @@ not depend on them):
   start and renew set ``lease.enable`` true; a lease duration outside
   3,600,000..259,200,000 ms answers 400 ModelArts.6349, a renewal of an instance
   that is not RUNNING 400 ModelArts.6327. Instances keep their lease when stopped.
+- ListNotebooks (``GET /v1/{project_id}/notebooks``) answers ``{"current", "data",
+  "pages", "size", "total"}`` as the official SDK's ``ListNotebooksResponse``; its
+  items are the detail call's objects (secrets included). ``offset`` counts instances
+  (the SDK: "start position of the paged records"), ``current`` is ``offset // limit
+  + 1``, ``size`` is ``limit``, ``pages`` is ceil(total / limit) (0 when nothing
+  matches). ``limit`` 1..50 (default 10; the SDK lists 10, 20, 50) and ``offset`` >= 0,
+  else 400 ModelArts.6336. ``feature`` NOTEBOOK (default; every instance is one) or
+  DEFAULT (lists nothing); ``name`` matches a substring, ignoring case; ``status`` is
+  exact; ``sort_key`` is create_at (default), update_at, name or status, comma-separated
+  (another answers 400 ModelArts.6303); ``sort_dir`` DESC (default) or ASC; ties keep
+  creation order. A bad feature, status or sort_dir answers 400 ModelArts.6336. The
+  SDK's other filters (pool_id, owner, flavor...) are accepted and filter nothing.
 - Authentication: no credentials at all answers 401 ModelArts.0201; an
   ``X-Auth-Token`` takes precedence over a signature. ``X-Sdk-Date`` skew is measured
   against the real clock, not the emulator clock, so advancing the emulator clock
@@ -40,16 +56,45 @@ not depend on them):
   with a permanent AK, or a temporary AK without its signed security token, answers
   401 APIGW.0301. A project id in the path or in ``X-Project-Id`` other than the
   emulator's answers 403 APIGW.0302.
+- Temporary credentials: each securitykey call issues a fresh AK/SK/security token
+  (``{"credential": {"access", "secret", "securitytoken", "expires_at"}}``), valid for
+  ``credentials_lifetime`` (default 2 h) of emulator clock; a change of the lifetime
+  applies to credentials issued after it. A correctly signed request with expired ones
+  answers 401 APIGW.0307 ("The token must be updated."). The fixed temporary pair
+  (``temp_access_key``) never expires.
+- Metadata service: never authenticated and never faulted (the switches model the API
+  gateway and ModelArts), but counted in stats; errors are plain text. The token PUT
+  needs ``X-Metadata-Token-Ttl-Seconds`` of 1..21600 (else 400) and answers the token
+  as text; tokens expire on the emulator clock. The securitykey GET works without
+  ``X-Metadata-Token``; with one, it must be an issued, unexpired token (else 401).
 - IAM: a wrong user, password, domain or scoped project id answers 401 IAM.0004, a
   malformed body 400 IAM.0001. Issued tokens last 24 h of emulator clock; the static
-  token (``static_token``) does not expire by time.
+  token (``static_token``) does not expire by time. ``GET /v3/projects`` is
+  authenticated like any call; it lists the emulator's one project (named after its
+  region, in the emulator's ``domain_id``), or nothing for another ``name``; other
+  filters filter nothing.
 - Faults are applied before authentication and before the call is carried out, so a
   faulted request changes nothing. 503 answers APIGW.0203. ``expire_tokens`` is an
   event: every token issued so far (the static one included) answers 401
-  ModelArts.0203 from then on; clearing the faults does not revive them.
+  ModelArts.0203 from then on, and every temporary credential issued so far 401
+  APIGW.0307; clearing the faults does not revive them.
+- Missing IAM permissions: ``{"deny": [calls]}`` in the faults body (replacing the
+  previous list; cleared with the faults) makes those calls answer 403
+  ``{"error_code": "ModelArts.0203", "error_msg": "Policy doesn't allow <IAM action>
+  to be performed."}`` after authentication and before anything else is checked or
+  changed. Calls and actions (``permissions.IAM_ACTIONS``): ``list`` (both lists,
+  modelarts:notebook:list), ``detail`` (both detail GETs, modelarts:notebook:get),
+  ``update`` (demanager PUT, modelarts:notebook:update), ``delete`` (demanager
+  DELETE, modelarts:notebook:delete), ``action`` (demanager action, checked once its
+  body is read: modelarts:notebook:start, stop or restart, as the body says),
+  ``start`` / ``stop`` (notebooks, modelarts:notebook:start / stop) and
+  ``renew_lease`` (modelarts:notebook:updateStopPolicy). The lease GET needs no IAM
+  action and is never denied, nor are IAM and the metadata service. ModelArts.0203 is
+  the code Huawei Cloud documents for a token whose user may not call the API; here the
+  status (403, not 401) tells it apart from an expired token.
 - Stats: ``rejected`` counts answers with status >= 400 and dropped connections;
   malformed 200 answers are not rejected. Unknown ModelArts-side paths are counted.
-- Every ModelArts and IAM answer carries ``Date`` (emulator clock), ``X-Request-Id``
+- Every ModelArts, IAM and metadata answer carries ``Date`` (emulator clock), ``X-Request-Id``
   and ``X-Emulator: jupyter-devenv`` (so a client can tell it talks to the emulator).
 """
 from __future__ import annotations

@@ -35,4 +35,7 @@ def banner(emulator: Emulator, url: str) -> str:
     lines.append(f"#   IAM login {emulator.iam_user} / {emulator.iam_password} / domain {emulator.iam_domain}"
                  f" at {url}/v3/auth/tokens" +
                  (f"; JUPYTER_DEVENV_IAM_TOKEN={emulator.static_token}" if emulator.static_token else ""))
+    lifetime = format_hms(emulator.credentials_lifetime)
+    lines.append(f"#   temporary credentials ({lifetime} each) from the metadata service"
+                 f" at {url}/openstack/latest/securitykey")
     return "\n".join(lines) + "\n"

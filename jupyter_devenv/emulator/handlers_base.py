@@ -12,6 +12,7 @@ from tornado import httputil, web
 
 from ..modelarts.errors import DevEnvError
 from ..modelarts.models import INCORRECT_PROPERTY, INSTANCE_NOT_FOUND
+from .permissions import IAM_ACTIONS, denied
 
 if TYPE_CHECKING:
     from .app import Emulator
@@ -64,12 +65,14 @@ def _http_error(status: int) -> DevEnvError:
 
 
 class ApiHandler(JsonHandler):
-    """A ModelArts or IAM path: counted, faulted, authenticated (unless ``auth = False``).
+    """A ModelArts, IAM or metadata path: counted, faulted (unless ``faulted = False``), authenticated
+    (unless ``auth = False``).
 
     Answers carry ``Date`` from the emulator clock, ``X-Request-Id`` and ``X-Emulator``.
     """
 
     auth = True
+    faulted = True
     dropped = False
 
     def initialize(self, emulator: "Emulator") -> None:
@@ -84,9 +87,10 @@ class ApiHandler(JsonHandler):
 
     async def prepare(self) -> None:
         self.emulator.stats.received(self.request.method, self.request.path)
-        if self.emulator.faults.latency:
-            await asyncio.sleep(self.emulator.faults.latency)
-        self._apply_fault(self.emulator.faults.take())
+        if self.faulted:
+            if self.emulator.faults.latency:
+                await asyncio.sleep(self.emulator.faults.latency)
+            self._apply_fault(self.emulator.faults.take())
         if self.auth:
             self.emulator.auth.check(self.request.method, self.request.path,
                                      parse_qsl(self.request.query, keep_blank_values=True),
@@ -107,6 +111,14 @@ class ApiHandler(JsonHandler):
             raise web.Finish(MALFORMED_BODY)
         if fault == "error":
             raise DevEnvError("ModelArts.6200", "Internal error.", status=500)
+
+    def permit(self, call: str, **details: str) -> None:
+        """403 ModelArts.0203 naming the IAM action when the ``deny`` switch for ``call`` is on.
+
+        ``details`` fill the action's placeholders (the demanager action's ``action``).
+        """
+        if self.emulator.faults.denies(call):
+            raise denied(IAM_ACTIONS[call].format(**details))
 
     def _check_project(self, project_id: Optional[str]) -> None:
         header = self.request.headers.get("X-Project-Id")

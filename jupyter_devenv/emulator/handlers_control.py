@@ -71,6 +71,17 @@ class FaultsHandler(ControlHandler):
         self.send(self.emulator.faults.snapshot())
 
 
+class CredentialsHandler(ControlHandler):
+    """The temporary credentials' lifetime (settable) and how many were issued."""
+
+    def get(self) -> None:
+        self.send(self.emulator.credentials())
+
+    def post(self) -> None:
+        self.emulator.set_credentials(self.json_body())
+        self.send(self.emulator.credentials())
+
+
 def routes(emulator) -> list:
     kw = {"emulator": emulator}
     return [
@@ -79,4 +90,5 @@ def routes(emulator) -> list:
         (r"/_emulator/instances/(?P<instance_id>[^/]+)", InstanceHandler, kw),
         (r"/_emulator/clock", ClockHandler, kw),
         (r"/_emulator/faults", FaultsHandler, kw),
+        (r"/_emulator/credentials", CredentialsHandler, kw),
     ]

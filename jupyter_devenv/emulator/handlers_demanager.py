@@ -11,11 +11,13 @@ PREFIX = r"/v1/(?P<project_id>[^/]+)/demanager/instances"
 
 class InstanceHandler(ApiHandler):
     def get(self, project_id: str, instance_id: str) -> None:
+        self.permit("detail")
         with self.emulator.store.instance(demanager.BACKEND, instance_id) as inst:
             answer = demanager.render(inst, self.emulator.clock.now_ms())
         self.send(answer)
 
     def put(self, project_id: str, instance_id: str) -> None:
+        self.permit("update")
         body = self.json_body()
         with self.emulator.store.instance(demanager.BACKEND, instance_id) as inst:
             now = self.emulator.clock.now_ms()
@@ -24,14 +26,18 @@ class InstanceHandler(ApiHandler):
         self.send(answer)
 
     def delete(self, project_id: str, instance_id: str) -> None:
+        self.permit("delete")
         with self.emulator.store.instance(demanager.BACKEND, instance_id):
             self.emulator.store.remove(instance_id)
         self.send({"instance_id": instance_id})
 
 
 class ActionHandler(ApiHandler):
+    """Checked for the ``action`` deny switch after the body is read: the IAM action is the body's."""
+
     def post(self, project_id: str, instance_id: str) -> None:
         action = demanager.parse_action(self.json_body())
+        self.permit("action", action=action)
         with self.emulator.store.instance(demanager.BACKEND, instance_id) as inst:
             answer = demanager.act(inst, action, self.emulator.clock.now_ms())
         self.send(answer)
@@ -41,6 +47,7 @@ class ListHandler(ApiHandler):
     """``?de_type=Notebook&limit=&offset=``; without ``limit`` every instance is listed."""
 
     def get(self, project_id: str) -> None:
+        self.permit("list")
         offset = self._whole("offset", 0)
         limit = self._whole("limit", None)
         de_type = self.get_query_argument("de_type", "Notebook")

@@ -1,4 +1,5 @@
-"""``POST /v3/auth/tokens``: IAM password login scoped to the emulator's project."""
+"""IAM: ``POST /v3/auth/tokens`` (password login scoped to the emulator's project) and
+``GET /v3/projects`` (the project listing)."""
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -51,5 +52,33 @@ class TokensHandler(ApiHandler):
         }}, status=201)
 
 
+class ProjectsHandler(ApiHandler):
+    """KeystoneListProjects: the emulator's one project (named after its region), or none
+    when ``name`` is another; other filters are accepted and filter nothing. Authenticated
+    and faulted like any call; no ``deny`` switch applies.
+    """
+
+    def get(self) -> None:
+        emulator = self.emulator
+        base = f"{self.request.protocol}://{self.request.host}/v3/projects"
+        project = {
+            "id": emulator.project_id,
+            "name": emulator.region,
+            "domain_id": emulator.domain_id,
+            "parent_id": emulator.domain_id,
+            "description": "",
+            "enabled": True,
+            "is_domain": False,
+            "links": {"self": f"{base}/{emulator.project_id}"},
+        }
+        name = self.get_query_argument("name", None)
+        self.send({
+            "projects": [project] if name in (None, emulator.region) else [],
+            "links": {"self": base + (f"?{self.request.query}" if self.request.query else ""),
+                      "previous": None, "next": None},
+        })
+
+
 def routes(emulator) -> list:
-    return [(r"/v3/auth/tokens", TokensHandler, {"emulator": emulator})]
+    kw = {"emulator": emulator}
+    return [(r"/v3/auth/tokens", TokensHandler, kw), (r"/v3/projects", ProjectsHandler, kw)]

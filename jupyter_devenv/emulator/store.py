@@ -16,6 +16,7 @@ BACKENDS = {demanager.BACKEND: demanager, notebooks.BACKEND: notebooks}
 DEMANAGER_RUNNING_ID = "DE-7d558ef8-c73d-11ea-964c-0255ac100033"
 DEMANAGER_STOPPED_ID = "DE-3f9e2a10-c73d-11ea-964c-0255ac100034"
 NOTEBOOK_RUNNING_ID = "5f2c8a6e-1d3b-4e7a-9c0f-8b6d4a2e1c07"
+NOTEBOOK_STOPPED_ID = "8d4e1f2a-6b7c-4d8e-9f0a-1b2c3d4e5f60"
 log = logging.getLogger(__name__)
 _ID_NAMESPACE = uuid.UUID("0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9")
 
@@ -128,14 +129,17 @@ class Store:
         return "DE-" + value if backend == demanager.BACKEND else value
 
     def seed_defaults(self, stop_in: Optional[float] = None) -> Dict[str, str]:
-        """The default instances; ``stop_in`` puts the running ones' deadlines that close."""
+        """The default instances, a running and a stopped one per API; ``stop_in`` puts the
+        running ones' deadlines that close."""
         self.seed({"id": DEMANAGER_RUNNING_ID, "stop_in": stop_in,
                    "auto_stop": {"enable": True, "duration": 3600, "prompt": True}})
         self.seed({"id": DEMANAGER_STOPPED_ID, "status": "STOPPED", "name": "notebook-stopped",
                    "auto_stop": {"enable": True, "duration": 7200, "prompt": True}})
         self.seed({"id": NOTEBOOK_RUNNING_ID, "backend": notebooks.BACKEND, "stop_in": stop_in})
+        self.seed({"id": NOTEBOOK_STOPPED_ID, "backend": notebooks.BACKEND, "status": "STOPPED",
+                   "name": "notebook-stopped"})
         return {"demanager_running": DEMANAGER_RUNNING_ID, "demanager_stopped": DEMANAGER_STOPPED_ID,
-                "notebooks_running": NOTEBOOK_RUNNING_ID}
+                "notebooks_running": NOTEBOOK_RUNNING_ID, "notebooks_stopped": NOTEBOOK_STOPPED_ID}
 
 
 def _checked(given: Any, name: str, types: Mapping[str, tuple]) -> Dict[str, Any]:
