@@ -1,14 +1,16 @@
 """``DevEnv``: the one configuration of the server extension, the CLI and the kernel-side client.
 
 Every trait is settable as ``c.DevEnv.<name>`` and defaults from the environment
-(the official SDK's names where it has one). Credentials left unset are taken from
-``modelarts.session.Session()`` when that package is importable (inside ModelArts).
+(the official SDK's names where it has one); ``origins`` says where each value came
+from. AK/SK credentials not given that way are looked for as the official SDK does:
+its credentials file, ``modelarts.session.Session()``, then the metadata service.
+A region without a project id gives the project id through IAM.
 """
 from __future__ import annotations
 
 import os
 import ssl
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from traitlets import (Bool, Enum, Float, Int, List as ListTrait, TraitError, TraitType, Unicode, default,
                        validate)
@@ -16,9 +18,10 @@ from traitlets.config import Configurable
 
 from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from .modelarts.client import AsyncDevEnvClient, DevEnvClient
-from .modelarts.errors import DevEnvError
-
-NOT_CONFIGURED = "DEVENV.NOT_CONFIGURED"
+from .modelarts.credential_sources import Chain, credentials_file_path, file_fetch, metadata_fetch, session_fetch
+from .modelarts.credentials import Credentials, Keyring
+from .modelarts.errors import NOT_CONFIGURED, DevEnvError
+from .modelarts.projects import region_project
 BAD_CONFIG = "DEVENV.BAD_CONFIG"
 
 
@@ -46,6 +49,7 @@ ENV_NAMES = {
     "emulated": "JUPYTER_DEVENV_EMULATED",
     "ca_file": "JUPYTER_DEVENV_CA_FILE",
     "allowed_instances": "JUPYTER_DEVENV_ALLOWED_INSTANCES",
+    "metadata_endpoint": "JUPYTER_DEVENV_METADATA_ENDPOINT",
 }
 # The secrets among them: the server extension removes these from its environment once read, so
 # kernels and terminals it starts do not inherit them.
@@ -56,9 +60,10 @@ ONE_LINE = ("region", "endpoint", "iam_endpoint", "project_id", "instance_id", "
             "security_token", "token", "user", "password", "domain")
 ONE_LINE_RULE = ("must be one line with no control characters; a value read from a file keeps its trailing "
                  "newline: strip it")
-# Settings that ``modelarts.session.Session()`` can fill, and its attribute names.
-SESSION_ATTRS = {"region": "region_name", "project_id": "project_id", "access_key": "access_key",
-                 "secret_key": "secret_key", "security_token": "security_token"}
+# Settings that ``modelarts.session.Session()`` can fill, and its attribute names (its keys
+# come through the credential chain, which fetches them again when they are temporary).
+SESSION_ATTRS = {"region": "region_name", "project_id": "project_id"}
+CHAIN = "aksk-chain"  # the auth scheme when no credential is set: the SDK's sources are searched
 
 
 def region_endpoint(region: str) -> str:
@@ -132,6 +137,9 @@ class DevEnv(Configurable):
                            "JUPYTER_DEVENV_SAVE_BEFORE_STOP."
                            ).tag(config=True)
     emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1.").tag(config=True)
+    metadata_endpoint = Unicode("http://169.254.169.254", help="Base URL of the metadata service that gives an "
+                                "instance's temporary credentials when none are set. Env "
+                                "JUPYTER_DEVENV_METADATA_ENDPOINT.").tag(config=True)
     ca_file = Unicode(help="PEM file of the CA certificates that sign the ModelArts and IAM endpoints' TLS "
                       "certificates; default: the system's (certifi's). Env JUPYTER_DEVENV_CA_FILE."
                       ).tag(config=True)
@@ -143,14 +151,18 @@ class DevEnv(Configurable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         explicit = set(kwargs) | set(self._find_my_config(self.config))  # configuration wins
+        self.origins: Dict[str, str] = {name: "configuration" for name in explicit if name in ENV_NAMES}
+        self._keyring: Optional[Keyring] = None
         for name, variable in ENV_NAMES.items():
             if name in explicit:
                 continue
             raw = os.environ.get(variable, "")
             if raw:
                 self._set_from_env(name, variable, raw)
+                self.origins[name] = f"environment ({variable})"
             elif name in SESSION_ATTRS and getattr(self._session, SESSION_ATTRS[name], None):
                 setattr(self, name, str(getattr(self._session, SESSION_ATTRS[name])))
+                self.origins[name] = "modelarts.session"
 
     def _set_from_env(self, name: str, variable: str, raw: str) -> None:
         trait = self.traits()[name]
@@ -184,25 +196,39 @@ class DevEnv(Configurable):
             self._session_cache = None if explicit else _session()
         return self._session_cache
 
-    def auth_scheme(self) -> Optional[str]:
+    def auth_scheme(self) -> str:
         if self.access_key and self.secret_key:
             return "aksk+security-token" if self.security_token else "aksk"
         if self.token:
             return "token"
         if self.user and self.password and self.domain:
             return "iam-password"
-        return None
+        return CHAIN
+
+    def credential_source(self) -> str:
+        """Where the credentials come from, in words (never a value)."""
+        scheme = self.auth_scheme()
+        if scheme.startswith("aksk+") or scheme == "aksk":
+            return self.origins.get("access_key", "configuration")
+        if scheme == "token":
+            return self.origins.get("token", "configuration")
+        if scheme == "iam-password":
+            return self.origins.get("password", "configuration")
+        found = self._keyring.source if self._keyring is not None else None
+        return found or "not found yet (credentials file, modelarts.session, metadata service)"
 
     def missing(self, instance: bool = True) -> List[str]:
         """Names of the settings still needed, in the order a user should set them.
 
         ``instance=False``: only those needed to reach the project (to list its instances).
+        A region stands in for the project id (found through IAM) except for an IAM
+        password login, which needs the project to scope its token.
         """
-        names = ("endpoint", "project_id", "instance_id") if instance else ("endpoint", "project_id")
-        gaps = [name for name in names if not getattr(self, name)]
-        if self.auth_scheme() is None:
-            gaps.append("access_key+secret_key (or token, or user+password+domain)")
-        elif self.auth_scheme() == "iam-password" and not self.iam_endpoint:
+        gaps = [name for name in (("endpoint", "instance_id") if instance else ("endpoint",))
+                if not getattr(self, name)]
+        if not self.project_id and not (self.region and self.auth_scheme() != "iam-password"):
+            gaps.insert(1, "project_id")
+        if self.auth_scheme() == "iam-password" and not self.iam_endpoint:
             gaps.append("iam_endpoint")
         return gaps
 
@@ -215,18 +241,34 @@ class DevEnv(Configurable):
         """One log line of what is used; never a secret."""
         if self.missing():
             return f"jupyter-devenv not configured; missing: {', '.join(self.missing())}"
-        return (f"jupyter-devenv: backend={self.backend} endpoint={self.endpoint} project={self.project_id} "
-                f"instance={self.instance_id} auth={self.auth_scheme()}")
+        return (f"jupyter-devenv: backend={self.backend} endpoint={self.endpoint} "
+                f"project={self.project_id or 'from region ' + self.region} instance={self.instance_id} "
+                f"auth={self.auth_scheme()} credentials from {self.credential_source()}")
 
     def make_auth(self) -> Any:
         if self.missing(instance=False):
             raise self.not_configured(instance=False)
         scheme = self.auth_scheme()
-        if scheme and scheme.startswith("aksk"):
-            return AkSkAuth(self.access_key, self.secret_key, self.project_id, self.security_token)
         if scheme == "token":
             return TokenAuth(self.token)
-        return IamPasswordAuth(self.iam_endpoint, self.user, self.password, self.domain, self.project_id)
+        if scheme == "iam-password":
+            return IamPasswordAuth(self.iam_endpoint, self.user, self.password, self.domain, self.project_id)
+        return AkSkAuth(project_id=self.project_id, keyring=self.keyring())
+
+    def keyring(self) -> Keyring:
+        """The AK/SK credentials' keyring: the keys set, or the SDK's chain of sources (made once)."""
+        if self._keyring is None:
+            if self.access_key and self.secret_key:
+                creds = Credentials(self.access_key, self.secret_key, self.security_token)
+                self._keyring = Keyring.of(creds, self.credential_source())
+            else:
+                path = credentials_file_path()
+                self._keyring = Keyring("SDK chain", Chain([
+                    (f"credentials file {path}", file_fetch(path)),
+                    ("modelarts.session", session_fetch),
+                    (f"metadata service {self.metadata_endpoint}", metadata_fetch(self.metadata_endpoint)),
+                ]))
+        return self._keyring
 
     def checked_ca_file(self) -> str:
         """``ca_file``, once it is known to hold CA certificates; else a ``DEVENV.BAD_CONFIG`` error."""
@@ -244,12 +286,17 @@ class DevEnv(Configurable):
 
     def client_kwargs(self) -> Dict[str, Any]:
         kwargs: Dict[str, Any] = {"timeout": self.request_timeout, "retries": self.retries}
+        if not self.project_id and self.region:
+            kwargs["find_project"] = region_project(self.iam_endpoint, self.region)
         if self.ca_file:
             kwargs["verify"] = self.checked_ca_file()
         return kwargs
 
+    def client_args(self) -> Tuple[Any, ...]:
+        return (self.endpoint, self.project_id, self.make_auth())
+
     def make_async_client(self) -> AsyncDevEnvClient:
-        return AsyncDevEnvClient(self.endpoint, self.project_id, self.make_auth(), **self.client_kwargs())
+        return AsyncDevEnvClient(*self.client_args(), **self.client_kwargs())
 
     def make_client(self) -> DevEnvClient:
-        return DevEnvClient(self.endpoint, self.project_id, self.make_auth(), **self.client_kwargs())
+        return DevEnvClient(*self.client_args(), **self.client_kwargs())

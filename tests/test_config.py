@@ -1,6 +1,8 @@
 """``DevEnv``: configuration first, then the environment, then ModelArts' Session()."""
 from __future__ import annotations
 
+import asyncio
+
 import sys
 import types
 
@@ -14,9 +16,12 @@ from jupyter_devenv.modelarts.errors import DevEnvError
 
 
 @pytest.fixture
-def clean_env(monkeypatch):
+def clean_env(monkeypatch, tmp_path):
+    """No setting from the environment, no credentials file; the metadata service a closed port."""
     for variable in ENV_NAMES.values():
         monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("JUPYTER_DEVENV_METADATA_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
     return monkeypatch
 
 
@@ -68,8 +73,11 @@ def test_session_fills_credentials_inside_modelarts(clean_env):
     clean_env.setitem(sys.modules, "modelarts.session", module)
     clean_env.setenv("JUPYTER_DEVENV_INSTANCE_ID", "DE-1")
     settings = DevEnv()
-    assert (settings.access_key, settings.project_id, settings.region) == ("SESSIONAK", "sess-proj", "cn-north-4")
-    assert settings.auth_scheme() == "aksk+security-token" and settings.missing() == []
+    assert (settings.project_id, settings.region) == ("sess-proj", "cn-north-4")
+    assert settings.missing() == []
+    creds = asyncio.run(settings.keyring().get())  # the chain: no file, then the session
+    assert (creds.access_key, creds.temporary) == ("SESSIONAK", True)
+    assert settings.credential_source() == "modelarts.session"
     assert "SESSIONSK" not in settings.describe() and "STS" not in settings.describe()
 
 

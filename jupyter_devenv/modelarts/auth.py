@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import datetime
 from typing import AsyncGenerator, Callable, Dict, Generator, Optional
 from urllib.parse import parse_qsl
 
@@ -16,7 +15,9 @@ import httpx
 
 from . import signer
 from .answers import read_capped
-from .errors import DevEnvError, error_from_response
+from .credential_sources import NoCredentials, iso_epoch
+from .credentials import Credentials, Keyring
+from .errors import NOT_CONFIGURED, DevEnvError, error_from_response
 
 # 401 codes that mean "this token is no longer good": refresh once and retry.
 TOKEN_EXPIRED_CODES = frozenset({"ModelArts.0201", "ModelArts.0202", "ModelArts.0203", "ModelArts.0204",
@@ -27,42 +28,79 @@ REFRESH_AHEAD = 3600.0  # renew an IAM token this many seconds before it expires
 class AkSkAuth(httpx.Auth):
     """SDK-HMAC-SHA256 signing with a permanent or temporary AK/SK (plus security token).
 
-    Signs ``Content-Type``, ``Host``, ``X-Sdk-Date``, ``X-Project-Id`` and, for temporary
-    credentials, ``X-Security-Token``, as the official SDK does.
+    Signs ``Content-Type``, ``Host``, ``X-Sdk-Date``, ``X-Project-Id`` (the request's, else
+    ``project_id``) and, for temporary credentials, ``X-Security-Token``, as the official
+    SDK does. Given a ``keyring`` instead of keys, it takes the keyring's current
+    credentials for each request, and after a 401 that says they expired it renews them
+    once and signs again.
     """
 
     requires_request_body = True
     scheme = "aksk"
 
-    def __init__(self, access_key: str, secret_key: str, project_id: str = "",
-                 security_token: str = "") -> None:
-        self._ak = access_key
-        self._sk = secret_key
+    def __init__(self, access_key: str = "", secret_key: str = "", project_id: str = "",
+                 security_token: str = "", keyring: Optional[Keyring] = None) -> None:
         self._project_id = project_id
-        self._security_token = security_token
+        self.keyring = keyring or Keyring.of(Credentials(access_key, secret_key, security_token), "given")
         if security_token:
             self.scheme = "aksk+security-token"
 
     def __repr__(self) -> str:  # never show the keys
-        return f"AkSkAuth(scheme={self.scheme!r})"
+        return f"AkSkAuth(scheme={self.scheme!r}, source={self.keyring.source!r})"
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sign(self, request: httpx.Request, creds: Credentials) -> None:
         to_sign: Dict[str, str] = {"Host": request.headers["Host"]}
         if "Content-Type" in request.headers:
             to_sign["Content-Type"] = request.headers["Content-Type"]
-        if self._project_id:
-            to_sign["X-Project-Id"] = self._project_id
-        if self._security_token:
-            to_sign["X-Security-Token"] = self._security_token
+        project_id = request.headers.get("X-Project-Id") or self._project_id
+        if project_id:
+            to_sign["X-Project-Id"] = project_id
+        if creds.security_token:
+            to_sign["X-Security-Token"] = creds.security_token
+        else:
+            request.headers.pop("X-Security-Token", None)
         query = parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)
         if query:  # send exactly the query that is signed (as the SDK does): spaces as %20, sorted
             request.url = request.url.copy_with(query=signer.canonical_query(query).encode("ascii"))
         raw_path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
         signed = signer.sign(request.method, request.url.netloc.decode("ascii"), raw_path, query,
-                             to_sign, request.content, self._ak, self._sk)
+                             to_sign, request.content, creds.access_key, creds.secret_key)
         for name, value in signed.items():
             request.headers[name] = value
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Keys given at construction only (no renewal without an event loop)."""
+        if self.keyring.current is None:
+            raise RuntimeError("AkSkAuth with a keyring is async only: use AsyncDevEnvClient or DevEnvClient.")
+        request.read()
+        self.sign(request, self.keyring.current)
         yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        await request.aread()
+        try:
+            creds = await self.keyring.get()
+        except NoCredentials as exc:
+            raise no_credentials(str(exc)) from None
+        self.sign(request, creds)
+        response = yield request
+        if response.status_code != 401 or not creds.temporary:
+            return
+        if _error_code(await read_capped(response)) not in TOKEN_EXPIRED_CODES:
+            return
+        try:
+            creds = await self.keyring.renew(creds)
+        except NoCredentials as exc:
+            raise no_credentials(str(exc)) from None
+        self.sign(request, creds)
+        yield request
+
+
+def no_credentials(tried: str) -> DevEnvError:
+    return DevEnvError(NOT_CONFIGURED, f"No cloud credentials were found ({tried}). Set c.DevEnv.access_key and "
+                       "secret_key, HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or the SDK's credentials file; "
+                       "inside ModelArts, check that the instance has an agency and that metadata_endpoint "
+                       "is right.", status=503)
 
 
 class TokenAuth(httpx.Auth):
@@ -141,7 +179,7 @@ class IamPasswordAuth(httpx.Auth):
         self._expires_at = self._clock() + 24 * 3600
         try:
             expires = json.loads(content)["token"]["expires_at"]
-            self._expires_at = _iso_epoch(expires)
+            self._expires_at = iso_epoch(expires)
         except (ValueError, KeyError, TypeError):
             pass
         self.logins += 1
@@ -170,8 +208,3 @@ class IamPasswordAuth(httpx.Auth):
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         raise RuntimeError("IamPasswordAuth is async only: use it with AsyncDevEnvClient or DevEnvClient.")
-
-
-def _iso_epoch(text: str) -> float:
-    """Epoch seconds of an ISO-8601 time such as ``2026-11-30T12:00:00.000000Z``."""
-    return datetime.fromisoformat(text.strip().replace("Z", "+00:00")).timestamp()

@@ -28,8 +28,9 @@ import httpx
 from .. import __version__
 from .answers import MALFORMED, Answer, decode_body, read_capped
 from .applied import renewal_applied, update_applied
-from .errors import DevEnvError
+from .errors import NOT_CONFIGURED, DevEnvError
 from .models import LEASE_MAX, LEASE_MIN, validate_duration, validate_instance_id, validate_update_body
+from .single_flight import single_flight
 from .transports import Routes
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -42,6 +43,9 @@ T = TypeVar("T")
 HEADERS = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate",
            "User-Agent": f"jupyter-devenv/{__version__}"}
 Verify = Callable[[Answer, int], bool]  # (fresh read, upstream ms when the write was sent) -> applied?
+FindProject = Callable[["AsyncDevEnvClient"], Awaitable[str]]
+# Codes of the product's own that no retry can change (a retry would only repeat the same lookups).
+FINAL_CODES = frozenset({NOT_CONFIGURED})
 
 
 class NotSentError(DevEnvError):
@@ -99,9 +103,12 @@ class AsyncDevEnvClient:
                  sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
                  rand: Callable[[], float] = random.random, clock: Callable[[], float] = time.monotonic,
                  max_connections: int = 20, verify: Union[bool, str, ssl.SSLContext] = True,
-                 transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
+                 transport: Optional[httpx.AsyncBaseTransport] = None,
+                 find_project: Optional[FindProject] = None) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.project_id = project_id
+        self._find_project = find_project
+        self._finding: Dict[str, "asyncio.Future[str]"] = {}
         self.timeout = timeout
         self.retries = retries
         self._backoff, self._max_backoff = backoff, max_backoff
@@ -111,7 +118,7 @@ class AsyncDevEnvClient:
 
     def retry_delay(self, attempt: int, error: DevEnvError) -> Optional[float]:
         """Seconds to wait before attempt ``attempt + 1``, or None when not to retry."""
-        if attempt >= self.retries:
+        if attempt >= self.retries or error.error_code in FINAL_CODES:
             return None
         if error.status not in RETRY_STATUSES and error.error_code not in RETRY_CODES:
             return None
@@ -159,8 +166,10 @@ class AsyncDevEnvClient:
         """One try of a call, all of it (auth flow included) within ``budget`` seconds."""
         if budget <= 0:
             raise _timeout()
-        url = httpx.URL(self.endpoint + path, params=params)
-        request = httpx.Request(method, url, headers=HEADERS, json=body)
+        own = "://" not in path  # a path under the ModelArts endpoint, else a whole URL (IAM)
+        url = httpx.URL(self.endpoint + path if own else path, params=params)
+        headers = {**HEADERS, "X-Project-Id": self.project_id} if own and self.project_id else HEADERS
+        request = httpx.Request(method, url, headers=headers, json=body)
         try:
             return await asyncio.wait_for(self._exchange(request, budget), budget)
         except asyncio.TimeoutError:
@@ -191,51 +200,64 @@ class AsyncDevEnvClient:
         finally:
             await flow.aclose()
 
-    def _de(self, instance_id: str, tail: str = "") -> str:
-        return f"/v1/{self.project_id}/demanager/instances/{validate_instance_id(instance_id)}{tail}"
+    async def project(self) -> str:
+        """The project id: as given, or found once (``find_project``, e.g. from the region)."""
+        if not self.project_id:
+            if self._find_project is None:
+                raise DevEnvError(NOT_CONFIGURED, "No project id is set: set c.DevEnv.project_id "
+                                  "(HUAWEICLOUD_SDK_PROJECT_ID) or the region.", status=503)
+            find = self._find_project
+            self.project_id = await single_flight(self._finding, "project", lambda: find(self))
+        return self.project_id
 
-    def _nb(self, instance_id: str, tail: str = "") -> str:
-        return f"/v1/{self.project_id}/notebooks/{validate_instance_id(instance_id)}{tail}"
+    async def _de(self, instance_id: str, tail: str = "") -> str:
+        instance_id = validate_instance_id(instance_id)
+        return f"/v1/{await self.project()}/demanager/instances/{instance_id}{tail}"
+
+    async def _nb(self, instance_id: str, tail: str = "") -> str:
+        instance_id = validate_instance_id(instance_id)
+        return f"/v1/{await self.project()}/notebooks/{instance_id}{tail}"
 
     # demanager: the older API family
     async def get_instance(self, instance_id: str) -> Answer:
-        return await self.request("GET", self._de(instance_id))
+        return await self.request("GET", await self._de(instance_id))
 
     async def update_instance(self, instance_id: str, body: Any) -> Answer:
         """The PUT of auto-stop settings; the body is validated first, so nothing invalid is sent."""
         body = validate_update_body(body)
-        path = self._de(instance_id)
+        path = await self._de(instance_id)
         check = Check(path, lambda answer, _sent: update_applied(answer.data, body))
         return await self.request("PUT", path, body, check=check)
 
     async def instance_action(self, instance_id: str, action: str) -> Answer:
         if action not in ("start", "stop", "restart"):
             raise DevEnvError("ModelArts.6336", "action must be one of start, stop, restart.", field="action")
-        return await self.request("POST", self._de(instance_id, "/action"), {"action": action})
+        return await self.request("POST", await self._de(instance_id, "/action"), {"action": action})
 
     async def list_instances(self, limit: int = 100, offset: int = 0) -> Answer:
         params = {"de_type": "Notebook", "limit": str(limit), "offset": str(offset)}
-        return await self.request("GET", f"/v1/{self.project_id}/demanager/instances", params=params)
+        return await self.request("GET", f"/v1/{await self.project()}/demanager/instances",
+                                  params=params)
 
     async def list_notebooks(self, limit: int = 50, offset: int = 0) -> Answer:
         """ListNotebooks (current API): ``{"current", "data", "pages", "size", "total"}``; ``offset``
         counts instances."""
         params = {"limit": str(limit), "offset": str(offset)}
-        return await self.request("GET", f"/v1/{self.project_id}/notebooks", params=params)
+        return await self.request("GET", f"/v1/{await self.project()}/notebooks", params=params)
 
     # notebooks: the current API, auto-stop as a lease
     async def get_notebook(self, instance_id: str) -> Answer:
-        return await self.request("GET", self._nb(instance_id))
+        return await self.request("GET", await self._nb(instance_id))
 
     async def get_lease(self, instance_id: str) -> Answer:
-        return await self.request("GET", self._nb(instance_id, "/lease"))
+        return await self.request("GET", await self._nb(instance_id, "/lease"))
 
     async def renew_lease(self, instance_id: str, seconds: int) -> Answer:
         """Renew the lease by ``seconds`` (3600..259200) counted from now."""
         seconds = validate_duration(seconds, field="seconds", low=LEASE_MIN, high=LEASE_MAX)
-        check = Check(self._nb(instance_id),
+        check = Check(await self._nb(instance_id),
                       lambda answer, sent: renewal_applied(answer.data, seconds, sent, answer.server_time))
-        return await self.request("PATCH", self._nb(instance_id, "/lease"),
+        return await self.request("PATCH", await self._nb(instance_id, "/lease"),
                                   {"duration": seconds * 1000, "type": "TIMING"}, check=check)
 
     async def aclose(self) -> None:

@@ -6,6 +6,9 @@ import math
 from typing import Any, Dict, Optional
 
 
+NOT_CONFIGURED = "DEVENV.NOT_CONFIGURED"
+
+
 class DevEnvError(Exception):
     """An error with a ModelArts (or ``DEVENV.*``) code, a message and an HTTP status.
 

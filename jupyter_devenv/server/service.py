@@ -22,7 +22,7 @@ from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
 from ..modelarts.state import NOTEBOOKS, build_state
 from .prompts import PromptStore
-from .single_flight import single_flight
+from ..modelarts.single_flight import single_flight
 
 Clock = Callable[[], float]
 
