@@ -9,8 +9,9 @@ a 5 % error rate throughout, and in turn every 0.5 s counted ``rate_limit``,
 server's fds and tasks are read).
 
 Target: no answer other than 200 and those the injected faults cause (so no 5xx but the
-injected ones), no dropped connection, and the server's open fds and asyncio tasks, once
-the load has stopped and they have settled, within 3 of what they were at the start.
+injected ones), no dropped connection, the server's open fds and asyncio tasks, once the
+load has stopped and they have settled, within 3 of what they were at the start, and a PUT
+after the load answered 200 by way of the emulator.
 
     python benchmarks/bench_load.py [--clients 500] [--seconds 30] [--quick]
 """
@@ -74,15 +75,19 @@ def main() -> int:
     ]))
     print(f"end read {run.settle:.1f} s after the load stopped (waited for fds and tasks back within "
           f"{FD_SLACK} / {TASK_SLACK} of the start)")
+    print(f"after the load: one PUT answered {run.after}, upstream calls {run.after_upstream}")
     for kind, n in run.failures.items():
         print(f"FAILURE {kind}: {n}, e.g. {run.examples[kind]}")
-    ok = alive and not run.failures and settled(run.end, run.start)
+    works = run.after == "200" and run.after_upstream > 0
+    ok = alive and works and not run.failures and settled(run.end, run.start)
     print("RESULT " + json.dumps({"bench": "load", "requests": run.requests, "outcomes": dict(run.answers()),
                                   "failures": dict(run.failures), "fds": [run.start.fds, run.end.fds],
-                                  "tasks": [run.start.tasks, run.end.tasks], "server_alive": alive}))
+                                  "tasks": [run.start.tasks, run.end.tasks], "server_alive": alive,
+                                  "after": [run.after, run.after_upstream]}))
     print(f"target: only 200 and injected-fault answers ({sum(run.failures.values())} others), fds "
           f"{run.start.fds} -> {run.end.fds}, tasks {run.start.tasks} -> {run.end.tasks} (slack "
-          f"{FD_SLACK}){'' if alive else ', the server died'} -> {'PASS' if ok else 'MISS'}")
+          f"{FD_SLACK}), {'still proxying' if works else 'NOT proxying'} after the load"
+          f"{'' if alive else ', the server died'} -> {'PASS' if ok else 'MISS'}")
     return 0
 
 

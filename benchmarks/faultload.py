@@ -20,6 +20,8 @@ connection kept open throughout, so that connection's socket and tasks are in ev
 reading alike. The start is read after a fault-free warm-up (which also fills the
 proxy's upstream connection pool) once the counts have stopped falling; the end once they
 are back within ``FD_SLACK`` / ``TASK_SLACK`` of the start, or after ``SETTLE_TIMEOUT``.
+Then one more PUT, on the quiet server: it must answer 200 and reach the emulator (a
+proxy whose upstream pool is wedged would pass the counts and fail here).
 """
 from __future__ import annotations
 
@@ -135,6 +137,8 @@ class LoadRun:
     middle: Counts = Counts(0, 0, 0.0)  # halfway through: the clients' connections open
     end: Counts = Counts(0, 0, 0.0)
     settle: float = 0.0
+    after: str = ""  # the answer to one PUT once the load is over
+    after_upstream: int = 0  # the upstream calls it made
 
     def fail(self, kind: str, example: str) -> None:
         self.failures[kind] += 1
@@ -251,6 +255,15 @@ def run_load(stack: ProcessStack, clients: int, seconds: float) -> LoadRun:
         run.elapsed = time.monotonic() - t0
         run.upstream = stack.emulator.stats()
         run.end, run.settle = probe.back_to(run.start)
+        stack.emulator.reset_stats()
+        run.after = outcome(*_put(stack.server))[0]
+        run.after_upstream = stack.emulator.stats()["total"]
     finally:
         probe.close()
     return run
+
+
+def _put(server: JupyterProcess) -> Tuple[int, bytes]:
+    r = httpx.put(f"{server.api}/instances/current", headers=server.auth, timeout=30,
+                  json={"spec": {"auto_stop": {"prompt": True}}})
+    return r.status_code, r.content
