@@ -152,6 +152,7 @@ class InstanceService:
             "reminder_thresholds": list(s.reminder_thresholds),
             "save_before_stop": s.save_before_stop,
             "emulated": s.emulated,
+            "credentials": s.credential_source(),
         }
 
     async def close(self) -> None:
