@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import ssl
+import time
 from typing import Any, Dict, List, Optional, Tuple
 
 from traitlets import (Bool, Enum, Float, Int, List as ListTrait, TraitError, TraitType, Unicode, default,
                        validate)
-from traitlets.config import Configurable
+from traitlets.config import LoggingConfigurable
 
 from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from .modelarts.client import AsyncDevEnvClient, DevEnvClient
@@ -102,7 +103,7 @@ def _session() -> Any:
         return None
 
 
-class DevEnv(Configurable):
+class DevEnv(LoggingConfigurable):
     """Where the instance is and how to reach it."""
 
     endpoint = Unicode(help="ModelArts base URL, e.g. https://modelarts.cn-north-4.myhuaweicloud.com. "
@@ -215,7 +216,7 @@ class DevEnv(Configurable):
         if scheme == "iam-password":
             return self.origins.get("password", "configuration")
         found = self._keyring.source if self._keyring is not None else None
-        return found or "not found yet (credentials file, modelarts.session, metadata service)"
+        return found or "searched at first use (credentials file, modelarts.session, metadata service)"
 
     def missing(self, instance: bool = True) -> List[str]:
         """Names of the settings still needed, in the order a user should set them.
@@ -255,6 +256,13 @@ class DevEnv(Configurable):
             return IamPasswordAuth(self.iam_endpoint, self.user, self.password, self.domain, self.project_id)
         return AkSkAuth(project_id=self.project_id, keyring=self.keyring())
 
+    def _log_fetch(self, keyring: Keyring) -> None:
+        creds = keyring.current
+        expiry = ""
+        if creds is not None and creds.expires_at is not None:
+            expiry = time.strftime(", temporary until %Y-%m-%d %H:%M:%S UTC", time.gmtime(creds.expires_at))
+        self.log.info("jupyter-devenv: credentials from %s%s", keyring.source, expiry)
+
     def keyring(self) -> Keyring:
         """The AK/SK credentials' keyring: the keys set, or the SDK's chain of sources (made once)."""
         if self._keyring is None:
@@ -267,7 +275,7 @@ class DevEnv(Configurable):
                     (f"credentials file {path}", file_fetch(path)),
                     ("modelarts.session", session_fetch),
                     (f"metadata service {self.metadata_endpoint}", metadata_fetch(self.metadata_endpoint)),
-                ]))
+                ]), on_fetch=self._log_fetch)
         return self._keyring
 
     def checked_ca_file(self) -> str:

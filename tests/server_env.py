@@ -102,8 +102,9 @@ def server_log(jp_serverapp):
             lines.append(self.format(record))
 
     handler = Keep(level=logging.DEBUG)
-    loggers = [jp_serverapp.log, logging.getLogger(), logging.getLogger("tornado.access"),
-               logging.getLogger("tornado.application"), logging.getLogger("tornado.general")]
+    loggers = [jp_serverapp.log, logging.getLogger(), logging.getLogger("DevEnvApp"),
+               logging.getLogger("tornado.access"), logging.getLogger("tornado.application"),
+               logging.getLogger("tornado.general")]
     for logger in loggers:
         logger.addHandler(handler)
     yield lines

@@ -14,7 +14,7 @@ def devenv_config(emulator, backend, instance_id):
             "cache_ttl": 0.0}
 
 
-async def test_every_poll_answers_across_three_credential_expiries(api, upstream, emulator):
+async def test_every_poll_answers_across_three_credential_expiries(api, upstream, emulator, server_log):
     lifetime = emulator.emulator.credentials_lifetime
     statuses = []
     for _ in range(4):  # the first credentials, then three expiries
@@ -26,3 +26,5 @@ async def test_every_poll_answers_across_three_credential_expiries(api, upstream
     assert emulator.emulator.auth.temporary_issued == 4  # each expiry renewed once
     status, config = await api("GET", "config")
     assert config["credentials"] == f"metadata service {emulator.url}"
+    fetched = [line for line in server_log if "credentials from metadata service" in line]
+    assert len(fetched) == 4 and all("temporary until" in line for line in fetched)

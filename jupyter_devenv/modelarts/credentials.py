@@ -34,9 +34,11 @@ Fetch = Callable[[], Awaitable[Credentials]]
 class Keyring:
     """The current credentials of one source, named ``source`` (e.g. ``metadata service``)."""
 
-    def __init__(self, source: str, fetch: Fetch, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, source: str, fetch: Fetch, clock: Callable[[], float] = time.time,
+                 on_fetch: Optional[Callable[["Keyring"], None]] = None) -> None:
         self.source = source
         self._fetch = fetch
+        self._on_fetch = on_fetch
         self._clock = clock
         self._current: Optional[Credentials] = None
         self._fetching: Optional["asyncio.Future[Credentials]"] = None
@@ -85,6 +87,8 @@ class Keyring:
             creds = await self._fetch()
             self._current = creds
             self.source = getattr(self._fetch, "source", None) or self.source
+            if self._on_fetch is not None:
+                self._on_fetch(self)
             future.set_result(creds)
             return creds
         except BaseException as exc:
