@@ -154,3 +154,28 @@ def test_permanent_credentials_are_never_fetched_again():
 
     asyncio.run(main())
     assert keyring.fetches == 0
+
+
+def test_the_project_id_is_found_from_the_region_once(env, emulator):
+    env.delenv("HUAWEICLOUD_SDK_PROJECT_ID")
+    env.setenv("HUAWEICLOUD_SDK_REGION", emulator.emulator.region)
+    env.setenv("JUPYTER_DEVENV_IAM_ENDPOINT", emulator.url)
+    settings = DevEnv(access_key=ACCESS_KEY, secret_key=SECRET_KEY)
+    assert settings.missing() == []
+    with settings.make_client() as client:
+        for _ in range(3):
+            client.get_instance(emulator.emulator.seed_ids["demanager_running"])
+        assert client.aio.project_id == PROJECT_ID
+    requests = httpx.get(emulator.url + "/_emulator/stats").json()["requests"]
+    assert sum(n for k, n in requests.items() if k.startswith("GET /v3/projects")) == 1
+
+
+def test_a_region_iam_does_not_know_is_a_clear_error(env, emulator):
+    env.delenv("HUAWEICLOUD_SDK_PROJECT_ID")
+    env.setenv("HUAWEICLOUD_SDK_REGION", "xx-nowhere-1")
+    env.setenv("JUPYTER_DEVENV_IAM_ENDPOINT", emulator.url)
+    settings = DevEnv(access_key=ACCESS_KEY, secret_key=SECRET_KEY)
+    with settings.make_client() as client, pytest.raises(DevEnvError) as caught:
+        client.get_instance(emulator.emulator.seed_ids["demanager_running"])
+    assert caught.value.field == "project_id" and "'xx-nowhere-1'" in caught.value.error_msg
+    assert "c.DevEnv.project_id" in caught.value.error_msg
