@@ -113,7 +113,7 @@ class DevEnv(LoggingConfigurable):
     instance_id = Unicode(help="The instance whose auto-stop is shown (DE-... or a UUID); 'current' in the "
                           "REST API. Env JUPYTER_DEVENV_INSTANCE_ID.").tag(config=True)
     backend = Enum(["auto", "demanager", "notebooks"], default_value="auto",
-                   help="API generation: demanager (old, the seed's), notebooks (current, leases) or auto "
+                   help="API generation: demanager (the older API), notebooks (the current one, leases) or auto "
                    "(from the instance id and what the endpoint answers). Env JUPYTER_DEVENV_BACKEND."
                    ).tag(config=True)
     access_key = Secret(help="AK for request signing. Env HUAWEICLOUD_SDK_AK.").tag(config=True)
@@ -129,7 +129,8 @@ class DevEnv(LoggingConfigurable):
     iam_endpoint = Unicode(help="IAM base URL. Env JUPYTER_DEVENV_IAM_ENDPOINT; default from region.").tag(config=True)
     poll_interval = Float(30.0, help="Seconds between the browser's reads of the instance. Env JUPYTER_DEVENV_POLL_INTERVAL.").tag(config=True)
     cache_ttl = Float(5.0, help="Seconds an upstream read is reused for every client. Env JUPYTER_DEVENV_CACHE_TTL.").tag(config=True)
-    request_timeout = Float(10.0, help="Seconds before one upstream request is abandoned. Env JUPYTER_DEVENV_REQUEST_TIMEOUT.").tag(config=True)
+    request_timeout = Float(10.0, help="Seconds one upstream call may take in all, its retries included. Env "
+                            "JUPYTER_DEVENV_REQUEST_TIMEOUT.").tag(config=True)
     retries = Int(3, help="Retries of a retryable upstream failure (429, 503, timeouts...). Env JUPYTER_DEVENV_RETRIES.").tag(config=True)
     reminder_thresholds = ListTrait(Int(), default_value=[900, 300, 60],
                                     help="Seconds before the stop at which the user is reminded. Env "

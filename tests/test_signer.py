@@ -33,7 +33,7 @@ sdk_request = pytest.importorskip("huaweicloudsdkcore.sdk_request")
 sdk_signer = pytest.importorskip("huaweicloudsdkcore.signer.signer")
 
 # --------------------------------------------------------------------------------------
-# 1. The test vector of modelarts-api.md, section 4 (computed there with the official SDK)
+# 1. The test vector of docs/modelarts-api.md, "Authentication" (computed with the official SDK)
 # --------------------------------------------------------------------------------------
 
 VECTOR_HOST = "modelarts.cn-north-4.myhuaweicloud.com"

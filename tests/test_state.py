@@ -8,7 +8,7 @@ import pytest
 
 from jupyter_devenv.modelarts.state import build_state
 
-# design.md's State example: stop_timestamp 1594891408723 seen at server_time 1594888072000
+# A State as the REST API gives it: stop_timestamp 1594891408723 seen at server_time 1594888072000
 # leaves remain_time 3336 s.
 STOP_MS = 1594891408723
 SERVER_MS = 1594888072000
@@ -146,7 +146,7 @@ def test_notebooks_lease_deadline_is_create_at_plus_duration():
 
 
 def test_notebooks_after_a_renewal():
-    """modelarts-api.md: a renewal of 3,600,000 ms at `now` makes duration (now - create_at) + 3,600,000."""
+    """docs/modelarts-api.md: a renewal of 3,600,000 ms at `now` makes duration (now - create_at) + 3,600,000."""
     create_at = 1_700_000_000_000
     now = create_at + 5_000_000
     renewed = (now - create_at) + 3_600_000
