@@ -21,7 +21,7 @@ import random
 import ssl
 import threading
 import time
-from typing import Any, Awaitable, Callable, Coroutine, Dict, NamedTuple, Optional, TypeVar, Union
+from typing import Any, Awaitable, Callable, Coroutine, Dict, NamedTuple, Optional, Set, TypeVar, Union
 
 import httpx
 
@@ -50,6 +50,18 @@ FINAL_CODES = frozenset({NOT_CONFIGURED})
 
 class NotSentError(DevEnvError):
     """The request never reached the server (no connection could be made): safe to send again."""
+
+
+class TimedOut(DevEnvError):
+    """No answer within the attempt's budget. ``pending`` is the exchange, left to finish on its
+    own httpx timeouts: cancelling httpcore while it waits for a pooled connection leaks that
+    connection's slot for good (encode/httpcore#1093), so attempts are never cancelled.
+    """
+
+    def __init__(self, pending: "asyncio.Future[Answer]") -> None:
+        error = _timeout()
+        super().__init__(error.error_code, error.error_msg, status=error.status)
+        self.pending = pending
 
 
 class Check(NamedTuple):
@@ -109,6 +121,7 @@ class AsyncDevEnvClient:
         self.project_id = project_id
         self._find_project = find_project
         self._finding: Dict[str, "asyncio.Future[str]"] = {}
+        self._pending: Set["asyncio.Future[Answer]"] = set()  # timed-out exchanges still running
         self.timeout = timeout
         self.retries = retries
         self._backoff, self._max_backoff = backoff, max_backoff
@@ -153,7 +166,19 @@ class AsyncDevEnvClient:
             await self._sleep(delay)
 
     async def _confirm(self, check: Check, error: DevEnvError, sent_at: float, budget: float) -> Optional[Answer]:
-        """The fresh read if the write is there, None if it is not; ``error`` (unconfirmed) if unknown."""
+        """The write's answer or a fresh read if the write is there, None if it is not.
+
+        A write still in flight is waited for (within ``budget``), never sent again beside
+        it; when neither its answer nor a read tells, ``error`` is raised, unconfirmed.
+        """
+        if isinstance(error, TimedOut):
+            try:
+                return await self._wait(error.pending, budget)  # its answer came late: it was applied
+            except TimedOut:
+                raise unconfirmed(error) from None
+            except DevEnvError as late:
+                if not maybe_applied(late):
+                    raise
         try:
             answer = await self.attempt("GET", check.path, None, None, budget)
         except DevEnvError:
@@ -170,12 +195,27 @@ class AsyncDevEnvClient:
         url = httpx.URL(self.endpoint + path if own else path, params=params)
         headers = {**HEADERS, "X-Project-Id": self.project_id} if own and self.project_id else HEADERS
         request = httpx.Request(method, url, headers=headers, json=body)
+        return await self._wait(asyncio.ensure_future(self._exchange(request, budget)), budget)
+
+    async def _wait(self, exchange: "asyncio.Future[Answer]", budget: float) -> Answer:
+        """``exchange``'s answer within ``budget``; past it, ``TimedOut`` and the exchange runs on."""
         try:
-            return await asyncio.wait_for(self._exchange(request, budget), budget)
-        except asyncio.TimeoutError:
-            raise _timeout() from None
+            return await asyncio.wait_for(asyncio.shield(exchange), budget)
+        except (asyncio.TimeoutError, asyncio.CancelledError) as exc:
+            if not exchange.done():
+                self._pending.add(exchange)
+                exchange.add_done_callback(self._settled)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            raise TimedOut(exchange) from None
         except httpx.HTTPError as exc:
             raise _transport_error(exc) from None
+
+    def _settled(self, exchange: "asyncio.Future[Answer]") -> None:
+        """A timed-out exchange ended: forget it, and take its outcome so nothing is left unretrieved."""
+        self._pending.discard(exchange)
+        if not exchange.cancelled():
+            exchange.exception()
 
     async def _exchange(self, request: httpx.Request, budget: float) -> Answer:
         """Send ``request`` through the auth flow (which may add requests, e.g. an IAM login).
@@ -261,6 +301,8 @@ class AsyncDevEnvClient:
                                   {"duration": seconds * 1000, "type": "TIMING"}, check=check)
 
     async def aclose(self) -> None:
+        for exchange in list(self._pending):
+            exchange.cancel()  # closing: the pool goes too, so no slot can leak
         await self.routes.aclose()
 
 
