@@ -57,6 +57,9 @@ CALLS = [
     ("post", "/instances/{instance_id}/extend", "instances/current/extend", {"seconds": 1}),
     ("get", "/instances/{instance_id}", "instances/DE-00000000-0000-0000-0000-000000000000", None),
     ("get", "/config", "config", None),
+    ("put", "/config", "config", {"instance_id": "DE-00000000-0000-0000-0000-000000000000"}),
+    ("put", "/config", "config", {"instance_id": "a b"}),
+    ("get", "/instances", "instances", None),
     ("get", "/locale/{locale}", "locale/zh-CN", None),
     ("get", "/locale/{locale}", "locale/fr", None),
 ]

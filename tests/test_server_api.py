@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
+from jupyter_devenv.kernel_access import TOKEN_ENV, TOKEN_HEADER
 from server_env import *  # noqa: F401,F403 - fixtures
 
 SEED_BODY = {"description": "machine learning python2.7 notebook"}
@@ -82,7 +84,65 @@ async def test_config(api, backend, instance_id):
     assert config["reminder_thresholds"] == [900, 300, 60]
 
 
-async def test_unknown_instance_passes_the_upstream_error_through(api):
-    status, error = await api("GET", "instances/DE-00000000-0000-0000-0000-000000000000")
-    assert status in (400, 404)
-    assert error["error_code"] == "ModelArts.6309" or error["error_code"].startswith("ModelArts.")
+UNKNOWN = "DE-00000000-0000-0000-0000-000000000000"
+CALLS_ON = [("GET", "", None), ("PUT", "", {"spec": {"auto_stop": {"prompt": False}}}),
+            ("POST", "/extend", {"seconds": 7200})]
+
+
+@pytest.fixture
+def other_id(upstream, backend):
+    """Another instance of the project, of the same API."""
+    return upstream.http.post("/instances", json={"backend": backend, "name": "someone-else"}).json()["id"]
+
+
+@pytest.mark.parametrize("method,tail,body", CALLS_ON)
+async def test_another_instance_is_not_allowed_and_nothing_goes_upstream(api, upstream, other_id, instance_id,
+                                                                         method, tail, body):
+    before, raw = upstream.total(), upstream.instance(other_id)
+    status, error = await api(method, f"instances/{other_id}{tail}", body)
+    assert status == 403, error
+    assert (error["error_code"], error["field"]) == ("DEVENV.INSTANCE_NOT_ALLOWED", "instance_id")
+    for words in (instance_id, "picker", "jupyter devenv use", "c.DevEnv.allowed_instances",
+                  "JUPYTER_DEVENV_ALLOWED_INSTANCES"):
+        assert words in error["error_msg"]
+    assert upstream.total() == before and upstream.instance(other_id) == raw
+
+
+async def test_the_chosen_instance_by_its_id_is_allowed(api, instance_id):
+    status, state = await api("GET", f"instances/{instance_id}")
+    assert status == 200 and state["instance"]["id"] == instance_id
+
+
+async def test_the_kernel_token_is_held_to_the_chosen_instance_too(jp_fetch, kernel_env, upstream, other_id):
+    before = upstream.total()
+    response = await jp_fetch("devenv", "api", "instances", other_id, raise_error=False,
+                              headers={TOKEN_HEADER: kernel_env[TOKEN_ENV]})
+    assert response.code == 403 and json.loads(response.body)["error_code"] == "DEVENV.INSTANCE_NOT_ALLOWED"
+    assert upstream.total() == before
+
+
+class TestAllowed:
+    @pytest.fixture
+    def allowed(self, other_id):
+        return [other_id]
+
+    @pytest.fixture
+    def devenv_config(self, devenv_config, allowed):
+        return {**devenv_config, "allowed_instances": allowed}
+
+    async def test_an_allowed_instance_is_served(self, api, other_id):
+        status, state = await api("GET", f"instances/{other_id}")
+        assert status == 200 and state["instance"]["id"] == other_id
+        status, error = await api("GET", f"instances/{UNKNOWN}")
+        assert status == 403 and error["error_code"] == "DEVENV.INSTANCE_NOT_ALLOWED"
+
+    @pytest.mark.parametrize("allowed", [["*"]])
+    async def test_a_star_allows_every_instance(self, api, other_id):
+        status, state = await api("GET", f"instances/{other_id}")
+        assert status == 200 and state["instance"]["id"] == other_id
+
+    @pytest.mark.parametrize("allowed", [["*"]])
+    async def test_unknown_instance_passes_the_upstream_error_through(self, api):
+        status, error = await api("GET", f"instances/{UNKNOWN}")
+        assert status in (400, 404)
+        assert error["error_code"] == "ModelArts.6309" or error["error_code"].startswith("ModelArts.")

@@ -19,11 +19,16 @@ async def test_extend_by_two_hours_counts_from_now(api, upstream, instance_id):
     assert abs(state["auto_stop"]["remain_time"] - 7200) <= 2
 
 
-@pytest.mark.parametrize("backend", ["notebooks"], indirect=True)
-async def test_extend_a_stopped_instance_is_refused(api, upstream, emulator):
-    seeded = upstream.http.post("/instances", json={"backend": "notebooks", "status": "STOPPED"}).json()
-    status, error = await api("POST", f"instances/{seeded['id']}/extend", {"seconds": 7200})
-    assert status == 400 and error["error_code"] == "ModelArts.6327", error
+class TestAnotherInstance:
+    @pytest.fixture
+    def devenv_config(self, devenv_config):
+        return {**devenv_config, "allowed_instances": ["*"]}  # instances other than the configured one
+
+    @pytest.mark.parametrize("backend", ["notebooks"], indirect=True)
+    async def test_extend_a_stopped_instance_is_refused(self, api, upstream, emulator):
+        seeded = upstream.http.post("/instances", json={"backend": "notebooks", "status": "STOPPED"}).json()
+        status, error = await api("POST", f"instances/{seeded['id']}/extend", {"seconds": 7200})
+        assert status == 400 and error["error_code"] == "ModelArts.6327", error
 
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
@@ -59,7 +64,8 @@ class TestAuto:
     def devenv_config(self, emulator, backend, instance_id):
         emu = emulator.emulator
         return {"endpoint": emulator.url, "project_id": emu.project_id, "instance_id": instance_id,
-                "access_key": emu.access_key, "secret_key": emu.secret_key, "backend": "auto"}
+                "access_key": emu.access_key, "secret_key": emu.secret_key, "backend": "auto",
+                "allowed_instances": ["*"]}
 
     async def test_auto_picks_the_api_of_the_instance(self, api, backend, jp_serverapp, caplog):
         status, state = await api("GET", "instances/current")

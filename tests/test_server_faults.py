@@ -11,7 +11,8 @@ from server_env import *  # noqa: F401,F403 - fixtures
 def devenv_config(emulator, backend, instance_id):
     return {"endpoint": emulator.url, "project_id": emulator.emulator.project_id, "instance_id": instance_id,
             "access_key": emulator.emulator.access_key, "secret_key": emulator.emulator.secret_key,
-            "backend": backend, "retries": 2, "request_timeout": 1.5, "cache_ttl": 0.0}
+            "backend": backend, "retries": 2, "request_timeout": 1.5, "cache_ttl": 0.0,
+            "allowed_instances": ["*"]}  # unknown ids reach upstream, for the error tests
 
 
 def _requests(upstream, method, fragment):

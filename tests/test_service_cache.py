@@ -26,7 +26,7 @@ def upstream_calls(emulator) -> int:
 
 
 def test_an_unknown_id_is_looked_up_once_per_cache_ttl(emulator, tmp_path):
-    service = service_for(emulator.url, tmp_path, backend="auto", cache_ttl=30.0,
+    service = service_for(emulator.url, tmp_path, backend="auto", cache_ttl=30.0, allowed_instances=["*"],
                           instance_id=emulator.emulator.seed_ids["demanager_running"])
     unknown = str(uuid.UUID(int=7))
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 import secrets
 
-from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import IOLoop
 from traitlets import Unicode, default
 
 from ..config import DevEnv
 from ..kernel_access import SERVER_CERT_ENV, TOKEN_ENV, URL_ENV
+from .choice import ChoiceStore, choice_path, default_state_file
+from .chooser import Chooser
 from .handlers import FALLBACK_ROUTES, ROUTES
 from .prompts import PromptStore
 from .service import InstanceService
@@ -32,17 +33,20 @@ class DevEnvApp(ExtensionApp):
     load_other_extensions = True
 
     state_file = Unicode(help="JSON file keeping per-instance preferences the API cannot hold (the "
-                         "notebooks API's prompt).").tag(config=True)
+                         "notebooks API's prompt); the chosen instance is kept next to it, in "
+                         "chosen_instance.json.").tag(config=True)
 
     @default("state_file")
     def _state_file(self) -> str:
-        return os.path.join(jupyter_data_dir(), "jupyter_devenv", "state.json")
+        return default_state_file()
 
     def initialize_settings(self) -> None:
         self.devenv = DevEnv(parent=self)
         self.service = InstanceService(self.devenv, PromptStore(self.state_file), self.log)
+        self.chooser = Chooser(self.devenv, self.service, ChoiceStore(choice_path(self.state_file)), self.log)
         self.kernel_token = secrets.token_urlsafe(32)
-        self.settings.update({"devenv_service": self.service, "devenv_kernel_token": self.kernel_token})
+        self.settings.update({"devenv_service": self.service, "devenv_chooser": self.chooser,
+                              "devenv_kernel_token": self.kernel_token})
         self.log.info(self.devenv.describe())
         # The port is only final once the HTTP server is bound, after extensions load.
         IOLoop.current().add_callback(self._publish_kernel_env)

@@ -13,6 +13,7 @@ from tornado import web
 from ..kernel_access import TOKEN_HEADER
 from ..modelarts.errors import DevEnvError
 from . import locales
+from .chooser import Chooser
 from .service import InstanceService, error_status
 
 MAX_BODY = 64 * 1024
@@ -27,6 +28,10 @@ class DevEnvHandler(ExtensionHandlerMixin, APIHandler):
     @property
     def service(self) -> InstanceService:
         return self.settings["devenv_service"]
+
+    @property
+    def chooser(self) -> Chooser:
+        return self.settings["devenv_chooser"]
 
     def _kernel_token_ok(self) -> bool:
         given = self.request.headers.get(TOKEN_HEADER, "")
@@ -102,13 +107,25 @@ class ExtendHandler(DevEnvHandler):
         await self.run(lambda: self.service.extend(instance_id, self.json_body()))
 
 
+class InstancesHandler(DevEnvHandler):
+    """The project's instances, for a picker (redacted summaries)."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        await self.run(self.service.list_instances)
+
+
 class ConfigHandler(DevEnvHandler):
     @web.authenticated
     async def get(self) -> None:
         async def config() -> Any:
-            return self.service.config()
+            return self.chooser.config()
 
         await self.run(config)
+
+    @web.authenticated
+    async def put(self) -> None:
+        await self.run(lambda: self.chooser.choose(self.json_body()))
 
 
 class LocaleHandler(DevEnvHandler):
@@ -138,6 +155,7 @@ class NotFoundHandler(DevEnvHandler):
 
 
 ROUTES = [
+    (r"/devenv/api/instances", InstancesHandler),
     (r"/devenv/api/instances/([^/]+)", InstanceHandler),
     (r"/devenv/api/instances/([^/]+)/extend", ExtendHandler),
     (r"/devenv/api/config", ConfigHandler),

@@ -8,6 +8,10 @@ that began before then is handed to its callers but never replaces the write's n
 state in the cache. ``server_time`` in every
 ``State`` is the upstream clock (its ``Date`` header) carried forward by the local
 monotonic clock, so a cached answer still counts down correctly.
+
+An explicit instance id other than the one ``current`` names is refused (403
+``DEVENV.INSTANCE_NOT_ALLOWED``, nothing sent upstream) unless ``c.DevEnv.allowed_instances``
+names it (or is ``["*"]``). The listing of the project's instances is coalesced too.
 """
 from __future__ import annotations
 
@@ -15,8 +19,8 @@ import asyncio
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
-from ..config import DevEnv
-from ..modelarts import backends
+from ..config import NOT_CONFIGURED, DevEnv
+from ..modelarts import backends, listing
 from ..modelarts.client import Answer, AsyncDevEnvClient
 from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
@@ -25,6 +29,9 @@ from .prompts import PromptStore
 from ..modelarts.single_flight import single_flight
 
 Clock = Callable[[], float]
+NOT_ALLOWED = "DEVENV.INSTANCE_NOT_ALLOWED"
+HOW_TO_CHOOSE = ("choose it with the toolbar's instance picker or `jupyter devenv use <id or name>` in a "
+                 "terminal")
 
 
 class InstanceService:
@@ -43,14 +50,32 @@ class InstanceService:
         # instance id -> (monotonic time, the not-found error) for ids no API generation knows
         self._unknown: Dict[str, Tuple[float, DevEnvError]] = {}
         self._detecting: Dict[str, "asyncio.Future[str]"] = {}
+        self._listing: Dict[str, "asyncio.Future[Dict[str, Any]]"] = {}
 
     # -- plumbing ---------------------------------------------------------------------
     def resolve_id(self, instance_id: str) -> str:
+        """The id ``instance_id`` stands for, once it is one this server may act on."""
+        current = self.settings.instance_id
         if instance_id == "current":
-            if not self.settings.instance_id:
-                raise self.settings.not_configured()
-            return self.settings.instance_id
-        return validate_instance_id(instance_id)
+            if not current:
+                raise self.no_instance()
+            return current
+        instance_id = validate_instance_id(instance_id)
+        allowed = self.settings.allowed_instances
+        if instance_id != current and instance_id not in allowed and "*" not in allowed:
+            chosen = f"the chosen instance is {current}" if current else "no instance is chosen yet"
+            raise DevEnvError(NOT_ALLOWED, f"This server acts on the chosen instance only, and {chosen}. To "
+                              f"work on {instance_id}, {HOW_TO_CHOOSE}, or add it to "
+                              "c.DevEnv.allowed_instances (env JUPYTER_DEVENV_ALLOWED_INSTANCES; \"*\" "
+                              "allows every instance).", status=403, field="instance_id")
+        return instance_id
+
+    def no_instance(self) -> DevEnvError:
+        if self.settings.missing(instance=False):
+            return self.settings.not_configured()
+        return DevEnvError(NOT_CONFIGURED, f"No instance is chosen yet: {HOW_TO_CHOOSE}, or set "
+                           "c.DevEnv.instance_id (env JUPYTER_DEVENV_INSTANCE_ID).", status=503,
+                           field="instance_id")
 
     @property
     def client(self) -> AsyncDevEnvClient:
@@ -110,9 +135,17 @@ class InstanceService:
             return self._store(instance_id, await backends.read(self.client, backend, instance_id), generation)
         return await single_flight(self._inflight, instance_id, read)
 
+    def forget(self, instance_id: str) -> None:
+        """Drop what is cached about ``instance_id`` (its answer, or that no API knew it)."""
+        self._cache.pop(instance_id, None)
+        self._unknown.pop(instance_id, None)
+
     # -- the REST operations ----------------------------------------------------------
     async def get_state(self, instance_id: str) -> Dict[str, Any]:
-        instance_id = self.resolve_id(instance_id)
+        return await self.state_of(self.resolve_id(instance_id))
+
+    async def state_of(self, instance_id: str) -> Dict[str, Any]:
+        """The State of an id already resolved (and allowed): cached, or read once for every caller."""
         backend = await self.backend_for(instance_id)
         cached = self._cache.get(instance_id)
         if cached is None or self._monotonic() - cached[0] >= self.settings.cache_ttl:
@@ -135,6 +168,13 @@ class InstanceService:
         backend = await self.backend_for(instance_id)
         await self._write(instance_id, lambda: backends.extend(self.client, backend, instance_id, seconds))
         return self._state(instance_id, backend)
+
+    async def list_instances(self) -> Dict[str, Any]:
+        """The project's instances (``listing.list_all``); ids listed teach ``backend=auto`` their API."""
+        answer = await single_flight(self._listing, "all", lambda: listing.list_all(self.client))
+        for summary in answer["instances"]:
+            self._backends.setdefault(summary["id"], summary["backend"])
+        return answer
 
     def config(self) -> Dict[str, Any]:
         s = self.settings
