@@ -6,9 +6,9 @@ TLS), one route per origin (``transports.Routes``: direct or through the environ
 proxy for that origin). No ``httpx.AsyncClient`` in between: the API is signed per
 request and keeps no session, so its cookie jar, redirects and hooks have nothing to do.
 
-``timeout`` bounds a whole call, retries included: each attempt gets an equal share of
-what is left with the attempts still allowed, so a slow upstream cannot multiply the
-wait and a stalled attempt still leaves time for the next. Retryable cases of the API (429,
+``timeout`` bounds a whole call, retries included: an attempt that may be followed by
+another gets half of what is left, so a slow upstream cannot multiply the wait and a
+stalled attempt still leaves time for the next. Retryable cases of the API (429,
 6101, 6357, APIGW.0308, 502/503/504, connection errors, timeouts) back off
 exponentially (``Retry-After`` honoured); validation errors are never retried. A write
 whose answer was lost (a timeout, a broken connection, a gateway's 502/504) is not sent
@@ -141,8 +141,13 @@ class AsyncDevEnvClient:
         return delay
 
     def _share(self, deadline: float, attempt: int) -> float:
-        """Attempt ``attempt``'s part of the time left: an equal share with the attempts still allowed."""
-        return (deadline - self._clock()) / max(1, self.retries - attempt + 1)
+        """Attempt ``attempt``'s part of the time left: half while a retry may follow, else all of it.
+
+        Retryable failures (429, 503, a refused connection) come fast; a slow answer is the
+        one case that uses the share, and half leaves room to check a write and try again.
+        """
+        left = deadline - self._clock()
+        return left / 2 if attempt < self.retries else left
 
     async def request(self, method: str, path: str, body: Any = None,
                       params: Optional[Dict[str, str]] = None, check: Optional[Check] = None) -> Answer:
