@@ -63,3 +63,27 @@ def test_a_read_that_began_before_a_write_does_not_replace_it(emulator, tmp_path
             await service.close()
 
     asyncio.run(main())
+
+
+def test_a_read_during_a_failed_write_still_answers(emulator, tmp_path):
+    """The write fails upstream (403), so nothing is cached; the read began before it still answers."""
+    iid = emulator.emulator.seed_ids["demanager_running"]
+    httpx.post(emulator.url + "/_emulator/faults", json={"deny": ["update"]})
+
+    async def main() -> None:
+        async with Holding(emulator.url, "GET", "hold", hold=1.0) as forwarder:
+            service = service_for(forwarder.url, tmp_path, backend="demanager", instance_id=iid, cache_ttl=30.0)
+            slow_read = asyncio.ensure_future(service.get_state("current"))
+            while "GET" not in forwarder.seen:
+                await asyncio.sleep(0.01)
+            try:
+                await service.update("current", {"description": "refused"})
+            except DevEnvError as error:
+                assert error.status == 403
+            else:
+                raise AssertionError("the denied write succeeded")
+            state = await slow_read
+            assert state["instance"]["id"] == iid and state["instance"]["description"] != "refused"
+            await service.close()
+
+    asyncio.run(main())
