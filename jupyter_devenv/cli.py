@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     extend.add_argument("--json", action="store_true")
     disable = sub.add_parser("disable", help="turn auto-stop off")
     disable.add_argument("--json", action="store_true")
+    doctor = sub.add_parser("doctor", help="check settings, credentials, network, clock and permissions")
+    doctor.add_argument("--json", action="store_true", help="print the report as JSON")
     emu = sub.add_parser("emulator", help="serve the ModelArts emulator on 127.0.0.1")
     emu.add_argument("--port", type=int, default=8765)
     emu.add_argument("--access-key")
@@ -104,6 +106,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             from .demo import run_demo
 
             return run_demo(port=args.port, open_browser=not args.no_browser, backend=args.backend)
+        if args.command == "doctor":
+            from .doctor import run_cli
+
+            return run_cli(flags, args.json)
         from .client import ProxyConnection, connect
         from .kernel_access import URL_ENV
 
