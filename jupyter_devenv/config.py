@@ -8,6 +8,7 @@ A region without a project id gives the project id through IAM.
 """
 from __future__ import annotations
 
+import logging
 import os
 import ssl
 import time
@@ -15,7 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from traitlets import (Bool, Enum, Float, Int, List as ListTrait, TraitError, TraitType, Unicode, default,
                        validate)
-from traitlets.config import LoggingConfigurable
+from traitlets.config import Configurable
 
 from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from .modelarts.client import AsyncDevEnvClient, DevEnvClient
@@ -103,7 +104,7 @@ def _session() -> Any:
         return None
 
 
-class DevEnv(LoggingConfigurable):
+class DevEnv(Configurable):
     """Where the instance is and how to reach it."""
 
     endpoint = Unicode(help="ModelArts base URL, e.g. https://modelarts.cn-north-4.myhuaweicloud.com. "
@@ -262,7 +263,8 @@ class DevEnv(LoggingConfigurable):
         expiry = ""
         if creds is not None and creds.expires_at is not None:
             expiry = time.strftime(", temporary until %Y-%m-%d %H:%M:%S UTC", time.gmtime(creds.expires_at))
-        self.log.info("jupyter-devenv: credentials from %s%s", keyring.source, expiry)
+        log = getattr(self.parent, "log", None) or logging.getLogger("jupyter_devenv")  # the server's, when in one
+        log.info("jupyter-devenv: credentials from %s%s", keyring.source, expiry)
 
     def keyring(self) -> Keyring:
         """The AK/SK credentials' keyring: the keys set, or the SDK's chain of sources (made once)."""

@@ -20,14 +20,20 @@ def config_dir(tmp_path):
 
 
 @pytest.fixture
-def cli(emulator, config_dir):
+def data_dir(tmp_path):
+    """JUPYTER_DATA_DIR of the CLI runs, where ``use`` keeps the chosen instance."""
+    return tmp_path / "jupyter-data"
+
+
+@pytest.fixture
+def cli(emulator, config_dir, data_dir):
     emu = emulator.emulator
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JUPYTER_DEVENV", "HUAWEICLOUD_SDK", "JUPYTER_CONFIG"))}
+           if not k.startswith(("JUPYTER_DEVENV", "HUAWEICLOUD_SDK", "JUPYTER_CONFIG", "JUPYTER_DATA"))}
     env.update({"HUAWEICLOUD_SDK_AK": emu.access_key, "HUAWEICLOUD_SDK_SK": emu.secret_key,
                 "HUAWEICLOUD_SDK_PROJECT_ID": emu.project_id, "JUPYTER_DEVENV_ENDPOINT": emulator.url,
                 "JUPYTER_DEVENV_INSTANCE_ID": emu.seed_ids["demanager_running"],
-                "JUPYTER_CONFIG_DIR": str(config_dir)})
+                "JUPYTER_CONFIG_DIR": str(config_dir), "JUPYTER_DATA_DIR": str(data_dir)})
 
     def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "jupyter_devenv", *args], capture_output=True, text=True,
@@ -45,7 +51,7 @@ def test_status_json_is_the_rest_state(cli, emulator):
     assert run.returncode == 0, run.stderr
     state = json.loads(run.stdout)
     raw = _raw(emulator, state["instance"]["id"])
-    assert set(state) == {"instance", "auto_stop", "backend", "server_time"}
+    assert set(state) == {"instance", "auto_stop", "backend", "phase", "free", "server_time"}
     assert state["auto_stop"]["stop_timestamp"] == raw["spec"]["auto_stop"]["stop_timestamp"]
     assert "credential" not in json.dumps(state)
 
@@ -218,3 +224,85 @@ def test_flags_unused_through_a_jupyter_server_are_said_so(cli):
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.startswith("note: the --DevEnv.* flags are not used")
     assert "DEVENV.SERVER_UNREACHABLE" in run.stderr
+
+
+# -- list and use, straight to ModelArts ------------------------------------------------------
+
+def _chosen_file(data_dir):
+    return data_dir / "jupyter_devenv" / "chosen_instance.json"
+
+
+def test_list_is_a_table_of_both_generations(cli, emulator):
+    run = cli("list")
+    assert run.returncode == 0, run.stderr
+    header, *rows = run.stdout.splitlines()
+    assert header.split() == ["NAME", "ID", "STATUS", "FLAVOR", "TIME", "LEFT", "API"]
+    emulated = httpx.get(f"{emulator.url}/_emulator/instances").json()["instances"]
+    assert len(rows) == sum(map(len, emulated.values()))
+    for backend, instances in emulated.items():
+        for inst in instances:
+            [row] = [r for r in rows if inst["id"] in r]
+            assert inst["name"] in row and inst["status"] in row and row.rstrip().endswith(backend)
+    [mark] = [r for r in rows if r.startswith("*")]  # the configured instance
+    assert emulator.emulator.seed_ids["demanager_running"] in mark and "0:5" in mark
+    statuses = [r.split()[-4] for r in rows]
+    assert statuses == sorted(statuses, key=lambda s: s != "RUNNING")
+    assert "EMUSECRET" not in run.stdout + run.stderr
+
+
+def test_list_json_is_the_rest_answer(cli, emulator):
+    from test_openapi import _response_schema, _validate
+
+    run = cli("list", "--json")
+    assert run.returncode == 0, run.stderr
+    answer = json.loads(run.stdout)
+    _validate(answer, _response_schema("/instances", "get", 200))
+    assert answer["partial"] is None and "EMUSECRET" not in run.stdout
+
+
+def test_use_by_exact_name_is_kept_for_the_next_commands(cli, emulator, data_dir):
+    wanted = emulator.emulator.seed_ids["notebooks_running"]
+    name = _raw(emulator, wanted)["name"]
+    run = cli("use", name, JUPYTER_DEVENV_INSTANCE_ID="")
+    assert run.returncode == 0, run.stderr
+    assert str(_chosen_file(data_dir)) in run.stdout and "started from now on" in run.stdout
+    assert json.loads(_chosen_file(data_dir).read_text()) == {"instance_id": wanted}
+    assert _shown_id(cli("status", "--json", JUPYTER_DEVENV_INSTANCE_ID="")) == wanted
+    listed = cli("list", JUPYTER_DEVENV_INSTANCE_ID="").stdout.splitlines()
+    assert [r for r in listed if r.startswith("*")][0].split()[2] == wanted
+
+
+def test_an_ambiguous_name_is_an_error_listing_them(cli, emulator, data_dir):
+    seeds = emulator.emulator.seed_ids
+    run = cli("use", "notebook-stopped")
+    assert run.returncode == 1 and run.stderr.startswith("error DEVENV.AMBIGUOUS_NAME [instance_id]")
+    assert seeds["demanager_stopped"] in run.stderr and seeds["notebooks_stopped"] in run.stderr
+    assert not _chosen_file(data_dir).exists()
+
+
+@pytest.mark.parametrize("wanted,words", [
+    ("no-such-notebook", "No instance no-such-notebook in this project"),
+    ("two words", "No instance has the id or the exact name"),
+])
+def test_an_unknown_instance_is_named(cli, data_dir, wanted, words):
+    run = cli("use", wanted)
+    assert run.returncode == 1 and run.stderr.startswith("error DEVENV.INSTANCE_NOT_FOUND"), run.stderr
+    assert words in run.stderr and "jupyter devenv list" in run.stderr
+    assert not _chosen_file(data_dir).exists()
+
+
+def test_use_says_when_the_configuration_wins(cli, emulator, data_dir):
+    wanted = emulator.emulator.seed_ids["notebooks_running"]
+    run = cli("use", wanted)  # JUPYTER_DEVENV_INSTANCE_ID is set
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.startswith("note: c.DevEnv.instance_id") and "wins over the choice" in run.stderr
+    assert json.loads(_chosen_file(data_dir).read_text()) == {"instance_id": wanted}
+
+
+def test_use_follows_the_state_file_of_the_jupyter_config(cli, emulator, config_dir, tmp_path):
+    state_file = tmp_path / "elsewhere" / "state.json"
+    config = {"DevEnvApp": {"state_file": str(state_file)}}
+    (config_dir / "jupyter_server_config.json").write_text(json.dumps(config))
+    wanted = emulator.emulator.seed_ids["demanager_stopped"]
+    assert cli("use", wanted).returncode == 0
+    assert json.loads((state_file.parent / "chosen_instance.json").read_text()) == {"instance_id": wanted}

@@ -40,9 +40,9 @@ def notebooks(status="RUNNING", create_at=1_700_000_000_000, duration=7_200_000,
 
 
 def _check_shape(state, backend, server_ms):
-    assert set(state) == {"instance", "auto_stop", "backend", "server_time"}
-    assert set(state["auto_stop"]) == {"enable", "duration", "prompt", "stop_timestamp", "remain_time",
-                                       "can_extend", "can_toggle"}
+    assert set(state) == {"instance", "auto_stop", "backend", "phase", "free", "server_time"}
+    assert set(state["auto_stop"]) == {"enable", "type", "kind", "duration", "prompt", "stop_timestamp",
+                                       "remain_time", "can_extend", "can_toggle"}
     assert state["backend"] == backend
     assert state["server_time"] == server_ms
     dumped = json.dumps(state)  # JSON-serializable as the REST contract needs
@@ -55,8 +55,8 @@ def _check_shape(state, backend, server_ms):
 def test_demanager_design_example():
     state = build_state(demanager(), "demanager", SERVER_MS)
     _check_shape(state, "demanager", SERVER_MS)
-    assert state["auto_stop"] == {"enable": True, "duration": 3600, "prompt": True,
-                                  "stop_timestamp": STOP_MS, "remain_time": DESIGN_REMAIN,
+    assert state["auto_stop"] == {"enable": True, "type": "TIMING", "kind": "countdown", "duration": 3600,
+                                  "prompt": True, "stop_timestamp": STOP_MS, "remain_time": DESIGN_REMAIN,
                                   "can_extend": False, "can_toggle": True}
 
 
@@ -136,10 +136,12 @@ def test_notebooks_lease_deadline_is_create_at_plus_duration():
     _check_shape(state, "notebooks", server_ms)
     assert state["auto_stop"] == {
         "enable": True,
-        "duration": duration // 1000,
+        "type": "TIMING",
+        "kind": "countdown",
+        "duration": 7200,
         "prompt": True,
-        "stop_timestamp": create_at + duration,
-        "remain_time": (create_at + duration - server_ms) // 1000,
+        "stop_timestamp": 1_700_007_200_000,
+        "remain_time": 5399,  # 7,200,000 - 1,800,500 ms
         "can_extend": True,
         "can_toggle": False,
     }
