@@ -1,4 +1,4 @@
-"""``jupyter devenv``: status, update, extend, disable, emulator, demo."""
+"""``jupyter devenv``: status, update, extend, disable, list, use, emulator, demo."""
 from __future__ import annotations
 
 import argparse
@@ -33,9 +33,10 @@ def summary(state: Dict[str, Any]) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jupyter devenv", description="A ModelArts instance's auto-stop.",
-                                epilog="status, update, extend and disable read c.DevEnv.* from Jupyter's "
-                                "config files and the environment; a --DevEnv.<name>=<value> flag overrides "
-                                "both.")
+                                epilog="status, update, extend, disable, list and use read c.DevEnv.* from "
+                                "Jupyter's config files and the environment; a --DevEnv.<name>=<value> flag "
+                                "overrides both. In a Jupyter server's terminal or kernel they go through "
+                                "that server instead.")
     sub = p.add_subparsers(dest="command", required=True)
     status = sub.add_parser("status", help="show the instance and its auto-stop countdown")
     status.add_argument("--json", action="store_true", help="print the REST State as JSON")
@@ -54,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     extend.add_argument("--json", action="store_true")
     disable = sub.add_parser("disable", help="turn auto-stop off")
     disable.add_argument("--json", action="store_true")
+    listing = sub.add_parser("list", help="the project's instances of both API generations (*: in use)")
+    listing.add_argument("--json", action="store_true", help="print the REST answer of GET instances as JSON")
+    use = sub.add_parser("use", help="choose the instance, by id or exact name, without a restart")
+    use.add_argument("instance", help="an instance id, or the exact name of one instance")
     doctor = sub.add_parser("doctor", help="check settings, credentials, network, clock and permissions")
     doctor.add_argument("--json", action="store_true", help="print the report as JSON")
     emu = sub.add_parser("emulator", help="serve the ModelArts emulator on 127.0.0.1")
@@ -94,7 +99,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = _parser()
     args = parser.parse_args(rest)
     if flags and args.command in ("emulator", "demo"):
-        parser.error(f"{FLAG_PREFIX}* flags configure status, update, extend and disable, not {args.command}")
+        parser.error(f"{FLAG_PREFIX}* flags configure status, update, extend, disable, list and use, not "
+                     f"{args.command}")
     try:
         if args.command == "emulator":
             from .emulator import serve
@@ -110,16 +116,21 @@ def main(argv: Optional[List[str]] = None) -> int:
             from .doctor import run_cli
 
             return run_cli(flags, args.json)
-        from .client import ProxyConnection, connect
+        from .cli_instances import inside_server, list_command, use_command, with_choice
+        from .client import connect
         from .kernel_access import URL_ENV
 
+        if flags and inside_server():
+            print(f"note: the {FLAG_PREFIX}* flags are not used: this process reaches the instance through "
+                  f"its Jupyter server; unset {URL_ENV} to connect directly.", file=sys.stderr)
+        if args.command == "list":
+            return list_command(lambda: load_settings(flags), args.json)
+        if args.command == "use":
+            return use_command(lambda: load_settings(flags), args.instance)
         body = _update_body(args) if args.command == "update" else None
         seconds = validate_extend_body({"seconds": parse_duration_text(args.duration)}) \
             if args.command == "extend" else 0
-        conn = connect(settings=load_settings(flags))
-        if flags and isinstance(conn, ProxyConnection):
-            print(f"note: the {FLAG_PREFIX}* flags are not used: this process reaches the instance through "
-                  f"its Jupyter server; unset {URL_ENV} to connect directly.", file=sys.stderr)
+        conn = connect(settings=with_choice(load_settings(flags)))
         try:
             if args.command == "status":
                 state = conn.get()

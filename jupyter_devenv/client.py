@@ -126,6 +126,14 @@ class ProxyConnection(Connection):
     def config(self) -> Dict[str, Any]:
         return self._call("GET", "config")
 
+    def instances(self) -> Dict[str, Any]:
+        """The project's instances (``GET instances``), for ``jupyter devenv list``."""
+        return self._call("GET", "instances")
+
+    def choose(self, instance_id: str) -> Dict[str, Any]:
+        """Make ``instance_id`` the server's instance (``PUT config``); its settings after."""
+        return self._call("PUT", "config", {"instance_id": validate_instance_id(instance_id)})
+
     def close(self) -> None:
         self._http.close()
 
