@@ -32,6 +32,7 @@ import httpx
 
 from . import __version__
 from .cli_config import file_config, load_settings
+from .cli_instances import choice_store
 from .config import DevEnv, setting_names
 from .kernel_access import URL_ENV
 from .modelarts import backends
@@ -122,8 +123,10 @@ def configuration_check(settings: DevEnv) -> Result:
     gaps = settings.missing()
     if gaps:
         names = "; ".join(setting_names(name) for name in gaps)
+        choose = " (or choose the instance with jupyter devenv use)" if "instance_id" in gaps else ""
         return Result("configuration", FAIL, f"not set: {', '.join(gaps)}",
-                      f"Set {names} in a Jupyter config file or the environment, then run the doctor again.")
+                      f"Set {names} in a Jupyter config file or the environment{choose}, then run the doctor "
+                      "again.")
     problem = ca_problem(settings)
     if problem:
         return Result("configuration", FAIL, problem, "Fix c.DevEnv.ca_file as said.")
@@ -464,6 +467,11 @@ def run_cli(flags: List[str], as_json: bool) -> int:
     every command.
     """
     settings = load_settings(flags)
+    if not settings.instance_id:  # as status does: the instance chosen with ``jupyter devenv use``
+        store = choice_store()
+        settings.instance_id = store.instance_id or ""
+        if store.instance_id:
+            settings.origins["instance_id"] = f"chosen with jupyter devenv use ({store.path})"
     doc = report(settings, file_config()[1])
     print(json.dumps(doc, indent=2) if as_json else render(doc))
     return 0 if doc["ok"] else 1

@@ -24,6 +24,7 @@ from jupyter_devenv import doctor
 from jupyter_devenv.cli import main
 from jupyter_devenv.modelarts.answers import Answer
 from jupyter_devenv.modelarts.errors import DevEnvError
+from jupyter_devenv.server.choice import choice_path, default_state_file
 
 MARKER = "EMUSECRET"  # in every secret the emulator plants or issues
 
@@ -37,6 +38,7 @@ def env(monkeypatch, tmp_path, emulator):
     emu = emulator.emulator
     (tmp_path / "config").mkdir()
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))  # no chosen instance of the real user
     monkeypatch.setenv("JUPYTER_DEVENV_METADATA_ENDPOINT", "http://127.0.0.1:9")  # nobody, as in conftest
     monkeypatch.setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     monkeypatch.setenv("HUAWEICLOUD_SDK_AK", emu.access_key)
@@ -196,7 +198,22 @@ def test_no_instance_chosen_is_reported_not_a_traceback(env, emulator, capsys):
     assert code == 1 and "Traceback" not in text
     assert found["configuration"][0] == "FAIL" and "not set: instance_id" in found["configuration"][1]
     assert "c.DevEnv.instance_id (env JUPYTER_DEVENV_INSTANCE_ID)" in found["configuration"][1]
+    assert "jupyter devenv use" in found["configuration"][1]
     assert found["endpoint"][0] == "OK" and found["instance"][0] == "SKIP"
+
+
+def test_the_instance_chosen_with_use_is_checked_and_named(env, emulator, capsys):
+    env.delenv("JUPYTER_DEVENV_INSTANCE_ID")
+    wanted = emulator.emulator.seed_ids["notebooks_running"]
+    path = choice_path(default_state_file())
+    os.makedirs(os.path.dirname(path))
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"instance_id": wanted}, f)
+    code, text = run(capsys)
+    assert code == 0, text
+    assert f"chosen with jupyter devenv use ({path})" in text
+    status, words = checks(text)["instance"]
+    assert status == "OK" and words.startswith(f"{wanted} ") and "is RUNNING, on the current API" in words
 
 
 def test_a_bad_setting_is_reported_as_by_every_command(env, capsys):
