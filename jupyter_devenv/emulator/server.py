@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import sys
 import threading
@@ -11,11 +12,13 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
 
+from ..modelarts.errors import DevEnvError
 from .app import Emulator, make_app
 from .banner import banner
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+PORT_IN_USE = "EMULATOR.PORT_IN_USE"
 
 
 class EmulatorServer:
@@ -115,14 +118,20 @@ def serve(port: int = DEFAULT_PORT, out: Optional[TextIO] = None, **options: Any
     ``options`` are Emulator arguments (``access_key``, ``secret_key``,
     ``project_id``, ``stop_in``...); None means the default. Prints the seeded
     instances, the URL and the accepted credentials as shell ``export`` lines, then
-    a comment line each time an instance stops at its deadline.
+    a comment line each time an instance stops at its deadline. A port another process
+    listens on raises DevEnvError ``EMULATOR.PORT_IN_USE``: "port N is in use: pass --port".
     """
     emulator = Emulator(**{k: v for k, v in options.items() if v is not None})
     out = out or sys.stdout
     logging.basicConfig(level=logging.INFO, format="# %(asctime)s %(message)s")  # deadline stops
 
     async def main() -> None:
-        server = await EmulatorServer(emulator, port).start()
+        try:
+            server = await EmulatorServer(emulator, port).start()
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise DevEnvError(PORT_IN_USE, f"port {port} is in use: pass --port", status=409) from None
         out.write(banner(emulator, server.url))
         out.flush()
         try:
