@@ -28,15 +28,32 @@ not depend on them):
   running/starting), 6357 (an operation in progress), 6326 (FROZEN) or 6347; ``stop``
   answers 6307/6308, 6357 or 6327. The list call without ``limit`` lists everything;
   a ``de_type`` other than Notebook lists nothing. DELETE removes the instance.
-- Seeds: each API has a RUNNING and a STOPPED instance (``seed_ids``).
+- Seeds (``seed_ids``): each API has a RUNNING and a STOPPED instance
+  (``demanager_running``, ``demanager_stopped``, ``notebooks_running``,
+  ``notebooks_stopped``), and ``notebooks_idle`` is a RUNNING notebooks instance with an
+  IDLE lease. A seed spec takes ``lease: {"type": "IDLE"}`` (TIMING by default).
 - Errors: 6309 (unknown instance, both APIs, HTTP 400) uses the seed's body
   ``{"error_message", "error_code"}``; every other error uses ``{"error_code",
   "error_msg"}``. An unknown path answers 404 APIGW.0101 before authentication; a
   body that is not JSON answers 400 ModelArts.6336.
-- notebooks: ``start`` without ``duration`` reuses the previous lease's duration;
-  start and renew set ``lease.enable`` true; a lease duration outside
-  3,600,000..259,200,000 ms answers 400 ModelArts.6349, a renewal of an instance
-  that is not RUNNING 400 ModelArts.6327. Instances keep their lease when stopped.
+- notebooks: ``start`` (``?duration=ms&type=TIMING|IDLE``) without ``duration`` reuses
+  the previous lease's duration, without ``type`` makes a TIMING lease; start and renew
+  set ``lease.enable`` true; a lease duration outside 3,600,000..259,200,000 ms answers
+  400 ModelArts.6349, a renewal of an instance that is not RUNNING 400 ModelArts.6327.
+  Instances keep their lease when stopped. A lease ``type`` is accepted in either case
+  (RenewLease's example sends ``timing``) and answered upper-case; another answers 400
+  ModelArts.6336.
+- Lease types: only a TIMING lease stops the instance at ``create_at + duration``. An
+  IDLE lease never stops it by time: idleness is not emulated, and ``POST
+  /_emulator/instances/{id}/idle-stop`` stops a RUNNING instance with an enabled IDLE
+  lease as the platform would after a spell of low utilisation (409 for another).
+- RenewLease, as documented: a ``duration`` query parameter overrides the body and
+  makes the lease TIMING; the body's ``duration`` and ``type`` are both optional
+  (3,600,000 ms and TIMING); an IDLE duration may be as short as 900,000 ms. Choices:
+  with the query parameter the body is not read; no body at all is ``{}``; TIMING: the
+  lease then ends ``duration`` from now (``duration`` becomes ``now - create_at +
+  duration``); IDLE: ``duration`` is stored as given (the idle period) and
+  ``create_at`` stays.
 - ListNotebooks (``GET /v1/{project_id}/notebooks``) answers ``{"current", "data",
   "pages", "size", "total"}`` as the official SDK's ``ListNotebooksResponse``; its
   items are the detail call's objects (secrets included). ``offset`` counts instances
@@ -46,9 +63,21 @@ not depend on them):
   else 400 ModelArts.6336. ``feature`` NOTEBOOK (default; every instance is one) or
   DEFAULT (lists nothing); ``name`` matches a substring, ignoring case; ``status`` is
   exact; ``sort_key`` is create_at (default), update_at, name or status, comma-separated
-  (another answers 400 ModelArts.6303); ``sort_dir`` DESC (default) or ASC; ties keep
-  creation order. A bad feature, status or sort_dir answers 400 ModelArts.6336. The
-  SDK's other filters (pool_id, owner, flavor...) are accepted and filter nothing.
+  (another answers 400 ModelArts.6303; create_at and update_at are when the instance
+  was created and last changed, which answers do not show); ``sort_dir`` DESC
+  (default) or ASC; ties keep creation order. A bad feature, status or sort_dir
+  answers 400 ModelArts.6336. The SDK's other filters (pool_id, owner, flavor...) are
+  accepted and filter nothing.
+- notebooks answer fields: the detail, list, start and stop answers carry every field
+  of the official SDK's ``NotebookResp`` and nothing else, but for the planted secrets
+  ``data_volumes[].credential`` and ``endpoints[].credential`` (no model has them: they
+  stand for secrets ModelArts may add under new names); ``token`` is a planted secret
+  too. No top-level ``create_at``/``update_at`` (the model has them in ``lease`` only).
+  Values are those of a CPU instance in a dedicated pool with VPC access, so ``pool``,
+  ``affinity``, ``user_vpc`` and ``custom_spec`` are filled; strings with nothing to
+  say are empty (``fail_reason`` unless a *_FAILED or ERROR status). ShowLease and
+  RenewLease answer the SDK's ``Lease`` fields. The SDK has no demanager models: those
+  answers follow Huawei's demanager pages.
 - Authentication: no credentials at all answers 401 ModelArts.0201; an
   ``X-Auth-Token`` takes precedence over a signature. ``X-Sdk-Date`` skew is measured
   against the real clock, not the emulator clock, so advancing the emulator clock
@@ -96,6 +125,8 @@ not depend on them):
   malformed 200 answers are not rejected. Unknown ModelArts-side paths are counted.
 - Every ModelArts, IAM and metadata answer carries ``Date`` (emulator clock), ``X-Request-Id``
   and ``X-Emulator: jupyter-devenv`` (so a client can tell it talks to the emulator).
+- ``serve`` (``jupyter devenv emulator``) on a port another process listens on raises
+  DevEnvError ``EMULATOR.PORT_IN_USE``, "port N is in use: pass --port".
 """
 from __future__ import annotations
 

@@ -10,7 +10,12 @@ from .app import Emulator
 
 def _line(backend: str, inst: dict, now: int) -> str:
     deadline = demanager.deadline(inst) if backend == demanager.BACKEND else notebooks.deadline(inst)
-    stops = f"stops in {format_hms((deadline - now) / 1000)}" if deadline else "no deadline"
+    if deadline:
+        stops = f"stops in {format_hms((deadline - now) / 1000)}"
+    elif backend == notebooks.BACKEND and inst["lease"].get("type") == notebooks.IDLE:
+        stops = "IDLE lease: stops only by POST /_emulator/instances/<id>/idle-stop"
+    else:
+        stops = "no deadline"
     return f"#   {inst['id']}  {backend:<9}  {inst['status']:<8}  {stops}"
 
 

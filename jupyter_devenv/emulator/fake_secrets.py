@@ -36,6 +36,11 @@ def repository_credential(instance_id: str) -> Dict[str, str]:
     return {"ssh_private_key": key, "access_token": "ghp_" + MARKER + _hex(instance_id, "ghp", 27)}
 
 
+def notebook_token(instance_id: str) -> str:
+    """The token a notebook instance's answer carries for authenticating to it (64 characters)."""
+    return MARKER + _hex(instance_id, "token", 55)
+
+
 def temporary_credential(region: str) -> Tuple[str, str, str]:
     """A fresh temporary AK (20 upper-case characters), SK (40) and security token.
 

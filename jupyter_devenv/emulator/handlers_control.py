@@ -46,6 +46,16 @@ class InstanceHandler(ControlHandler):
         self.send(found[1])
 
 
+class IdleStopHandler(ControlHandler):
+    """POST: stop a RUNNING notebooks instance with an IDLE lease as if it had stayed idle.
+
+    The only way such an instance stops by itself: idleness is not emulated.
+    """
+
+    def post(self, instance_id: str) -> None:
+        self.send(self.emulator.store.idle_stop(instance_id))
+
+
 class ClockHandler(ControlHandler):
     def get(self) -> None:
         self.send({"now": self.emulator.clock.now_ms()})
@@ -88,6 +98,7 @@ def routes(emulator) -> list:
         (r"/_emulator/stats", StatsHandler, kw),
         (r"/_emulator/instances", InstancesHandler, kw),
         (r"/_emulator/instances/(?P<instance_id>[^/]+)", InstanceHandler, kw),
+        (r"/_emulator/instances/(?P<instance_id>[^/]+)/idle-stop", IdleStopHandler, kw),
         (r"/_emulator/clock", ClockHandler, kw),
         (r"/_emulator/faults", FaultsHandler, kw),
         (r"/_emulator/credentials", CredentialsHandler, kw),

@@ -1,8 +1,6 @@
 """``/v1/{project_id}/notebooks[/{id}[...]]``: the current API, with leases."""
 from __future__ import annotations
 
-from ..modelarts.errors import DevEnvError
-from ..modelarts.models import INCORRECT_PROPERTY
 from . import listing, notebooks
 from .handlers_base import ApiHandler
 
@@ -16,7 +14,10 @@ class ListHandler(ApiHandler):
     def get(self, project_id: str) -> None:
         self.permit("list")
         query = {name: self.get_query_argument(name) for name in self.request.query_arguments}
-        self.send(listing.page(self.emulator.store.all(notebooks.BACKEND), query))
+        answer = listing.page(self.emulator.store.stored(notebooks.BACKEND), query)
+        now = self.emulator.clock.now_ms()
+        answer["data"] = [notebooks.render(inst, now) for inst in answer["data"]]
+        self.send(answer)
 
 
 class InstanceHandler(ApiHandler):
@@ -36,27 +37,25 @@ class LeaseHandler(ApiHandler):
         self.send(answer)
 
     def patch(self, project_id: str, instance_id: str) -> None:
+        """A ``duration`` query parameter overrides the body, which is then not even read."""
         self.permit("renew_lease")
-        body = self.json_body()
+        duration = notebooks.query_duration(self.get_query_argument("duration", None))
+        body = self.json_body() if duration is None else None
         with self.emulator.store.instance(notebooks.BACKEND, instance_id) as inst:
-            answer = notebooks.renew(inst, body, self.emulator.clock.now_ms())
+            answer = notebooks.renew(inst, body, duration, self.emulator.clock.now_ms())
         self.send(answer)
 
 
 class StartHandler(ApiHandler):
-    """``?duration=ms&type=TIMING``; without duration the previous lease's is reused."""
+    """``?duration=ms&type=TIMING|IDLE``: without duration the previous lease's, without type TIMING."""
 
     def post(self, project_id: str, instance_id: str) -> None:
         self.permit("start")
-        text = self.get_query_argument("duration", None)
-        if text is not None and not text.isdigit():
-            raise DevEnvError(INCORRECT_PROPERTY, "duration must be a whole number of milliseconds.", status=400)
-        duration = notebooks.lease_duration(int(text)) if text is not None else None
-        if self.get_query_argument("type", None) is not None:
-            notebooks.lease_type(self.get_query_argument("type"))
+        duration = notebooks.query_duration(self.get_query_argument("duration", None))
+        kind = notebooks.lease_type(self.get_query_argument("type", notebooks.TIMING))
         with self.emulator.store.instance(notebooks.BACKEND, instance_id) as inst:
             now = self.emulator.clock.now_ms()
-            notebooks.start(inst, duration, now)
+            notebooks.start(inst, duration, kind, now)
             answer = notebooks.render(inst, now)
         self.send(answer)
 

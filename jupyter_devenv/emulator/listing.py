@@ -11,7 +11,8 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from ..modelarts.errors import DevEnvError
 from ..modelarts.models import INCORRECT_PROPERTY
-from .notebooks import FEATURE, STATUSES
+from .notebook_object import FEATURE
+from .notebooks import STATUSES
 
 LIMIT_DEFAULT, LIMIT_MAX = 10, 50
 SORT_KEYS = ("create_at", "update_at", "name", "status")
@@ -42,7 +43,10 @@ def _choice(query: Mapping[str, str], name: str, allowed: tuple, default: Option
 
 
 def page(instances: List[Dict[str, Any]], query: Mapping[str, str]) -> Dict[str, Any]:
-    """One page of ``instances`` (rendered, in creation order) for a query's single values.
+    """One page of ``instances`` (stored copies, in creation order) for a query's single values.
+
+    The page's ``data`` holds the stored copies, for the caller to render: sort keys
+    create_at and update_at are the instances' hidden times (``notebooks.HIDDEN``).
 
     Filters: ``feature`` (default NOTEBOOK), ``name`` (substring, case-insensitive),
     ``status`` (exact). Order: ``sort_key`` (comma-separated among SORT_KEYS, default

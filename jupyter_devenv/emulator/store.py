@@ -1,6 +1,7 @@
 """The instances the emulator keeps, their lookup, seeding, and deadline-driven stops."""
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import uuid
@@ -17,6 +18,7 @@ DEMANAGER_RUNNING_ID = "DE-7d558ef8-c73d-11ea-964c-0255ac100033"
 DEMANAGER_STOPPED_ID = "DE-3f9e2a10-c73d-11ea-964c-0255ac100034"
 NOTEBOOK_RUNNING_ID = "5f2c8a6e-1d3b-4e7a-9c0f-8b6d4a2e1c07"
 NOTEBOOK_STOPPED_ID = "8d4e1f2a-6b7c-4d8e-9f0a-1b2c3d4e5f60"
+NOTEBOOK_IDLE_ID = "c3a9e6b1-7f24-4d5e-8a1b-2f6e0d9c4b73"
 log = logging.getLogger(__name__)
 _ID_NAMESPACE = uuid.UUID("0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9")
 
@@ -79,9 +81,26 @@ class Store:
             now = self.clock.now_ms()
             return [BACKENDS[b].render(i, now) for b, i in self._items.values() if b == backend]
 
+    def stored(self, backend: str) -> List[Dict[str, Any]]:
+        """Copies of one backend's stored instances, fields that answers hide included, in creation order."""
+        with self._lock:
+            self.expire_due()
+            return [copy.deepcopy(i) for b, i in self._items.values() if b == backend]
+
     def remove(self, instance_id: str) -> None:
         with self._lock:
             self._items.pop(instance_id, None)
+
+    def idle_stop(self, instance_id: str) -> Dict[str, Any]:
+        """Stop a notebooks instance with an IDLE lease as if it had stayed idle; the rendered instance."""
+        with self._lock:
+            self.expire_due()
+            found = self._items.get(instance_id)
+            if found is None or found[0] != notebooks.BACKEND:
+                raise DevEnvError("EMULATOR.NOT_FOUND", f"No notebooks instance {instance_id}.", status=404)
+            now = self.clock.now_ms()
+            notebooks.idle_stop(found[1], now)
+            return notebooks.render(found[1], now)
 
     def seed(self, spec: Mapping[str, Any]) -> Tuple[str, Dict[str, Any]]:
         """Add one instance from a seed spec; (backend, rendered instance).
@@ -89,8 +108,8 @@ class Store:
         ``backend`` (demanager), ``id`` (generated, deterministic), ``status``
         (RUNNING), ``name``, ``description``, ``stop_in`` (seconds to the deadline),
         and ``auto_stop{enable, duration, prompt, stop_timestamp}`` (demanager;
-        default enabled, 3600 s, prompt) or ``lease{create_at, duration, enable}``
-        (notebooks, ms; default a 1 h lease from now).
+        default enabled, 3600 s, prompt) or ``lease{create_at, duration, enable, type}``
+        (notebooks, ms; default a 1 h TIMING lease from now; ``stop_in`` needs TIMING).
         """
         allowed = ("backend", "id", "status", "name", "description", "stop_in", "auto_stop", "lease")
         unknown = [k for k in spec if k not in allowed]
@@ -129,8 +148,9 @@ class Store:
         return "DE-" + value if backend == demanager.BACKEND else value
 
     def seed_defaults(self, stop_in: Optional[float] = None) -> Dict[str, str]:
-        """The default instances, a running and a stopped one per API; ``stop_in`` puts the
-        running ones' deadlines that close."""
+        """The default instances: a running and a stopped one per API, and a running notebooks
+        instance with an IDLE lease; ``stop_in`` puts the deadlines of the running ones with
+        a deadline that close."""
         self.seed({"id": DEMANAGER_RUNNING_ID, "stop_in": stop_in,
                    "auto_stop": {"enable": True, "duration": 3600, "prompt": True}})
         self.seed({"id": DEMANAGER_STOPPED_ID, "status": "STOPPED", "name": "notebook-stopped",
@@ -138,8 +158,11 @@ class Store:
         self.seed({"id": NOTEBOOK_RUNNING_ID, "backend": notebooks.BACKEND, "stop_in": stop_in})
         self.seed({"id": NOTEBOOK_STOPPED_ID, "backend": notebooks.BACKEND, "status": "STOPPED",
                    "name": "notebook-stopped"})
+        self.seed({"id": NOTEBOOK_IDLE_ID, "backend": notebooks.BACKEND, "name": "notebook-idle",
+                   "lease": {"type": notebooks.IDLE}})
         return {"demanager_running": DEMANAGER_RUNNING_ID, "demanager_stopped": DEMANAGER_STOPPED_ID,
-                "notebooks_running": NOTEBOOK_RUNNING_ID, "notebooks_stopped": NOTEBOOK_STOPPED_ID}
+                "notebooks_running": NOTEBOOK_RUNNING_ID, "notebooks_stopped": NOTEBOOK_STOPPED_ID,
+                "notebooks_idle": NOTEBOOK_IDLE_ID}
 
 
 def _checked(given: Any, name: str, types: Mapping[str, tuple]) -> Dict[str, Any]:
@@ -172,10 +195,14 @@ def _auto_stop(given: Any, status: str, stop_in: Optional[float], now: int) -> D
 
 def _lease(given: Any, stop_in: Optional[float], now: int) -> Dict[str, Any]:
     given = _checked(given, "lease", {"create_at": (int,), "duration": (int,), "enable": (bool,), "type": (str,)})
-    lease = {"create_at": now, "duration": 3_600_000, "enable": True, "type": notebooks.LEASE_TYPE,
-             "update_at": now}
+    lease = {"create_at": now, "duration": notebooks.DEFAULT_DURATION_MS, "enable": True,
+             "type": notebooks.TIMING, "update_at": now}
     lease.update(given)
+    if lease["type"] not in notebooks.LEASE_TYPES:
+        raise bad_seed(f"lease.type must be one of {', '.join(notebooks.LEASE_TYPES)}.")
     if stop_in is not None:
+        if lease["type"] != notebooks.TIMING:
+            raise bad_seed("stop_in needs a TIMING lease: an IDLE lease has no deadline.")
         # As if started a while ago with a lease of at least an hour that ends stop_in from now.
         lease["duration"] = max(3_600_000, int(stop_in * 1000))
         lease["create_at"] = now + int(stop_in * 1000) - lease["duration"]
