@@ -141,13 +141,16 @@ class JupyterProcess:
     JupyterLab settings by plugin id, over ``LAB_SETTINGS``. ``extensions`` adds server
     extensions of the tests' own: module name -> the folder it is imported from. ``tls``
     (certificate, key: PEM files) serves HTTPS with them; ``verify`` then trusts that certificate.
+    ``extra_env`` adds environment variables of the server process, over those above;
+    ``terminals`` keeps jupyter_server_terminals on in the bare server.
     """
 
     def __init__(self, tmp: Path, emulator_url: str, backend: str, instance_id: Optional[str],
                  app: str = "jupyter_server", devenv: Optional[Dict[str, Any]] = None,
                  lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
                  extensions: Optional[Dict[str, Path]] = None,
-                 tls: Optional[Tuple[Path, Path]] = None) -> None:
+                 tls: Optional[Tuple[Path, Path]] = None,
+                 extra_env: Optional[Dict[str, str]] = None, terminals: bool = False) -> None:
         self.instance_id = instance_id
         self.token = secrets.token_hex(16)
         self.port = free_port()
@@ -166,6 +169,8 @@ class JupyterProcess:
         enabled = {"jupyter_devenv": True}
         if app == "jupyter_server":  # the bare server: only our extension, so it starts fast
             enabled.update({name: False for name in LAB_EXTENSIONS})
+        if terminals:
+            enabled["jupyter_server_terminals"] = True
         enabled.update({name: True for name in extensions or {}})
         _write_json(dirs["config"] / "jupyter_server_config.json", {
             "ServerApp": {"jpserver_extensions": enabled},
@@ -191,6 +196,7 @@ class JupyterProcess:
         })
         if instance_id is not None:
             env["JUPYTER_DEVENV_INSTANCE_ID"] = instance_id
+        env.update(extra_env or {})
         if extensions:
             folders = [str(folder) for folder in extensions.values()] + [env.get("PYTHONPATH", "")]
             env["PYTHONPATH"] = os.pathsep.join(f for f in folders if f)

@@ -8,7 +8,7 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import IOLoop
 from traitlets import Unicode, default
 
-from ..config import DevEnv
+from ..config import SECRET_ENV, DevEnv
 from ..kernel_access import SERVER_CERT_ENV, TOKEN_ENV, URL_ENV
 from .choice import ChoiceStore, choice_path, default_state_file
 from .chooser import Chooser
@@ -42,6 +42,7 @@ class DevEnvApp(ExtensionApp):
 
     def initialize_settings(self) -> None:
         self.devenv = DevEnv(parent=self)
+        self._scrub_secrets()
         self.service = InstanceService(self.devenv, PromptStore(self.state_file), self.log)
         self.chooser = Chooser(self.devenv, self.service, ChoiceStore(choice_path(self.state_file)), self.log)
         self.kernel_token = secrets.token_urlsafe(32)
@@ -50,6 +51,14 @@ class DevEnvApp(ExtensionApp):
         self.log.info(self.devenv.describe())
         # The port is only final once the HTTP server is bound, after extensions load.
         IOLoop.current().add_callback(self._publish_kernel_env)
+
+    def _scrub_secrets(self) -> None:
+        """Credentials stay in this process: kernels and terminals started from now on do not inherit
+        them (``DevEnv`` has read them already)."""
+        removed = [name for name in SECRET_ENV if os.environ.pop(name, None) is not None]
+        if removed:
+            self.log.info("jupyter-devenv: removed %s from the server's environment, so kernels and "
+                          "terminals do not inherit them", ", ".join(removed))
 
     def _publish_kernel_env(self) -> None:
         """Let kernels started by this server reach ``/devenv/api/*`` (and nothing else)."""
