@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# A document named in the text of a tracked file: docs/x.md, design.md, ../README.md ...
+# A Markdown document named in the text of a tracked file, with or without a folder.
 CITED = re.compile(r"(?<![\w/.-])((?:\.\./|\./)?(?:[\w.-]+/)*[\w.-]+\.md)(?![\w/-])")
 
 
@@ -38,6 +38,8 @@ def test_the_configuration_page_lists_every_setting():
 def test_no_file_cites_a_document_outside_the_repository():
     missing = []
     for path in tracked_files():
+        if path == Path(__file__).resolve():
+            continue  # it names what it looks for
         text = path.read_text(encoding="utf-8", errors="replace")
         if "../shared" in text:
             missing.append(f"{path.relative_to(ROOT)} cites ../shared")

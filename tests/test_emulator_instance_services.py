@@ -20,7 +20,7 @@ from jupyter_devenv.emulator.app import (
 )
 from jupyter_devenv.emulator.fake_secrets import MARKER
 from jupyter_devenv.emulator.store import (
-    DEMANAGER_RUNNING_ID, DEMANAGER_STOPPED_ID, NOTEBOOK_RUNNING_ID, NOTEBOOK_STOPPED_ID,
+    DEMANAGER_RUNNING_ID, DEMANAGER_STOPPED_ID, NOTEBOOK_IDLE_ID, NOTEBOOK_RUNNING_ID, NOTEBOOK_STOPPED_ID,
 )
 from jupyter_devenv.modelarts.auth import AkSkAuth
 
@@ -227,9 +227,9 @@ def test_both_generations_list_seeded_running_and_stopped_instances(emu):
     assert {(i["id"], i["status"]) for i in old["instances"]} == {
         (DEMANAGER_RUNNING_ID, "RUNNING"), (DEMANAGER_STOPPED_ID, "STOPPED")}
     current = emu.signed.get(NB).json()
-    assert current["total"] == 2
+    assert current["total"] == 3
     assert {(i["id"], i["status"]) for i in current["data"]} == {
-        (NOTEBOOK_RUNNING_ID, "RUNNING"), (NOTEBOOK_STOPPED_ID, "STOPPED")}
+        (NOTEBOOK_RUNNING_ID, "RUNNING"), (NOTEBOOK_STOPPED_ID, "STOPPED"), (NOTEBOOK_IDLE_ID, "RUNNING")}
     second = emu.signed.get(DE, params={"de_type": "Notebook", "limit": "1", "offset": "1"}).json()
     assert [i["id"] for i in second["instances"]] == [DEMANAGER_STOPPED_ID]
 
@@ -248,7 +248,7 @@ def seed_notebooks(emu: Emu, count: int) -> None:
 
 
 def test_list_notebooks_paging_counts_offset_in_instances(emu):
-    seed_notebooks(emu, 11)  # 13 in all
+    seed_notebooks(emu, 10)  # 13 in all
     first = emu.signed.get(NB).json()
     assert (first["current"], first["pages"], first["size"], first["total"]) == (1, 2, 10, 13)
     assert len(first["data"]) == 10
@@ -273,7 +273,7 @@ def test_list_notebooks_filters_and_order(emu):
     assert [i["name"] for i in descending["data"]] == [f"train-{n:02d}" for n in reversed(range(6))]
     running = emu.signed.get(NB, params={"status": "RUNNING", "limit": "50"}).json()
     assert {i["status"] for i in running["data"]} == {"RUNNING"}
-    assert running["total"] == 3  # the seeded one, train-00 and train-03
+    assert running["total"] == 4  # the seeded TIMING and IDLE ones, train-00 and train-03
     both = emu.signed.get(NB, params={"status": "STOPPED", "name": "stopped"}).json()
     assert [i["id"] for i in both["data"]] == [NOTEBOOK_STOPPED_ID]
     assert emu.signed.get(NB, params={"feature": "DEFAULT"}).json()["total"] == 0
@@ -291,8 +291,7 @@ def test_list_notebooks_answer_has_the_official_sdk_models_fields(emu):
     answer = emu.signed.get(NB).json()
     assert set(answer) == set(ListNotebooksResponse.attribute_map.values())
     for item in answer["data"]:
-        # create_at/update_at: timestamps the product reads that the SDK model does not list
-        assert set(item) - set(NotebookResp.attribute_map.values()) == {"create_at", "update_at"}
+        assert set(item) == set(NotebookResp.attribute_map.values())
         assert set(item["lease"]) <= set(Lease.attribute_map.values())
 
 
