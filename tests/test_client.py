@@ -189,3 +189,18 @@ def test_signed_query_is_the_query_sent(emulator, emu):
         answer = client.run(client.aio.request("GET", f"/v1/{emu.project_id}/demanager/instances",
                                                params={"de_type": "Notebook", "name": "a b+c/d", "limit": "5"}))
     assert "instances" in answer.data
+
+
+@pytest.mark.parametrize("deny,call,action", [
+    ("renew_lease", lambda c, e: c.renew_lease(e.seed_ids["notebooks_running"], 7200),
+     "modelarts:notebook:updateStopPolicy"),
+    ("update", lambda c, e: c.update_instance(e.seed_ids["demanager_running"], {"description": "x"}),
+     "modelarts:notebook:update"),
+])
+def test_a_missing_permission_names_the_iam_action_and_who_grants_it(emulator, emu, control, deny, call, action):
+    control.post("/faults", json={"deny": [deny]})
+    with _client(emulator) as client, pytest.raises(DevEnvError) as caught:
+        call(client, emu)
+    assert caught.value.status == 403
+    assert f"lacks the IAM permission {action}" in caught.value.error_msg
+    assert "An administrator grants it in IAM" in caught.value.error_msg

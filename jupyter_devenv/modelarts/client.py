@@ -30,6 +30,7 @@ from .answers import MALFORMED, Answer, decode_body, read_capped
 from .applied import renewal_applied, update_applied
 from .errors import NOT_CONFIGURED, DevEnvError
 from .models import LEASE_MAX, LEASE_MIN, validate_duration, validate_instance_id, validate_update_body
+from .permissions import GET, LIST, RENEW, UPDATE, denied
 from .single_flight import single_flight
 from .transports import Routes
 
@@ -149,9 +150,21 @@ class AsyncDevEnvClient:
         left = deadline - self._clock()
         return left / 2 if attempt < self.retries else left
 
-    async def request(self, method: str, path: str, body: Any = None,
-                      params: Optional[Dict[str, str]] = None, check: Optional[Check] = None) -> Answer:
-        """One call, retried within ``timeout``; ``check`` guards a write against being applied twice."""
+    async def request(self, method: str, path: str, body: Any = None, params: Optional[Dict[str, str]] = None,
+                      check: Optional[Check] = None, action: Optional[str] = None) -> Answer:
+        """One call, retried within ``timeout``; ``check`` guards a write against being applied twice.
+
+        ``action`` is the IAM action the call needs: a 403 then says which one is missing.
+        """
+        try:
+            return await self._retried(method, path, body, params, check)
+        except DevEnvError as error:
+            if error.status == 403 and action:
+                raise denied(error, action) from None
+            raise
+
+    async def _retried(self, method: str, path: str, body: Any, params: Optional[Dict[str, str]],
+                       check: Optional[Check]) -> Answer:
         deadline = self._clock() + self.timeout
         attempt = 0
         while True:
@@ -265,34 +278,35 @@ class AsyncDevEnvClient:
 
     # demanager: the older API family
     async def get_instance(self, instance_id: str) -> Answer:
-        return await self.request("GET", await self._de(instance_id))
+        return await self.request("GET", await self._de(instance_id), action=GET)
 
     async def update_instance(self, instance_id: str, body: Any) -> Answer:
         """The PUT of auto-stop settings; the body is validated first, so nothing invalid is sent."""
         body = validate_update_body(body)
         path = await self._de(instance_id)
         check = Check(path, lambda answer, _sent: update_applied(answer.data, body))
-        return await self.request("PUT", path, body, check=check)
+        return await self.request("PUT", path, body, check=check, action=UPDATE)
 
     async def instance_action(self, instance_id: str, action: str) -> Answer:
         if action not in ("start", "stop", "restart"):
             raise DevEnvError("ModelArts.6336", "action must be one of start, stop, restart.", field="action")
-        return await self.request("POST", await self._de(instance_id, "/action"), {"action": action})
+        return await self.request("POST", await self._de(instance_id, "/action"), {"action": action},
+                                  action=f"modelarts:notebook:{action}")
 
     async def list_instances(self, limit: int = 100, offset: int = 0) -> Answer:
         params = {"de_type": "Notebook", "limit": str(limit), "offset": str(offset)}
         return await self.request("GET", f"/v1/{await self.project()}/demanager/instances",
-                                  params=params)
+                                  params=params, action=LIST)
 
     async def list_notebooks(self, limit: int = 50, offset: int = 0) -> Answer:
         """ListNotebooks (current API): ``{"current", "data", "pages", "size", "total"}``; ``offset``
         counts instances."""
         params = {"limit": str(limit), "offset": str(offset)}
-        return await self.request("GET", f"/v1/{await self.project()}/notebooks", params=params)
+        return await self.request("GET", f"/v1/{await self.project()}/notebooks", params=params, action=LIST)
 
     # notebooks: the current API, auto-stop as a lease
     async def get_notebook(self, instance_id: str) -> Answer:
-        return await self.request("GET", await self._nb(instance_id))
+        return await self.request("GET", await self._nb(instance_id), action=GET)
 
     async def get_lease(self, instance_id: str) -> Answer:
         return await self.request("GET", await self._nb(instance_id, "/lease"))
@@ -303,7 +317,7 @@ class AsyncDevEnvClient:
         check = Check(await self._nb(instance_id),
                       lambda answer, sent: renewal_applied(answer.data, seconds, sent, answer.server_time))
         return await self.request("PATCH", await self._nb(instance_id, "/lease"),
-                                  {"duration": seconds * 1000, "type": "TIMING"}, check=check)
+                                  {"duration": seconds * 1000, "type": "TIMING"}, check=check, action=RENEW)
 
     async def aclose(self) -> None:
         for exchange in list(self._pending):
