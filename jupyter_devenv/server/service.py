@@ -123,8 +123,9 @@ class InstanceService:
             generation = self._bump(instance_id)
         return self._store(instance_id, answer, generation)
 
-    def _state(self, instance_id: str, backend: str) -> Dict[str, Any]:
-        received, answer = self._cache[instance_id]
+    def _state(self, instance_id: str, backend: str, read: Optional[Answer] = None) -> Dict[str, Any]:
+        """The State of the newest answer: the cache's, else ``read`` (one a write kept out of it)."""
+        received, answer = self._cache.get(instance_id) or (self._monotonic(), read)
         server_time = answer.server_time + int((self._monotonic() - received) * 1000)
         return build_state(answer.data, backend, server_time, prompt=self.prompts.get(instance_id))
 
@@ -149,7 +150,7 @@ class InstanceService:
         backend = await self.backend_for(instance_id)
         cached = self._cache.get(instance_id)
         if cached is None or self._monotonic() - cached[0] >= self.settings.cache_ttl:
-            await self._read(instance_id, backend)
+            return self._state(instance_id, backend, await self._read(instance_id, backend))
         return self._state(instance_id, backend)
 
     async def update(self, instance_id: str, body: Any) -> Dict[str, Any]:
