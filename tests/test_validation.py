@@ -194,6 +194,7 @@ def test_description_with_forbidden_char_does_not_echo_the_text():
 @pytest.mark.parametrize("seconds", [3600, 7200, 259200])
 def test_extend_accepted(seconds):
     assert validate_extend_body({"seconds": seconds}) == seconds
+    assert validate_extend_body({"seconds": seconds, "allow_earlier": True}) == seconds
 
 
 EXTEND_REFUSED = [
@@ -205,6 +206,7 @@ EXTEND_REFUSED = [
     ("null", {"seconds": None}, INCORRECT, "seconds", ["integer"]),
     ("missing", {}, MISSING, "seconds", ["missing", "3600", "259200"]),
     ("unknown key", {"seconds": 3600, "type": "TIMING"}, INCORRECT, "type", ["not a known property", "seconds"]),
+    ("allow_earlier text", {"seconds": 3600, "allow_earlier": "yes"}, INCORRECT, "allow_earlier", ["true or false"]),
     ("duration key", {"duration": 3600000}, INCORRECT, "duration", ["not a known property"]),
     ("list", [3600], INCORRECT, "body", ["JSON object"]),
     ("int", 3600, INCORRECT, "body", ["JSON object"]),

@@ -129,8 +129,13 @@ def validate_update_body(body: Any) -> Dict[str, Any]:
 
 
 def validate_extend_body(body: Any) -> int:
-    """``{"seconds": 3600..259200}`` for a lease renewal; returns the seconds."""
-    _check_object(body, "", ("seconds",))
+    """``{"seconds": 3600..259200, "allow_earlier"?: bool}`` for a lease renewal; returns the seconds.
+
+    ``allow_earlier`` (default false) lets a renewal end the lease earlier than it ends now.
+    """
+    _check_object(body, "", ("seconds", "allow_earlier"))
+    if "allow_earlier" in body and not isinstance(body["allow_earlier"], bool):
+        raise _incorrect("allow_earlier", "must be true or false")
     if "seconds" not in body:
         raise DevEnvError(MISSING_PROPERTY, f"seconds is missing: give {LEASE_MIN}..{LEASE_MAX}.", field="seconds")
     return validate_duration(body["seconds"], field="seconds", low=LEASE_MIN, high=LEASE_MAX)
