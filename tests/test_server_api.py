@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from jupyter_devenv.config import DevEnv
 from jupyter_devenv.kernel_access import TOKEN_ENV, TOKEN_HEADER
 from server_env import *  # noqa: F401,F403 - fixtures
 
@@ -119,6 +120,11 @@ async def test_the_kernel_token_is_held_to_the_chosen_instance_too(jp_fetch, ker
                               headers={TOKEN_HEADER: kernel_env[TOKEN_ENV]})
     assert response.code == 403 and json.loads(response.body)["error_code"] == "DEVENV.INSTANCE_NOT_ALLOWED"
     assert upstream.total() == before
+
+
+def test_allowed_instances_from_the_environment(monkeypatch):
+    monkeypatch.setenv("JUPYTER_DEVENV_ALLOWED_INSTANCES", "DE-1, 5f2c8a6e-1d3b,*")
+    assert DevEnv().allowed_instances == ["DE-1", "5f2c8a6e-1d3b", "*"]
 
 
 class TestAllowed:
