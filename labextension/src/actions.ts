@@ -3,6 +3,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { formatLocalTime } from './format';
 import { DevEnvError } from './handler';
 import { ITrans } from './i18n';
+import { nextStep } from './panelErrors';
 import { ICountdownModel } from './tokens';
 import { IState } from './types';
 
@@ -27,9 +28,7 @@ export class AutoStopActions {
       done: message => Notification.success(message, { autoClose: 5000 }),
       failed: err =>
         Notification.error(
-          trans.__('Could not change auto-stop: %1 (%2).', err.message, err.code) +
-            ' ' +
-            trans.__('Try again later; if it persists, check the server log.'),
+          `${trans.__('Could not change auto-stop: %1 (%2).', err.message, err.code)} ${nextStep(err, trans)}`,
           { autoClose: false }
         )
     };

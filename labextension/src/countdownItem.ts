@@ -1,6 +1,7 @@
 import { Widget } from '@lumino/widgets';
 
 import { describe, showCountdown } from './describe';
+import { h } from './dom';
 import { ITrans } from './i18n';
 import { ICountdownModel } from './tokens';
 
@@ -16,17 +17,12 @@ export class CountdownItem extends Widget {
     this.#trans = trans;
     this.#onClick = onClick;
     this.addClass('jp-DevEnv-countdownItem');
-    this.#button = document.createElement('button');
-    this.#button.type = 'button';
-    this.#button.className = 'jp-DevEnv-countdown';
-    this.#button.setAttribute('aria-haspopup', 'dialog');
-    this.#button.setAttribute('aria-expanded', 'false');
-    this.#icon = document.createElement('span');
-    this.#icon.className = 'jp-DevEnv-countdown-icon';
-    this.#icon.setAttribute('aria-hidden', 'true');
-    this.#label = document.createElement('span');
-    this.#label.className = 'jp-DevEnv-countdown-label';
-    this.#button.append(this.#icon, this.#label);
+    this.#button = h(
+      'button',
+      { type: 'button', class: 'jp-DevEnv-countdown', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' },
+      h('span', { class: 'jp-DevEnv-countdown-icon', 'aria-hidden': 'true' }),
+      this.#label
+    );
     this.node.append(this.#button);
     this.#button.addEventListener('click', () => this.#onClick(this));
     model.changed.connect(this.#render, this);
@@ -55,10 +51,11 @@ export class CountdownItem extends Widget {
   #render(): void {
     const d = describe(this.#model, this.#trans);
     showCountdown(this.#button, 'jp-DevEnv-countdown', d, this.#label);
-    const title = `${this.#trans.__('Auto-stop countdown')}\n${d.detail}`;
+    const name = this.#trans.__('Auto-stop countdown');
+    const title = `${name}\n${d.detail}`;
     if (this.#button.title !== title) {
       this.#button.title = title;
-      this.#button.setAttribute('aria-label', `${this.#trans.__('Auto-stop countdown')}: ${d.label}`);
+      this.#button.setAttribute('aria-label', `${name}: ${d.label}`);
     }
     const stop = this.#model.state?.auto_stop.stop_timestamp;
     this.node.dataset.phase = d.phase;
@@ -68,7 +65,6 @@ export class CountdownItem extends Widget {
   readonly #model: ICountdownModel;
   readonly #trans: ITrans;
   readonly #onClick: (item: CountdownItem) => void;
-  #button: HTMLButtonElement;
-  #icon: HTMLSpanElement;
-  #label: HTMLSpanElement;
+  readonly #button: HTMLButtonElement;
+  readonly #label = h('span', { class: 'jp-DevEnv-countdown-label' });
 }

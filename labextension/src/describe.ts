@@ -1,6 +1,8 @@
 import { formatHMS, formatLocalTime, urgencyLevel } from './format';
-import { setText } from './dom';
+import { h, setText } from './dom';
 import { ITrans, spanText } from './i18n';
+import { DevEnvError } from './handler';
+import { explainError, nextStep } from './panelErrors';
 import { CountdownPhase, ICountdownModel } from './tokens';
 
 /** What a view shows for the model's current state. */
@@ -16,30 +18,18 @@ export interface IDescription {
   remaining: number | null;
 }
 
-/** The error's message, code and what to do next. */
+/** What is wrong, with the error's code, and what to do next. */
 export function describeError(model: ICountdownModel, trans: ITrans): string {
   const err = model.error;
+  if (model.phase === 'unconfigured') {
+    const missing = model.config?.missing?.length ? model.config.missing.join(', ') : err?.message;
+    const step = nextStep(new DevEnvError(503, 'DEVENV.NOT_CONFIGURED', ''), trans);
+    return `${trans.__('The devenv extension is not configured. Missing: %1.', missing)} ${step}`;
+  }
   if (!err) {
     return '';
   }
-  if (err.code === 'DEVENV.NOT_CONFIGURED') {
-    const missing = model.config?.missing?.length ? model.config.missing.join(', ') : err.message;
-    return (
-      trans.__('The devenv extension is not configured. Missing: %1.', missing) +
-      ' ' +
-      trans.__('Set them in the server configuration (c.DevEnv.*) or the environment, then restart Jupyter.')
-    );
-  }
-  if (err.unreachable) {
-    return trans.__(
-      'The Jupyter server does not answer. Your instance may have stopped; save your work locally if you can.'
-    );
-  }
-  return (
-    trans.__('Error %1: %2', err.code, err.message) +
-    ' ' +
-    trans.__('Try again later; if it persists, check the server log.')
-  );
+  return err.unreachable ? nextStep(err, trans) : explainError(err, trans);
 }
 
 /** Derive label, tooltip and classes from the model; every view uses this. */
@@ -83,9 +73,21 @@ export function describe(model: ICountdownModel, trans: ITrans): IDescription {
       label = trans.__('stopped');
       lines.push(trans.__('The instance is %1. It is no longer running.', state?.instance.status ?? '?'));
       break;
+    case 'server-missing':
+      label = trans.__('installed: restart Jupyter');
+      lines.push(
+        trans.__(
+          'jupyter-devenv is installed but its server part is not running yet: restart Jupyter (on ModelArts: stop and start the instance).'
+        )
+      );
+      break;
+    case 'choose':
+      label = trans.__('choose instance');
+      lines.push(trans.__('No instance is chosen yet: choose the one this notebook runs on.'));
+      break;
     case 'unconfigured':
       label = trans.__('not configured');
-      lines.push(describeError(model, trans) || trans.__('The devenv extension is not configured. Missing: %1.', (model.config?.missing ?? []).join(', ')));
+      lines.push(describeError(model, trans));
       break;
     case 'unreachable':
       label = trans.__('unreachable');
@@ -110,6 +112,11 @@ export function describe(model: ICountdownModel, trans: ITrans): IDescription {
     classes.push('jp-DevEnv-emulated');
   }
   return { phase, label, detail: lines.join('\n'), classes, remaining };
+}
+
+/** The "emulated" badge of the popover and the panel, shown while `config.emulated`. */
+export function emulatedBadge(trans: ITrans): HTMLSpanElement {
+  return h('span', { class: 'jp-DevEnv-badge', title: trans.__('Emulated instance (ModelArts emulator)') }, trans.__('emulated'));
 }
 
 /**

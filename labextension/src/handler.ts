@@ -26,6 +26,16 @@ export class DevEnvError extends Error {
   get unreachable(): boolean {
     return this.status === 0;
   }
+
+  /**
+   * True for a 404 without our JSON error body (`code` is then `HTTP 404`):
+   * Jupyter itself answered, so the server extension is not loaded (installed,
+   * Jupyter not restarted). Our handlers answer every path under `devenv/api/`
+   * with `{"error_code": ...}`.
+   */
+  get serverMissing(): boolean {
+    return this.code === 'HTTP 404';
+  }
 }
 
 /**
@@ -62,7 +72,7 @@ export async function requestAPI<T>(
     const body = (data ?? {}) as Partial<IErrorBody>;
     throw new DevEnvError(
       response.status,
-      body.error_code ?? `HTTP ${response.status}`,
+      typeof body.error_code === 'string' ? body.error_code : `HTTP ${response.status}`,
       body.error_msg ?? (response.statusText || text.slice(0, 200)),
       body.field
     );

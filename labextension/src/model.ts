@@ -4,16 +4,29 @@ import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { ClockOffset } from './clockOffset';
+import { ConfigChannel } from './configChannel';
 import { DevEnvError, requestAPI } from './handler';
+import { phaseOf } from './phase';
 import { effectiveSettings, ISettingOverrides } from './settings';
 import { CountdownPhase, ICountdownModel, IEffectiveSettings } from './tokens';
-import { IAutoStopUpdate, IConfig, IState } from './types';
+import { IAutoStopUpdate, IConfig, IInstanceList, IState } from './types';
 
 /** Shortest pause between reads near the deadline, in seconds. */
 const NEAR_INTERVAL = 5;
 
+/** Pause between reads of `config` while no instance is set, in ms: a choice made elsewhere shows soon. */
+const UNCONFIGURED_INTERVAL = 5000;
+
+/** Pause between reads while the server extension is not loaded, in ms: it takes a restart to change. */
+const SERVER_MISSING_INTERVAL = 60_000;
+
 /**
  * The page's countdown: reads the instance through the REST API, ticks locally.
+ *
+ * `config` is read first, then again whenever it may have changed: while no
+ * instance is set (every few seconds), after an error, when another tab of this
+ * browser chose an instance (`ConfigChannel`), or when the instance read is not
+ * the one the config names (chosen from another browser).
  *
  * The deadline is the API's `stop_timestamp`; "now" is the browser's clock
  * corrected by `server_time - Date.now()` measured when answers arrive (see
@@ -33,6 +46,10 @@ export class CountdownModel implements ICountdownModel, IDisposable {
       frequency: this.#frequency(),
       name: 'jupyter-devenv:countdown',
       standby: 'when-hidden'
+    });
+    this.#channel = new ConfigChannel(this.#serverSettings.baseUrl, () => {
+      this.#configStale = true;
+      void this.refresh().catch(() => undefined);
     });
     this.#onVisibility = () => {
       if (!document.hidden) {
@@ -80,32 +97,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   }
 
   get phase(): CountdownPhase {
-    const err = this.#error;
-    if (err) {
-      if (err.code === 'DEVENV.NOT_CONFIGURED') {
-        return 'unconfigured';
-      }
-      return err.unreachable ? 'unreachable' : 'error';
-    }
-    if (this.#config && this.#config.configured === false) {
-      return 'unconfigured';
-    }
-    const state = this.#state;
-    if (!state) {
-      return 'loading';
-    }
-    const status = state.instance?.status;
-    if (status && status !== 'RUNNING') {
-      return 'stopped';
-    }
-    if (!state.auto_stop.enable) {
-      return 'off';
-    }
-    const remaining = this.remaining;
-    if (remaining === null) {
-      return 'unknown';
-    }
-    return remaining <= 0 ? 'due' : 'counting';
+    return phaseOf(this.#error, this.#config, this.#state, this.remaining);
   }
 
   /** Start reading and ticking. */
@@ -150,12 +142,31 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     });
   }
 
+  instances(): Promise<IInstanceList> {
+    return requestAPI<IInstanceList>('instances', {}, this.#serverSettings);
+  }
+
+  async chooseInstance(id: string): Promise<IConfig> {
+    const config = await requestAPI<IConfig>(
+      'config',
+      { method: 'PUT', body: JSON.stringify({ instance_id: id }) },
+      this.#serverSettings
+    );
+    // Reads begun before this answer may show the old instance: drop them.
+    const seq = (this.#applied = ++this.#seq);
+    this.#setConfig(seq, config);
+    this.#channel.announce();
+    void this.refresh().catch(() => undefined);
+    return config;
+  }
+
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
     document.removeEventListener('visibilitychange', this.#onVisibility);
     window.clearTimeout(this.#timer);
+    this.#channel.dispose();
     this.#poll.dispose();
     Signal.clearData(this);
   }
@@ -170,20 +181,17 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     return state;
   }
 
-  /** One read: config first (until known), then the instance. */
+  /** One read: config when it may have changed, then the instance if one is set. */
   async #read(): Promise<void> {
-    if (!this.#config) {
-      try {
-        this.#config = await requestAPI<IConfig>('config', {}, this.#serverSettings);
-        this.#applySettings(false);
-      } catch (reason) {
-        this.#fail(reason);
-        throw reason;
-      }
-    }
     const seq = ++this.#seq;
     const sentAt = Date.now();
     try {
+      if (this.#configStale || !this.#config?.configured) {
+        this.#setConfig(seq, await requestAPI<IConfig>('config', {}, this.#serverSettings));
+        if (!this.#config?.configured) {
+          return;
+        }
+      }
       const state = await requestAPI<IState>('instances/current', {}, this.#serverSettings);
       this.#accept(seq, state, sentAt, Date.now());
     } catch (reason) {
@@ -203,13 +211,30 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     }
     this.#applied = seq;
     this.#state = state;
+    this.#configStale ||= state.instance.id !== this.#config?.instance_id;
     this.#offset.add(state.server_time, sentAt, receivedAt);
     this.#error = null;
     this.#changed.emit();
     this.#tick();
   }
 
+  /** A config answer: newer than the one applied, it replaces it (and the state of another instance). */
+  #setConfig(seq: number, config: IConfig): void {
+    if (seq < this.#configSeq) {
+      return;
+    }
+    this.#configSeq = seq;
+    this.#configStale = false;
+    this.#config = config;
+    this.#error = null;
+    if (this.#state && this.#state.instance.id !== config.instance_id) {
+      this.#state = null;
+    }
+    this.#applySettings();
+  }
+
   #fail(reason: unknown): void {
+    this.#configStale = true;
     this.#error =
       reason instanceof DevEnvError
         ? reason
@@ -217,16 +242,21 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     this.#changed.emit();
   }
 
-  #applySettings(emit = true): void {
+  #applySettings(): void {
     this.#settings = effectiveSettings(this.#overrides, this.#config);
     this.#poll.frequency = this.#frequency();
-    if (emit) {
-      this.#changed.emit();
-    }
+    this.#changed.emit();
   }
 
   /** The poll interval, shorter as the deadline nears. */
   #frequency(): IPoll.Frequency {
+    const err = this.#error;
+    const fixed = err
+      ? err.serverMissing && SERVER_MISSING_INTERVAL
+      : this.#config?.configured === false && UNCONFIGURED_INTERVAL;
+    if (fixed) {
+      return { interval: fixed, backoff: false, max: fixed };
+    }
     const base = this.#settings.pollInterval;
     let interval = base;
     const remaining = this.#state && this.#state.auto_stop.enable ? this.remaining : null;
@@ -260,6 +290,9 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   #poll: Poll;
   #state: IState | null = null;
   #config: IConfig | null = null;
+  #configSeq = 0;
+  #configStale = true;
+  #channel: ConfigChannel;
   #error: DevEnvError | null = null;
   #offset = new ClockOffset();
   #seq = 0;

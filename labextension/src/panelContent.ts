@@ -1,6 +1,6 @@
 import { AutoStopActions } from './actions';
 import { AutoStopControls } from './autoStopControls';
-import { describe, describeError, showCountdown } from './describe';
+import { describe, describeError, emulatedBadge, showCountdown } from './describe';
 import { checkDescription, DESCRIPTION_MAX, FORBIDDEN_DESCRIPTION_CHARS } from './descriptionRules';
 import { button, h, setText } from './dom';
 import { formatLocalTime } from './format';
@@ -69,11 +69,7 @@ export class PanelContent extends ModelFollower {
     this.#name = h('span', { class: 'jp-DevEnv-panel-name', 'data-field': 'name' });
     this.#status = h('span', { class: 'jp-DevEnv-panel-status', 'data-field': 'status' });
     this.#flavor = h('span', { class: 'jp-DevEnv-panel-flavor', 'data-field': 'flavor' });
-    this.#emulated = h(
-      'span',
-      { class: 'jp-DevEnv-badge', title: trans.__('Emulated instance (ModelArts emulator)') },
-      trans.__('emulated')
-    );
+    this.#emulated = emulatedBadge(trans);
     const header = h(
       'div',
       { class: 'jp-DevEnv-panel-header' },
@@ -267,8 +263,8 @@ export class PanelContent extends ModelFollower {
     let error = '';
     if (this.#actionError) {
       error = explainError(this.#actionError, trans);
-    } else if (model.error) {
-      error = model.error.code === 'DEVENV.NOT_CONFIGURED' ? describeError(model, trans) : explainError(model.error, trans);
+    } else {
+      error = describeError(model, trans);
     }
     setText(this.#error, error);
     this.#error.hidden = !error;
@@ -299,20 +295,14 @@ export class PanelContent extends ModelFollower {
       case 'counting':
         stopAt = trans.__('Stops at %1 (local time).', formatLocalTime(stop as number, trans.languageCode));
         break;
-      case 'due':
-        stopAt = trans.__('The deadline has passed: the instance is stopping.');
-        break;
       case 'off':
         stopAt = trans.__('The instance keeps running until it is stopped.');
         break;
+      case 'due':
       case 'unknown':
-        stopAt = trans.__('Auto-stop is on but the API gives no stop time.');
-        break;
       case 'stopped':
-        stopAt = trans.__('The instance is %1. It is no longer running.', model.state?.instance.status ?? '?');
-        break;
-      case 'loading':
-        stopAt = '';
+      case 'choose':
+        stopAt = d.detail.split('\n')[0]; // What the toolbar's tooltip says first.
         break;
       default:
         stopAt = stop !== null ? trans.__('Last known stop time: %1.', formatLocalTime(stop, trans.languageCode)) : '';

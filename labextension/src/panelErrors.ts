@@ -18,9 +18,6 @@ export function nextStep(err: DevEnvError, trans: ITrans): string {
       return trans.__('Set them in the server configuration (c.DevEnv.*) or the environment, then restart Jupyter.');
     case 'ModelArts.6334':
       return trans.__('Remove the characters the API does not allow (& < > " \' /) and save again.');
-    case 'ModelArts.6348':
-    case 'ModelArts.6349':
-      return trans.__('Choose a duration between 1 and 24 hours and try again.');
     case 'DEVENV.EXTEND_UNSUPPORTED':
       return trans.__(
         'Set the duration for the next start, or turn auto-stop off to keep the instance running.'
@@ -36,10 +33,11 @@ export function nextStep(err: DevEnvError, trans: ITrans): string {
     case 'BAD_RESPONSE':
       return trans.__('Reload the page and try again; if it persists, check the server log.');
   }
+  if (code === 'ModelArts.6348' || code === 'ModelArts.6349' || (code === 'ModelArts.6336' && field.includes('duration'))) {
+    return trans.__('Choose a duration between 1 and 24 hours and try again.');
+  }
   if (code === 'ModelArts.6336') {
-    return field.includes('duration')
-      ? trans.__('Choose a duration between 1 and 24 hours and try again.')
-      : trans.__('Check the value and try again.');
+    return trans.__('Check the value and try again.');
   }
   if (err.status === 429 || code === 'APIGW.0308') {
     return trans.__('Too many requests: wait a moment, then try again.');

@@ -2,14 +2,16 @@ import { Widget } from '@lumino/widgets';
 
 import { AutoStopActions } from './actions';
 import { AutoStopControls } from './autoStopControls';
-import { describe, describeError, showCountdown } from './describe';
+import { describe, emulatedBadge, showCountdown } from './describe';
 import { button, h, setText } from './dom';
 import { ITrans } from './i18n';
+import { InstancePicker } from './instancePicker';
 import { ICountdownModel } from './tokens';
 
 /**
  * The toolbar item's popover: the essential controls at once, whatever the
- * kernel is doing (they call the REST API), and a way to insert the full panel.
+ * kernel is doing (they call the REST API), and a way to insert the full panel;
+ * the instances to choose from while none is set, or on "Change instance".
  */
 export class AutoStopPopover extends Widget {
   constructor(options: AutoStopPopover.IOptions) {
@@ -20,7 +22,7 @@ export class AutoStopPopover extends Widget {
     this.node.setAttribute('aria-label', options.trans.__('Auto-stop countdown'));
     this.node.tabIndex = -1;
     const { model, trans, actions, insertPanel } = options;
-    this.#badge = h('span', { class: 'jp-DevEnv-badge', title: trans.__('Emulated instance (ModelArts emulator)') }, trans.__('emulated'));
+    this.#badge = emulatedBadge(trans);
     const close = h(
       'button',
       { type: 'button', class: 'jp-DevEnv-close', 'data-action': 'close', 'aria-label': trans.__('Close'), title: trans.__('Close') },
@@ -29,7 +31,17 @@ export class AutoStopPopover extends Widget {
     close.addEventListener('click', () => this.dispose());
     this.#busy = h('div', { class: 'jp-DevEnv-busy' }, trans.__('Working…'));
     this.#controls = new AutoStopControls(actions, () => this.#render());
-    const footer = h('div', { class: 'jp-DevEnv-popover-footer' });
+    this.#picker = new InstancePicker(model, trans, () => {
+      this.#changing = false;
+      this.#render();
+    });
+    this.#change = button('change-instance', trans.__('Change instance'), 'link');
+    this.#change.addEventListener('click', () => {
+      this.#changing = !this.#changing;
+      this.#render();
+    });
+    this.#fixed = h('span', { class: 'jp-DevEnv-note', 'data-note': 'fixed' }, trans.__('The instance is set in the server configuration.'));
+    const footer = (this.#footer = h('div', { class: 'jp-DevEnv-popover-footer' }));
     if (insertPanel) {
       const insert = button('insert-panel', trans.__('Insert the full panel into the notebook'), 'link');
       insert.addEventListener('click', () => {
@@ -38,11 +50,11 @@ export class AutoStopPopover extends Widget {
       });
       footer.append(insert);
     }
-    footer.append(this.#backend);
+    footer.append(this.#change, this.#fixed, this.#backend);
     this.node.append(
       h('div', { class: 'jp-DevEnv-popover-header' }, this.#countdown, this.#badge, close),
       this.#detail,
-      this.#error,
+      this.#picker.node,
       this.#controls.node,
       footer
     );
@@ -99,10 +111,24 @@ export class AutoStopPopover extends Widget {
     this.#tick();
     this.#badge.hidden = !model.config?.emulated;
     const phase = model.phase;
-    const error = !!model.error && phase !== 'unconfigured' && phase !== 'unreachable' && phase !== 'error';
-    setText(this.#error, error ? describeError(model, trans) : '');
-    this.#error.hidden = !error;
+    const config = model.config;
+    const setUp = phase !== 'choose' && phase !== 'server-missing';
+    const set = !!config?.instance_id && setUp;
+    const fixed = config?.instance_source === 'config';
+    this.#changing &&= set && !fixed;
+    const pick = phase === 'choose' || this.#changing;
+    if (pick === this.#picker.node.hidden) {
+      this.#picker.node.hidden = !pick;
+      if (pick) {
+        void this.#picker.load();
+      }
+    }
+    this.#change.hidden = !set || fixed;
+    this.#change.setAttribute('aria-expanded', String(this.#changing));
+    this.#fixed.hidden = !set || !fixed;
+    this.#footer.hidden = !setUp; // Nothing there to do until an instance is set.
     this.#controls.update();
+    this.#controls.node.hidden ||= pick;
     if (this.#controls.busy) {
       this.#controls.node.after(this.#busy);
     } else {
@@ -135,10 +161,15 @@ export class AutoStopPopover extends Widget {
 
   readonly #options: AutoStopPopover.IOptions;
   readonly #controls: AutoStopControls;
+  readonly #picker: InstancePicker;
+  readonly #change: HTMLButtonElement;
+  readonly #fixed: HTMLSpanElement;
+  readonly #footer: HTMLDivElement;
+  /** "Change instance" is open. */
+  #changing = false;
   readonly #countdown = h('span', { class: 'jp-DevEnv-popover-countdown' });
   readonly #badge: HTMLSpanElement;
   readonly #detail = h('div', { class: 'jp-DevEnv-popover-detail' });
-  readonly #error = h('div', { class: 'jp-DevEnv-error' });
   readonly #busy: HTMLDivElement;
   readonly #backend = h('span', { class: 'jp-DevEnv-backend' });
   #anchor: HTMLElement | null = null;

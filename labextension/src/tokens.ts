@@ -2,13 +2,16 @@ import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
 import { DevEnvError } from './handler';
-import { IAutoStopUpdate, IConfig, IState } from './types';
+import { IAutoStopUpdate, IConfig, IInstanceList, IState } from './types';
 
 /**
  * What the countdown shows, derived from the last answer and the local clock.
  *
  * - `loading`: nothing known yet;
- * - `unconfigured`: the server extension answers 503 DEVENV.NOT_CONFIGURED;
+ * - `server-missing`: Jupyter answers for the API, not the server extension:
+ *   it is installed but not loaded (Jupyter not restarted);
+ * - `choose`: only the instance is not set: the user can choose it;
+ * - `unconfigured`: other settings are missing (DEVENV.NOT_CONFIGURED);
  * - `error`: the last request failed with an API error;
  * - `unreachable`: the Jupyter server did not answer (it is gone);
  * - `stopped`: the instance is not RUNNING;
@@ -19,6 +22,8 @@ import { IAutoStopUpdate, IConfig, IState } from './types';
  */
 export type CountdownPhase =
   | 'loading'
+  | 'server-missing'
+  | 'choose'
   | 'unconfigured'
   | 'error'
   | 'unreachable'
@@ -71,6 +76,10 @@ export interface ICountdownModel {
   extend(seconds: number): Promise<IState>;
   /** PUT `{"description": ...}`; the answer becomes the state. */
   updateDescription(description: string): Promise<IState>;
+  /** GET `instances`: the project's instances to choose from. */
+  instances(): Promise<IInstanceList>;
+  /** PUT `config` `{"instance_id": id}`: this server's instance from now on, in every open page. */
+  chooseInstance(id: string): Promise<IConfig>;
   /** Now on the upstream clock, in ms. */
   serverNow(): number;
 }

@@ -54,6 +54,30 @@ export interface IConfig {
   emulated: boolean;
   configured: boolean;
   missing: string[];
+  /** Where the instance id comes from: "config" (`c.DevEnv.instance_id`, fixed), "chosen" (`PUT config`), or null. */
+  instance_source?: string | null;
+}
+
+/** One instance of the project, as `GET instances` lists it. */
+export interface IInstanceSummary {
+  id: string;
+  name: string | null;
+  status: string | null;
+  flavor: string | null;
+  backend: string;
+  /** Deadline in ms since the epoch (upstream clock), or null. */
+  stop_timestamp: number | null;
+  /** Seconds left at `server_time`, or null. */
+  remain_time: number | null;
+}
+
+/** `GET instances`. */
+export interface IInstanceList {
+  /** RUNNING first, then by name. */
+  instances: IInstanceSummary[];
+  server_time: number;
+  /** Plain words when one API generation could not be listed. */
+  partial?: string | null;
 }
 
 /** Body of `PUT instances/current`, `spec.auto_stop` part. */
