@@ -143,6 +143,8 @@ class JupyterProcess:
     (certificate, key: PEM files) serves HTTPS with them; ``verify`` then trusts that certificate.
     ``extra_env`` adds environment variables of the server process, over those above;
     ``terminals`` keeps jupyter_server_terminals on in the bare server.
+    ``server_extension`` False leaves jupyter_devenv's server extension off (its labextension is
+    still there): a package installed while Jupyter was not restarted.
     """
 
     def __init__(self, tmp: Path, emulator_url: str, backend: str, instance_id: Optional[str],
@@ -150,8 +152,10 @@ class JupyterProcess:
                  lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
                  extensions: Optional[Dict[str, Path]] = None,
                  tls: Optional[Tuple[Path, Path]] = None,
-                 extra_env: Optional[Dict[str, str]] = None, terminals: bool = False) -> None:
+                 extra_env: Optional[Dict[str, str]] = None, terminals: bool = False,
+                 server_extension: bool = True) -> None:
         self.instance_id = instance_id
+        self.server_extension = server_extension
         self.token = secrets.token_hex(16)
         self.port = free_port()
         assert port_is_free(self.port), f"port {self.port} is taken"
@@ -166,7 +170,7 @@ class JupyterProcess:
         dirs = {name: tmp / name for name in ("config", "runtime", "settings", "workspaces", "ipython", "data")}
         for d in dirs.values():
             d.mkdir(exist_ok=True)
-        enabled = {"jupyter_devenv": True}
+        enabled = {"jupyter_devenv": server_extension}
         if app == "jupyter_server":  # the bare server: only our extension, so it starts fast
             enabled.update({name: False for name in LAB_EXTENSIONS})
         if terminals:
@@ -224,10 +228,10 @@ class JupyterProcess:
                 raise RuntimeError(f"Jupyter exited early:\n{self.log_text()[-3000:]}")
             try:
                 # Our token opens it: a stale server on the port would answer 403.
-                r = httpx.get(f"{self.url}/devenv/api/config", headers=self.auth, timeout=2,
-                              verify=self.verify)
+                path = "/devenv/api/config" if self.server_extension else "/api/status"
+                r = httpx.get(f"{self.url}{path}", headers=self.auth, timeout=2, verify=self.verify)
                 if r.status_code == 200:
-                    assert r.json().get("instance_id") == self.instance_id, r.text
+                    assert not self.server_extension or r.json().get("instance_id") == self.instance_id, r.text
                     return
             except httpx.HTTPError:
                 pass

@@ -18,13 +18,19 @@ from jupyter_devenv.emulator.app import Emulator
 
 
 class Stack:
-    """Emulator + Jupyter server. ``url``, ``token``, ``instance_id``, ``root``, control helpers."""
+    """Emulator + Jupyter server. ``url``, ``token``, ``instance_id``, ``root``, control helpers.
+
+    ``configured`` False starts Jupyter without an instance id (to be chosen in the page);
+    ``server_extension`` False without jupyter_devenv's server extension (labextension only);
+    ``devenv``: more ``c.DevEnv`` settings.
+    """
 
     def __init__(self, tmp: Path, backend: str = "demanager", stop_in: Optional[float] = None,
                  locale: Optional[str] = None, poll_interval: float = 30.0,
                  reminder_thresholds=(900, 300, 60), save_before_stop: int = 60,
                  lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
-                 configured: bool = True) -> None:
+                 configured: bool = True, server_extension: bool = True,
+                 devenv: Optional[Dict[str, Any]] = None) -> None:
         self.backend = backend
         self.emulator = EmulatorThread(Emulator(stop_in=stop_in)).start()
         self.instance_id = self.emulator.emulator.seed_ids[f"{backend}_running"]
@@ -34,8 +40,9 @@ class Stack:
             self.server = JupyterProcess(
                 tmp, self.emulator.url, backend, self.instance_id if configured else None, app="jupyterlab",
                 devenv={"poll_interval": poll_interval, "cache_ttl": 0.0,
-                        "reminder_thresholds": list(reminder_thresholds), "save_before_stop": save_before_stop},
-                lab_settings={**settings, **(lab_settings or {})})
+                        "reminder_thresholds": list(reminder_thresholds), "save_before_stop": save_before_stop,
+                        **(devenv or {})},
+                lab_settings={**settings, **(lab_settings or {})}, server_extension=server_extension)
         except BaseException:  # Jupyter did not start: nothing else should outlive the test
             self.control.close()
             self.emulator.stop()

@@ -59,9 +59,11 @@ def test_server_gone_is_said_plainly_lab(page, make_stack):
 
 
 def test_unconfigured_shows_what_is_missing(page, make_stack):
-    stack = make_stack(backend="demanager", configured=False)
+    # More than the instance is missing (only the instance missing: it is chosen in the page,
+    # see test_setup.py).
+    stack = make_stack(backend="demanager", configured=False, devenv={"project_id": ""})
     open_lab(page, stack, "a.ipynb")
     expect(countdown(page)).to_have_text("not configured", timeout=15_000)
     title = countdown(page).get_attribute("title")
-    assert re.search(r"instance_id", title), title
+    assert re.search(r"instance_id, project_id", title), title
     assert "restart Jupyter" in title

@@ -49,6 +49,9 @@ def test_demanager_offers_no_extend(page, make_stack, artifacts):
     assert "next start" in note.inner_text()
     expect(popover.locator("[data-action='turn-off']")).to_be_visible()
     expect(popover).to_contain_text("Emulated")
+    # The instance comes from the server's configuration: it is said, not offered for change.
+    expect(popover.locator("[data-note='fixed']")).to_have_text("The instance is set in the server configuration.")
+    expect(popover.locator("[data-action='change-instance']")).to_be_hidden()
     page.screenshot(path=str(artifacts / "popover-demanager-page.png"))
     # Escape closes it.
     page.keyboard.press("Escape")
