@@ -9,7 +9,8 @@ from typing import Any, Dict, List, Optional
 
 from .cli_config import FLAG_PREFIX, load_settings, split_flags
 from .modelarts.errors import DevEnvError
-from .modelarts.models import format_hms, parse_duration_text, validate_extend_body, validate_update_body
+from .modelarts.durations import format_hms, parse_duration_text
+from .modelarts.models import validate_extend_body, validate_update_body
 
 
 def summary(state: Dict[str, Any]) -> str:
@@ -52,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("--json", action="store_true")
     extend = sub.add_parser("extend", help="renew the lease from now (current API only)")
     extend.add_argument("duration", help="e.g. 2h (1-72 h)")
+    extend.add_argument("--allow-earlier", action="store_true",
+                        help="go ahead even when the new stop comes earlier than the current one")
     extend.add_argument("--json", action="store_true")
     disable = sub.add_parser("disable", help="turn auto-stop off")
     disable.add_argument("--json", action="store_true")
@@ -137,7 +140,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             elif args.command == "update":
                 state = conn.update(body)
             elif args.command == "extend":
-                state = conn.extend(seconds)
+                state = conn.extend(seconds, allow_earlier=args.allow_earlier)
             else:
                 state = conn.disable()
         finally:

@@ -37,7 +37,8 @@ class Connection:
     def update(self, body: Any) -> State:
         raise NotImplementedError
 
-    def extend(self, seconds: int) -> State:
+    def extend(self, seconds: int, allow_earlier: bool = False) -> State:
+        """Renew the lease ``seconds`` from now; one that would end it earlier is refused unless allowed."""
         raise NotImplementedError
 
     def config(self) -> Dict[str, Any]:
@@ -118,8 +119,8 @@ class ProxyConnection(Connection):
     def update(self, body: Any) -> State:
         return self._call("PUT", f"instances/{self.instance_id}", validate_update_body(body))
 
-    def extend(self, seconds: int) -> State:
-        body = {"seconds": seconds}
+    def extend(self, seconds: int, allow_earlier: bool = False) -> State:
+        body = {"seconds": seconds, "allow_earlier": allow_earlier}
         validate_extend_body(body)
         return self._call("POST", f"instances/{self.instance_id}/extend", body)
 
@@ -164,9 +165,9 @@ class DirectConnection(Connection):
         coro = backends.update(self._client.aio, self.backend, self.instance_id, body)
         return self._state(self._client.run(coro))
 
-    def extend(self, seconds: int) -> State:
-        seconds = validate_extend_body({"seconds": seconds})
-        coro = backends.extend(self._client.aio, self.backend, self.instance_id, seconds)
+    def extend(self, seconds: int, allow_earlier: bool = False) -> State:
+        seconds = validate_extend_body({"seconds": seconds, "allow_earlier": allow_earlier})
+        coro = backends.extend(self._client.aio, self.backend, self.instance_id, seconds, allow_earlier)
         return self._state(self._client.run(coro))
 
     def config(self) -> Dict[str, Any]:

@@ -79,3 +79,27 @@ class TestAuto:
                                                      "id": "DE-11111111-2222-3333-4444-555555555555"}).json()
         status, state = await api("GET", f"instances/{odd['id']}")
         assert status == 200 and state["backend"] == "notebooks"
+
+
+def _renewals(upstream) -> int:
+    return sum(n for key, n in upstream.stats()["requests"].items() if key.startswith("PATCH ") and "/lease" in key)
+
+
+@pytest.mark.parametrize("backend", ["notebooks"], indirect=True)
+async def test_an_extend_that_would_stop_earlier_asks_first(api, upstream, instance_id):
+    status, state = await api("POST", "instances/current/extend", {"seconds": 20 * 3600})
+    assert status == 200, state
+    twenty_hours = state["auto_stop"]["stop_timestamp"]
+    renewals = _renewals(upstream)
+
+    status, error = await api("POST", "instances/current/extend", {"seconds": 3600})
+    assert status == 409 and error["error_code"] == "DEVENV.EXTEND_EARLIER" and error["field"] == "seconds"
+    assert error["error_msg"].startswith("Extending by 1 h counts from now, so the instance would stop in 1 h "
+                                         "instead of in 20 h")
+    assert _renewals(upstream) == renewals  # nothing sent
+    lease = upstream.instance(instance_id)["lease"]
+    assert lease["create_at"] + lease["duration"] == twenty_hours
+
+    status, state = await api("POST", "instances/current/extend", {"seconds": 3600, "allow_earlier": True})
+    assert status == 200, state
+    assert state["auto_stop"]["remain_time"] <= 3600 and _renewals(upstream) == renewals + 1

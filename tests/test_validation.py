@@ -9,9 +9,9 @@ import copy
 
 import pytest
 
+from jupyter_devenv.modelarts.durations import parse_duration_text
 from jupyter_devenv.modelarts.errors import DevEnvError
 from jupyter_devenv.modelarts.models import (
-    parse_duration_text,
     validate_extend_body,
     validate_instance_id,
     validate_update_body,
@@ -307,4 +307,4 @@ def test_parse_duration_text(text, seconds):
     ids=repr,
 )
 def test_parse_duration_text_refused(text):
-    _raises(parse_duration_text, text, INCORRECT, "duration", "not understood", "2h", "90m", "7200")
+    _raises(parse_duration_text, text, INCORRECT, "duration", "is not a duration", "2h", "90m", "7200")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shlex
 
-from ..modelarts.models import format_hms
+from ..modelarts.durations import format_hms
 from . import demanager, notebooks
 from .app import Emulator
 

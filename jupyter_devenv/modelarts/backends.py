@@ -11,7 +11,8 @@ from typing import Any, Dict
 from .client import Answer, AsyncDevEnvClient
 from .errors import DevEnvError
 from .models import DURATION_MAX, DURATION_MIN, INSTANCE_NOT_FOUND, validate_update_body
-from .state import DEMANAGER, NOTEBOOKS
+from .extend_guard import refuse_earlier
+from .state import DEMANAGER, NOTEBOOKS, build_state
 
 EXTEND_UNSUPPORTED = "DEVENV.EXTEND_UNSUPPORTED"
 UNSUPPORTED = "DEVENV.UNSUPPORTED"
@@ -62,8 +63,13 @@ async def update(client: AsyncDevEnvClient, backend: str, instance_id: str, body
     return await client.get_notebook(instance_id)
 
 
-async def extend(client: AsyncDevEnvClient, backend: str, instance_id: str, seconds: int) -> Answer:
-    """Renew the lease by ``seconds`` from now (notebooks), then read the instance back."""
+async def extend(client: AsyncDevEnvClient, backend: str, instance_id: str, seconds: int,
+                 allow_earlier: bool = False) -> Answer:
+    """Renew the lease by ``seconds`` from now (notebooks), then read the instance back.
+
+    Unless ``allow_earlier``, the lease is read first and a renewal that would end it
+    earlier than now is refused (``extend_guard``).
+    """
     if backend == DEMANAGER:
         raise DevEnvError(
             EXTEND_UNSUPPORTED,
@@ -72,5 +78,8 @@ async def extend(client: AsyncDevEnvClient, backend: str, instance_id: str, seco
             "start. Set the duration for the next start, or turn auto-stop off to keep it running.",
             status=409,
         )
+    if not allow_earlier:
+        now = await client.get_notebook(instance_id)
+        refuse_earlier(build_state(now.data, NOTEBOOKS, now.server_time), seconds, allow_earlier)
     await client.renew_lease(instance_id, seconds)
     return await client.get_notebook(instance_id)

@@ -34,11 +34,11 @@ def format_hms(seconds: Optional[float]) -> str:
 
 
 def spoken(seconds: float) -> str:
-    """``1 h 30 min``, ``45 min``, ``20 s``: a span in words, to the minute above an hour's tenth."""
-    s = max(0, int(seconds))
+    """``1 h 30 min``, ``45 min``, ``20 s``: a span in words, to the nearest minute from a minute up."""
+    s = max(0, int(round(seconds)))
     if s < 60:
         return f"{s} s"
-    hours, minutes = divmod(s // 60, 60)
+    hours, minutes = divmod(int(round(s / 60)), 60)
     if not hours:
         return f"{minutes} min"
     return f"{hours} h" if not minutes else f"{hours} h {minutes} min"

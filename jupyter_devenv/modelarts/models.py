@@ -6,7 +6,7 @@ One rule set, shared by the client (nothing invalid is sent), the server extensi
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping
 
 from .errors import DevEnvError
 
@@ -153,33 +153,8 @@ def validate_instance_id(value: Any) -> str:
     return value
 
 
-_DURATION_TEXT = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$",
-                            re.IGNORECASE | re.ASCII)
-
-
-def parse_duration_text(text: str) -> int:
-    """``"2h"``, ``"90m"``, ``"1h30m"`` or ``"7200"`` to seconds (for the CLI)."""
-    text = str(text).strip()
-    if text.isascii() and text.isdigit():  # not "²" (int() fails) nor other scripts' digits
-        return int(text)
-    m = _DURATION_TEXT.match(text)
-    if not text or not m or not any(m.groups()):
-        raise DevEnvError(INCORRECT_PROPERTY, f"duration {text!r} is not understood: write e.g. 2h, 90m or 7200.",
-                          field="duration")
-    h, mi, s = (int(g or 0) for g in m.groups())
-    return h * 3600 + mi * 60 + s
-
-
 def auto_stop_of(instance: Mapping[str, Any]) -> Dict[str, Any]:
     """The ``spec.auto_stop`` block of a demanager instance object (empty when absent)."""
     spec = instance.get("spec") or {}
     block = spec.get("auto_stop") if isinstance(spec, Mapping) else None
     return dict(block) if isinstance(block, Mapping) else {}
-
-
-def format_hms(seconds: Optional[float]) -> str:
-    """``H:MM:SS`` for a number of seconds (negative shown as 0:00:00)."""
-    if seconds is None:
-        return "--:--:--"
-    s = max(0, int(seconds))
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"

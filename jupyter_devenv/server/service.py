@@ -166,8 +166,10 @@ class InstanceService:
     async def extend(self, instance_id: str, body: Any) -> Dict[str, Any]:
         instance_id = self.resolve_id(instance_id)
         seconds = validate_extend_body(body)
+        earlier = body.get("allow_earlier") is True
         backend = await self.backend_for(instance_id)
-        await self._write(instance_id, lambda: backends.extend(self.client, backend, instance_id, seconds))
+        await self._write(instance_id,
+                          lambda: backends.extend(self.client, backend, instance_id, seconds, earlier))
         return self._state(instance_id, backend)
 
     async def list_instances(self) -> Dict[str, Any]:
