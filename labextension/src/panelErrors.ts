@@ -28,7 +28,8 @@ export function nextStep(err: DevEnvError, trans: ITrans): string {
     case 'DEVENV.UPSTREAM_TIMEOUT':
       return trans.__('ModelArts did not answer. Try again in a minute; the stop time shown may be out of date.');
     case 'ModelArts.6309':
-      return trans.__('The instance was not found: check the instance id in the server configuration.');
+    case 'DEVENV.INSTANCE_NOT_FOUND':
+      return trans.__('Choose another instance, or check the instance id in the server configuration.');
     case 'DEVENV.BAD_JSON':
     case 'BAD_RESPONSE':
       return trans.__('Reload the page and try again; if it persists, check the server log.');
