@@ -89,6 +89,7 @@ def test_choose_the_instance_without_a_restart(page, make_stack, artifacts, ui):
         popover.locator("[data-action='change-instance']").click()
         expect(popover.locator(f"[data-instance='{stack.instance_id}']")).to_have_attribute("aria-current", "true")
         expect(popover.locator("[data-action='turn-off']")).to_be_hidden()
+        popover.screenshot(path=str(artifacts / "change-instance-lab.png"))
         popover.locator(f"[data-instance='{second}']").click()
         expect(popover.locator("[data-field='instances']")).to_be_hidden(timeout=10_000)
         expect(popover).to_contain_text("Instance: second-run")
