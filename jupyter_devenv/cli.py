@@ -4,32 +4,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from typing import Any, Dict, List, Optional
 
 from .cli_config import FLAG_PREFIX, load_settings, split_flags
+from .cli_words import OFF_WORDS, extend_duration, nothing_to_change, report, summary, update_duration
 from .modelarts.errors import DevEnvError
-from .modelarts.durations import format_hms, parse_duration_text
-from .modelarts.models import validate_extend_body, validate_update_body
-
-
-def summary(state: Dict[str, Any]) -> str:
-    """A few human lines for a ``State``: who, status, and the countdown."""
-    inst, auto = state.get("instance", {}), state.get("auto_stop", {})
-    lines = [f"Instance   {inst.get('name', '?')} ({inst.get('id', '?')})  {inst.get('status', '?')}",
-             f"Backend    {state.get('backend')}"]
-    if not auto.get("enable"):
-        lines.append("Auto-stop  off")
-    elif auto.get("stop_timestamp") is None:
-        lines.append(f"Auto-stop  on, {format_hms(auto.get('duration'))} from the next start")
-    else:
-        at = datetime.fromtimestamp(auto["stop_timestamp"] / 1000).strftime("%Y-%m-%d %H:%M:%S")
-        lines.append(f"Auto-stop  stops in {format_hms(auto.get('remain_time'))} (at {at} local time)")
-    if auto.get("enable"):
-        lines.append(f"Reminders  {'on' if auto.get('prompt') else 'off'}")
-    if inst.get("description"):
-        lines.append(f"Description {inst['description']}")
-    return "\n".join(lines)
+from .modelarts.models import validate_update_body
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,25 +65,25 @@ def _update_body(args: argparse.Namespace) -> Dict[str, Any]:
     if args.enable is not None:
         auto["enable"] = args.enable
     if args.duration is not None:
-        auto["duration"] = parse_duration_text(args.duration)
+        auto["duration"] = update_duration(args.duration)
     if args.prompt is not None:
         auto["prompt"] = args.prompt
     if auto:
         body["spec"] = {"auto_stop": auto}
+    if not body:
+        raise nothing_to_change()
     return validate_update_body(body)
-
-
-def _show(state: Dict[str, Any], as_json: bool) -> None:
-    print(json.dumps(state, indent=2, sort_keys=True) if as_json else summary(state))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     flags, rest = split_flags(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     args = parser.parse_args(rest)
+    as_json = getattr(args, "json", False)
     if flags and args.command in ("emulator", "demo"):
         parser.error(f"{FLAG_PREFIX}* flags configure status, update, extend, disable, list and use, not "
                      f"{args.command}")
+    local = True  # until something is sent: an error now is about what was typed or configured
     try:
         if args.command == "emulator":
             from .emulator import serve
@@ -119,9 +99,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             from .doctor import run_cli
 
             return run_cli(flags, args.json)
-        from .cli_instances import inside_server, list_command, use_command, with_choice
+        from .cli_instances import inside_server, list_command, state_file, use_command, with_choice
         from .client import connect
         from .kernel_access import URL_ENV
+        from .server.prompts import PromptStore
 
         if flags and inside_server():
             print(f"note: the {FLAG_PREFIX}* flags are not used: this process reaches the instance through "
@@ -131,9 +112,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "use":
             return use_command(lambda: load_settings(flags), args.instance)
         body = _update_body(args) if args.command == "update" else None
-        seconds = validate_extend_body({"seconds": parse_duration_text(args.duration)}) \
-            if args.command == "extend" else 0
-        conn = connect(settings=with_choice(load_settings(flags)))
+        seconds = extend_duration(args.duration) if args.command == "extend" else 0
+        conn = connect(settings=with_choice(load_settings(flags)), prompts=PromptStore(state_file()))
+        local = False
         try:
             if args.command == "status":
                 state = conn.get()
@@ -145,11 +126,12 @@ def main(argv: Optional[List[str]] = None) -> int:
                 state = conn.disable()
         finally:
             conn.close()
-        _show(state, args.json)
+        print(json.dumps(state, indent=2, sort_keys=True) if as_json else summary(state))
+        if not as_json and not state["auto_stop"].get("enable") and args.command in ("update", "disable"):
+            print(f"Auto-stop is {OFF_WORDS}.")
         return 0
     except DevEnvError as error:
-        field = f" [{error.field}]" if error.field else ""
-        print(f"error {error.error_code}{field}: {error.error_msg}", file=sys.stderr)
+        report(error, local, as_json)
         return 1
     except KeyboardInterrupt:
         return 130

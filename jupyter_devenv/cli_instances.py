@@ -26,11 +26,16 @@ from .server.choice import ChoiceStore, choice_path, default_state_file
 COLUMNS = ("", "NAME", "ID", "STATUS", "FLAVOR", "TIME LEFT", "API")
 
 
-def choice_store() -> ChoiceStore:
-    """The file a Jupyter server with these config files reads its chosen instance from."""
+def state_file() -> str:
+    """The state file of a Jupyter server with these config files (``c.DevEnvApp.state_file``)."""
     config, _ = file_config()
     app = config["DevEnvApp"] if "DevEnvApp" in config else {}
-    return ChoiceStore(choice_path(app.get("state_file") or default_state_file()))
+    return app.get("state_file") or default_state_file()
+
+
+def choice_store() -> ChoiceStore:
+    """The file a Jupyter server with these config files reads its chosen instance from."""
+    return ChoiceStore(choice_path(state_file()))
 
 
 def with_choice(settings: DevEnv) -> DevEnv:

@@ -20,7 +20,9 @@ from .modelarts.answers import decode_answer
 from .modelarts.client import DevEnvClient
 from .modelarts.errors import DevEnvError
 from .modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
-from .modelarts.state import build_state
+from .modelarts.backends import UNSUPPORTED
+from .modelarts.state import NOTEBOOKS, build_state
+from .server.prompts import PromptStore
 from .kernel_access import SERVER_CERT_ENV, TOKEN_ENV, TOKEN_HEADER, URL_ENV
 
 State = Dict[str, Any]
@@ -140,10 +142,16 @@ class ProxyConnection(Connection):
 
 
 class DirectConnection(Connection):
-    """Straight to ModelArts (or the emulator) with the ``DevEnv`` configuration."""
+    """Straight to ModelArts (or the emulator) with the ``DevEnv`` configuration.
 
-    def __init__(self, settings: Optional[DevEnv] = None, instance_id: Optional[str] = None) -> None:
+    ``prompts`` keeps the current API's ``prompt`` preference (which that API has no field
+    for) where the Jupyter server keeps it, so both agree; without it, it is not kept.
+    """
+
+    def __init__(self, settings: Optional[DevEnv] = None, instance_id: Optional[str] = None,
+                 prompts: Optional[PromptStore] = None) -> None:
         self.settings = settings or DevEnv()
+        self._prompts = prompts
         self.instance_id = validate_instance_id(instance_id or self.settings.instance_id or "")
         self._client: DevEnvClient = self.settings.make_client()
         self._backend: Optional[str] = None if self.settings.backend == "auto" else self.settings.backend
@@ -155,7 +163,8 @@ class DirectConnection(Connection):
         return self._backend
 
     def _state(self, answer: Any) -> State:
-        return build_state(answer.data, self.backend, answer.server_time)
+        prompt = self._prompts.get(self.instance_id) if self._prompts is not None else True
+        return build_state(answer.data, self.backend, answer.server_time, prompt=prompt)
 
     def get(self) -> State:
         return self._state(self._client.run(backends.read(self._client.aio, self.backend, self.instance_id)))
@@ -163,7 +172,15 @@ class DirectConnection(Connection):
     def update(self, body: Any) -> State:
         body = validate_update_body(body)  # before backend detection: nothing sent for bad input
         coro = backends.update(self._client.aio, self.backend, self.instance_id, body)
-        return self._state(self._client.run(coro))
+        answer = self._client.run(coro)
+        prompt = body.get("spec", {}).get("auto_stop", {}).get("prompt")
+        if self.backend == NOTEBOOKS and prompt is not None:
+            if self._prompts is None:
+                raise DevEnvError(UNSUPPORTED, "The current API has no reminder setting of its own: the "
+                                  "Jupyter server keeps it. Run this in a Jupyter terminal, or use the "
+                                  "notebook toolbar's popover.", status=409, field="spec.auto_stop.prompt")
+            self._prompts.set(self.instance_id, prompt)
+        return self._state(answer)
 
     def extend(self, seconds: int, allow_earlier: bool = False) -> State:
         seconds = validate_extend_body({"seconds": seconds, "allow_earlier": allow_earlier})
@@ -179,10 +196,12 @@ class DirectConnection(Connection):
         self._client.close()
 
 
-def connect(instance_id: str = "current", settings: Optional[DevEnv] = None) -> Connection:
+def connect(instance_id: str = "current", settings: Optional[DevEnv] = None,
+            prompts: Optional[PromptStore] = None) -> Connection:
     """A connection for this process: the server extension's when this is one of its kernels.
 
-    ``settings`` configures a direct connection (default: ``DevEnv()``, from the environment).
+    ``settings`` (default: ``DevEnv()``, from the environment) and ``prompts`` configure a
+    direct connection.
     """
     url, token = os.environ.get(URL_ENV), os.environ.get(TOKEN_ENV)
     if url and token:
@@ -190,4 +209,4 @@ def connect(instance_id: str = "current", settings: Optional[DevEnv] = None) -> 
     settings = DevEnv() if settings is None else settings
     if settings.missing():
         raise settings.not_configured()
-    return DirectConnection(settings, None if instance_id == "current" else instance_id)
+    return DirectConnection(settings, None if instance_id == "current" else instance_id, prompts)

@@ -59,7 +59,8 @@ def test_status_json_is_the_rest_state(cli, emulator):
 def test_status_is_human_readable(cli):
     run = cli("status")
     assert run.returncode == 0, run.stderr
-    assert "RUNNING" in run.stdout and "stops in 0:5" in run.stdout
+    assert "Kind         ModelArts notebook (older API)\nStatus       running\n" in run.stdout
+    assert "Auto-stop    stops in 0:5" in run.stdout
 
 
 def test_update_and_disable(cli, emulator):
@@ -70,24 +71,41 @@ def test_update_and_disable(cli, emulator):
     assert _raw(emulator, instance_id)["spec"]["auto_stop"]["prompt"] is False
     run = cli("disable")
     assert run.returncode == 0, run.stderr
-    assert "Auto-stop  off" in run.stdout
+    assert "Auto-stop    off: the instance keeps running, and billing, until you stop it" in run.stdout
+    assert run.stdout.endswith("Auto-stop is off: the instance keeps running, and billing, until you stop "
+                               "it.\n")
     assert _raw(emulator, instance_id)["spec"]["auto_stop"]["enable"] is False
 
 
 def test_bad_input_exits_non_zero_and_sends_nothing(cli, emulator):
     before = httpx.get(f"{emulator.url}/_emulator/stats").json()["total"]
     run = cli("update", "--enable", "--duration", "30m")
-    assert run.returncode == 1
-    assert "ModelArts.6349" in run.stderr and "spec.auto_stop.duration" in run.stderr
+    too_short = "error: 30m is too short: the duration must be between 1 h and 24 h.\n"
+    assert (run.returncode, run.stderr) == (1, too_short)
+    run = cli("update", "--duration", "25h")
+    assert run.stderr == "error: 25h is too long: the duration must be between 1 h and 24 h.\n"
+    run = cli("update", "--duration", "soon")
+    assert run.stderr == ("error: 'soon' is not a duration: write it like 2h, 90m, 1h30m or 7200 "
+                          "(seconds).\n")
+    run = cli("update")
+    assert run.stderr == ("error: Nothing to change: give --description, --enable or --disable, --duration, "
+                          "or --prompt or --no-prompt.\n")
+    run = cli("extend", "30m")
+    assert run.stderr == "error: 30m is too short: the duration must be between 1 h and 72 h.\n"
     run = cli("update", "--description", "a<b")
-    assert run.returncode == 1 and "ModelArts.6334" in run.stderr
+    assert run.returncode == 1 and run.stderr.startswith("error: description contains <")
+    assert "ModelArts." not in run.stderr  # local checks carry no ModelArts code
+    run = cli("update", "--enable", "--duration", "30m", "--json")
+    assert json.loads(run.stderr) == {"error_code": "ModelArts.6349", "field": "duration",
+                                      "error_msg": too_short[len("error: "):-1]}
     assert httpx.get(f"{emulator.url}/_emulator/stats").json()["total"] == before
 
 
 def test_extend_on_the_old_api_explains_why_not(cli):
     run = cli("extend", "2h")
     assert run.returncode == 1
-    assert "DEVENV.EXTEND_UNSUPPORTED" in run.stderr and "next start" in run.stderr
+    assert run.stderr.startswith("error: This instance uses the older ModelArts API")
+    assert "next start" in run.stderr
 
 
 def test_extend_on_the_current_api(cli, emulator):
@@ -102,7 +120,7 @@ def test_extend_on_the_current_api(cli, emulator):
 def test_missing_configuration_is_named(cli):
     run = cli("status", HUAWEICLOUD_SDK_PROJECT_ID="", JUPYTER_DEVENV_INSTANCE_ID="")
     assert run.returncode == 1
-    assert "DEVENV.NOT_CONFIGURED" in run.stderr
+    assert run.stderr.startswith("error: jupyter-devenv is not configured")
     assert "project_id" in run.stderr and "instance_id" in run.stderr
 
 
@@ -115,7 +133,7 @@ def _shown_id(run: subprocess.CompletedProcess) -> str:
 
 def _config_error(run: subprocess.CompletedProcess, *fragments: str) -> None:
     assert run.returncode == 1, (run.stdout, run.stderr)
-    assert run.stderr.startswith("error DEVENV.BAD_CONFIG") and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith("error: ") and run.stderr.count("\n") == 1, run.stderr
     assert "Traceback" not in run.stderr
     for fragment in fragments:
         assert fragment in run.stderr, run.stderr
@@ -223,7 +241,7 @@ def test_flags_unused_through_a_jupyter_server_are_said_so(cli):
               JUPYTER_DEVENV_TOKEN="kernel-token")
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.startswith("note: the --DevEnv.* flags are not used")
-    assert "DEVENV.SERVER_UNREACHABLE" in run.stderr
+    assert "error: The Jupyter server could not be reached" in run.stderr
 
 
 # -- list and use, straight to ModelArts ------------------------------------------------------
@@ -275,7 +293,7 @@ def test_use_by_exact_name_is_kept_for_the_next_commands(cli, emulator, data_dir
 def test_an_ambiguous_name_is_an_error_listing_them(cli, emulator, data_dir):
     seeds = emulator.emulator.seed_ids
     run = cli("use", "notebook-stopped")
-    assert run.returncode == 1 and run.stderr.startswith("error DEVENV.AMBIGUOUS_NAME [instance_id]")
+    assert run.returncode == 1 and run.stderr.startswith("error: ")
     assert seeds["demanager_stopped"] in run.stderr and seeds["notebooks_stopped"] in run.stderr
     assert not _chosen_file(data_dir).exists()
 
@@ -286,7 +304,7 @@ def test_an_ambiguous_name_is_an_error_listing_them(cli, emulator, data_dir):
 ])
 def test_an_unknown_instance_is_named(cli, data_dir, wanted, words):
     run = cli("use", wanted)
-    assert run.returncode == 1 and run.stderr.startswith("error DEVENV.INSTANCE_NOT_FOUND"), run.stderr
+    assert run.returncode == 1 and run.stderr.startswith("error: "), run.stderr
     assert words in run.stderr and "jupyter devenv list" in run.stderr
     assert not _chosen_file(data_dir).exists()
 
@@ -306,3 +324,16 @@ def test_use_follows_the_state_file_of_the_jupyter_config(cli, emulator, config_
     wanted = emulator.emulator.seed_ids["demanager_stopped"]
     assert cli("use", wanted).returncode == 0
     assert json.loads((state_file.parent / "chosen_instance.json").read_text()) == {"instance_id": wanted}
+
+
+def test_no_prompt_on_the_current_api_is_kept_where_the_server_reads_it(cli, emulator, tmp_path):
+    """The current API has no prompt field: the CLI keeps it in the state file a Jupyter server reads."""
+    nb = emulator.emulator.seed_ids["notebooks_running"]
+    data = {"JUPYTER_DATA_DIR": str(tmp_path / "data"), "JUPYTER_DEVENV_INSTANCE_ID": nb}
+    run = cli("update", "--no-prompt", "--json", **data)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["auto_stop"]["prompt"] is False
+    kept = json.loads((tmp_path / "data" / "jupyter_devenv" / "state.json").read_text())
+    assert kept == {nb: False}
+    run = cli("status", "--json", **data)
+    assert json.loads(run.stdout)["auto_stop"]["prompt"] is False

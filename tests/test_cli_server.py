@@ -89,5 +89,5 @@ async def test_in_a_servers_terminal_list_and_use_go_through_it(api, cli_env, ke
     assert run.returncode == 0, run.stderr
     assert [r for r in run.stdout.splitlines() if r.startswith("*")][0].split()[2] == wanted
     run = await asyncio.to_thread(run_cli, env, "use", "notebook-stopped")
-    assert run.returncode == 1 and "DEVENV.AMBIGUOUS_NAME" in run.stderr
+    assert run.returncode == 1 and run.stderr.startswith("error: 2 instances are named")
     assert (await api("GET", "config"))[1]["instance_id"] == wanted

@@ -219,7 +219,7 @@ def test_the_instance_chosen_with_use_is_checked_and_named(env, emulator, capsys
 def test_a_bad_setting_is_reported_as_by_every_command(env, capsys):
     code, text = run(capsys, "--DevEnv.retries=abc")
     assert code == 1
-    assert text.startswith("error DEVENV.BAD_CONFIG")
+    assert text.startswith("error: --DevEnv.retries=abc is not a valid retries")
     assert "--DevEnv.retries=abc is not a valid retries" in text
 
 
