@@ -10,17 +10,14 @@ No Jupyter server imports: the CLI writes the same file.
 """
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import tempfile
 from typing import Any, Optional, Tuple
 
 from jupyter_core.paths import jupyter_data_dir
 
 from ..modelarts.errors import DevEnvError
 from ..modelarts.models import INCORRECT_PROPERTY, MISSING_PROPERTY, validate_instance_id
-from .prompts import STATE_NOT_SAVED
+from .state_files import STATE_NOT_SAVED, read_json, write_json
 
 CHOICE_FILE = "chosen_instance.json"
 
@@ -58,8 +55,7 @@ class ChoiceStore:
 
     def _load(self) -> Tuple[Optional[str], Optional[str]]:
         try:
-            with open(self.path, encoding="utf-8") as f:
-                data = json.load(f)
+            data = read_json(self.path)
         except FileNotFoundError:
             return None, None
         except OSError as exc:
@@ -73,18 +69,9 @@ class ChoiceStore:
 
     def save(self, instance_id: str) -> None:
         """Replace the file atomically (a temporary file, then ``os.replace``); memory changes only after."""
-        folder = os.path.dirname(self.path) or "."
-        tmp = None
         try:
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".chosen-")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"instance_id": instance_id}, f)
-            os.replace(tmp, self.path)
+            write_json(self.path, {"instance_id": instance_id}, prefix=".chosen-")
         except OSError as exc:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
             raise DevEnvError(STATE_NOT_SAVED, f"The chosen instance could not be saved to {self.path}: "
                               f"{exc.strerror or type(exc).__name__}. Nothing changed. Make that folder "
                               "writable, or set JUPYTER_DATA_DIR (or c.DevEnvApp.state_file, next to which "

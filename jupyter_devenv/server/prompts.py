@@ -1,15 +1,10 @@
 """The ``prompt`` preference for instances whose API has no such field (the notebooks API)."""
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import tempfile
 from typing import Dict
 
 from ..modelarts.errors import DevEnvError
-
-STATE_NOT_SAVED = "DEVENV.STATE_NOT_SAVED"
+from .state_files import STATE_NOT_SAVED, read_json, write_json
 
 
 class PromptStore:
@@ -19,8 +14,7 @@ class PromptStore:
         self.path = path
         self._flags: Dict[str, bool] = {}
         try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
+            data = read_json(path)
             self._flags = {str(k): bool(v) for k, v in data.items()} if isinstance(data, dict) else {}
         except (OSError, ValueError):
             self._flags = {}
@@ -36,18 +30,9 @@ class PromptStore:
 
     def _write(self, flags: Dict[str, bool]) -> None:
         """Replace the file atomically (a temporary file, then ``os.replace``); on failure none is left."""
-        folder = os.path.dirname(self.path) or "."
-        tmp = None
         try:
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".prompts-")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(flags, f)
-            os.replace(tmp, self.path)
+            write_json(self.path, flags, prefix=".prompts-")
         except OSError as exc:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
             raise DevEnvError(STATE_NOT_SAVED, f"The prompt preference could not be saved to {self.path}: "
                               f"{exc.strerror or type(exc).__name__}. Make the Jupyter data directory "
                               "writable, or set JUPYTER_DATA_DIR (or c.DevEnvApp.state_file) to a writable "
