@@ -52,6 +52,9 @@ ENV_NAMES = {
     "ca_file": "JUPYTER_DEVENV_CA_FILE",
     "allowed_instances": "JUPYTER_DEVENV_ALLOWED_INSTANCES",
     "metadata_endpoint": "JUPYTER_DEVENV_METADATA_ENDPOINT",
+    "hold_while_busy": "JUPYTER_DEVENV_HOLD_WHILE_BUSY",
+    "hold_while_busy_max": "JUPYTER_DEVENV_HOLD_WHILE_BUSY_MAX",
+    "hold_check_interval": "JUPYTER_DEVENV_HOLD_CHECK_INTERVAL",
 }
 # The secrets among them: the server extension removes these from its environment once read, so
 # kernels and terminals it starts do not inherit them.
@@ -150,6 +153,14 @@ class DevEnv(Configurable):
                                   help="Instance ids the REST API (browser and kernels) may act on besides the "
                                   "chosen one; [\"*\"]: every instance of the project. Env "
                                   "JUPYTER_DEVENV_ALLOWED_INSTANCES=id1,id2.").tag(config=True)
+    hold_while_busy = Bool(False, help="Keep the instance running while a kernel is busy (executing), as if "
+                           "it held a hold, for at most hold_while_busy_max hours per busy spell. Env "
+                           "JUPYTER_DEVENV_HOLD_WHILE_BUSY=1.").tag(config=True)
+    hold_while_busy_max = Float(12.0, help="Hours a busy kernel keeps the instance running at most (with "
+                                "hold_while_busy). Env JUPYTER_DEVENV_HOLD_WHILE_BUSY_MAX.").tag(config=True)
+    hold_check_interval = Float(30.0, help="Seconds between the server's checks of the holds (renewing the "
+                                "lease, ending holds of kernels gone). Env JUPYTER_DEVENV_HOLD_CHECK_INTERVAL."
+                                ).tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
