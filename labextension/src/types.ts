@@ -1,5 +1,5 @@
 /**
- * Shapes of the server extension's REST answers (see docs/design.md, "REST contract").
+ * Shapes of the server extension's REST answers (the contract: jupyter_devenv/server/openapi.yaml).
  */
 
 /** `auto_stop` block of a `State`, normalized over both backends. */
