@@ -1,7 +1,12 @@
 """jupyter-devenv: a ModelArts notebook instance's auto-stop, in view and under control."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__  # written at install from labextension/package.json's version
+
+# Bound after the submodule is imported, so ``jupyter_devenv.keep_alive`` is the function (it is light).
+from .keep_alive import keep_alive  # noqa: E402
+
+__all__ = ["keep_alive"]
 
 
 def __getattr__(name):
@@ -14,7 +19,7 @@ def __getattr__(name):
 
 
 def load_ipython_extension(ipython):
-    """``%load_ext jupyter_devenv`` adds the ``%devenv`` line magic (shows the panel)."""
+    """``%load_ext jupyter_devenv`` adds the ``%devenv`` line magic (the panel; ``hold``, ``release``)."""
     from .magic import register
 
     register(ipython)

@@ -1,11 +1,17 @@
 """``pip wheel .`` carries the prebuilt labextension, the server extension's config and the translations."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import yaml
+
+from jupyter_devenv import __version__
+from jupyter_devenv.widget.panel import MODULE_VERSION
 
 ROOT = Path(__file__).parents[1]
 
@@ -28,3 +34,10 @@ def test_wheel_carries_the_labextension_and_the_server_config(tmp_path):
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("/entry_points.txt")))
     assert b"[jupyterlab.locale]\njupyter_devenv = jupyter_devenv" in entry_points, entry_points
     assert not any("node_modules" in n or n.endswith(".ts") for n in names)
+
+
+def test_one_version_for_the_package_the_labextension_the_rest_contract_and_the_panel():
+    package = json.loads((ROOT / "labextension" / "package.json").read_text(encoding="utf-8"))
+    spec = yaml.safe_load((ROOT / "jupyter_devenv" / "server" / "openapi.yaml").read_text(encoding="utf-8"))
+    assert __version__ == package["version"] == spec["info"]["version"]
+    assert MODULE_VERSION == f"^{package['version']}"
