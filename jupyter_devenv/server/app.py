@@ -13,6 +13,9 @@ from ..kernel_access import SERVER_CERT_ENV, TOKEN_ENV, URL_ENV
 from .choice import ChoiceStore, choice_path, default_state_file
 from .chooser import Chooser
 from .handlers import FALLBACK_ROUTES, ROUTES
+from .holds import HoldStore, holds_path
+from .holds_api import HoldsApi
+from .keeper import HoldKeeper
 from .prompts import PromptStore
 from .service import InstanceService
 
@@ -34,7 +37,7 @@ class DevEnvApp(ExtensionApp):
 
     state_file = Unicode(help="JSON file keeping per-instance preferences the API cannot hold (the "
                          "notebooks API's prompt); the chosen instance is kept next to it, in "
-                         "chosen_instance.json.").tag(config=True)
+                         "chosen_instance.json, and the holds in holds.json.").tag(config=True)
 
     @default("state_file")
     def _state_file(self) -> str:
@@ -45,12 +48,16 @@ class DevEnvApp(ExtensionApp):
         self._scrub_secrets()
         self.service = InstanceService(self.devenv, PromptStore(self.state_file), self.log)
         self.chooser = Chooser(self.devenv, self.service, ChoiceStore(choice_path(self.state_file)), self.log)
+        self.keeper = HoldKeeper(HoldStore(holds_path(self.state_file), self.log), self.service, self.devenv,
+                                 self.log, self.serverapp.kernel_manager, self.serverapp.session_manager)
         self.kernel_token = secrets.token_urlsafe(32)
         self.settings.update({"devenv_service": self.service, "devenv_chooser": self.chooser,
-                              "devenv_kernel_token": self.kernel_token})
+                              "devenv_kernel_token": self.kernel_token,
+                              "devenv_holds": HoldsApi(self.keeper.store, self.keeper, self.service)})
         self.log.info(self.devenv.describe())
         # The port is only final once the HTTP server is bound, after extensions load.
         IOLoop.current().add_callback(self._publish_kernel_env)
+        IOLoop.current().add_callback(self.keeper.start)
 
     def _scrub_secrets(self) -> None:
         """Credentials stay in this process: kernels and terminals started from now on do not inherit
@@ -78,5 +85,6 @@ class DevEnvApp(ExtensionApp):
         self.handlers.extend(ROUTES + FALLBACK_ROUTES)
 
     async def stop_extension(self) -> None:
+        self.keeper.stop()
         await self.service.close()
 

@@ -14,6 +14,7 @@ from ..kernel_access import TOKEN_HEADER
 from ..modelarts.errors import DevEnvError
 from . import locales
 from .chooser import Chooser
+from .holds_api import HoldsApi
 from .service import InstanceService, error_status
 
 MAX_BODY = 64 * 1024
@@ -32,6 +33,10 @@ class DevEnvHandler(ExtensionHandlerMixin, APIHandler):
     @property
     def chooser(self) -> Chooser:
         return self.settings["devenv_chooser"]
+
+    @property
+    def holds(self) -> HoldsApi:
+        return self.settings["devenv_holds"]
 
     def _kernel_token_ok(self) -> bool:
         given = self.request.headers.get(TOKEN_HEADER, "")
@@ -128,6 +133,34 @@ class ConfigHandler(DevEnvHandler):
         await self.run(lambda: self.chooser.choose(self.json_body()))
 
 
+class HoldsHandler(DevEnvHandler):
+    """Holds: keep this instance running while ... (``holds_api``); a kernel token call holds as "kernel"."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        await self.run(self.holds.list)
+
+    @web.authenticated
+    async def post(self) -> None:
+        holder = "kernel" if self.current_user is KERNEL_USER else "user"
+        self.set_status(201)
+        await self.run(lambda: self.holds.create(self.json_body(), holder))
+
+
+class HoldHandler(DevEnvHandler):
+    @web.authenticated
+    async def delete(self, hold_id: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+        try:
+            await self.holds.release(hold_id)
+        except DevEnvError as error:
+            self.set_header("Content-Type", "application/json")
+            self.fail(error)
+            return
+        self.set_status(204)
+        self.finish()
+
+
 class LocaleHandler(DevEnvHandler):
     """The translation table for a UI language (see ``locales`` for how it is chosen)."""
 
@@ -159,6 +192,8 @@ ROUTES = [
     (r"/devenv/api/instances/([^/]+)", InstanceHandler),
     (r"/devenv/api/instances/([^/]+)/extend", ExtendHandler),
     (r"/devenv/api/config", ConfigHandler),
+    (r"/devenv/api/holds", HoldsHandler),
+    (r"/devenv/api/holds/(?P<hold_id>[^/]+)", HoldHandler),
     (r"/devenv/api/locale/(?P<locale>[^/]+)", LocaleHandler),
 ]
 # Served after ROUTES; kept out of them because openapi.yaml describes ROUTES exactly.
