@@ -6,7 +6,7 @@ from ._version import __version__  # written at install from labextension/packag
 # Bound after the submodule is imported, so ``jupyter_devenv.keep_alive`` is the function (it is light).
 from .keep_alive import keep_alive  # noqa: E402
 
-__all__ = ["keep_alive"]
+__all__ = ["__version__", "keep_alive"]
 
 
 def __getattr__(name):
