@@ -62,6 +62,10 @@ CALLS = [
     ("get", "/instances", "instances", None),
     ("get", "/locale/{locale}", "locale/zh-CN", None),
     ("get", "/locale/{locale}", "locale/fr", None),
+    ("post", "/holds", "holds", {"reason": "training", "max_seconds": 600}),
+    ("post", "/holds", "holds", {"reason": "training", "max_seconds": 30}),
+    ("get", "/holds", "holds", None),
+    ("delete", "/holds/{hold_id}", "holds/0000000000000000", None),
 ]
 
 
@@ -95,3 +99,30 @@ def test_update_schema_agrees_with_the_validator(body):
     needs_duration = body.get("spec", {}).get("auto_stop", {}).get("enable") is True and \
         "duration" not in body.get("spec", {}).get("auto_stop", {})
     assert ours == (spec_ok and not needs_duration)
+
+
+HOLD_BODIES = [
+    {"reason": "training", "max_seconds": 60}, {"reason": "x" * 200, "max_seconds": 259200},
+    {"reason": "x" * 201, "max_seconds": 600}, {"reason": "", "max_seconds": 600},
+    {"reason": " ", "max_seconds": 600}, {"reason": "a\tb", "max_seconds": 600},
+    {"reason": "a\x85b", "max_seconds": 600}, {"reason": "é 训练", "max_seconds": 600},
+    {"reason": "x", "max_seconds": 59}, {"reason": "x", "max_seconds": 259201}, {"reason": "x"},
+    {"max_seconds": 60}, {"reason": "x", "max_seconds": 60, "kernel_id": "4f1c-a.b_c"},
+    {"reason": "x", "max_seconds": 60, "kernel_id": ""},
+    {"reason": "x", "max_seconds": 60, "kernel_id": "a/b"},
+    {"reason": "x", "max_seconds": 60, "other": 1}, [],
+]
+
+
+@pytest.mark.parametrize("body", HOLD_BODIES)
+def test_hold_schema_agrees_with_the_validator(body):
+    from jupyter_devenv.modelarts.errors import DevEnvError
+    from jupyter_devenv.server.holds import validate_hold_body
+
+    schema = SPEC["paths"]["/holds"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    try:
+        validate_hold_body(body)
+        ours = True
+    except DevEnvError:
+        ours = False
+    assert ours == jsonschema.Draft202012Validator(_schema(schema)).is_valid(body)
