@@ -93,7 +93,7 @@ def main() -> int:
         cookies = "; ".join(c.split(";", 1)[0] for c in login.headers.get_list("Set-Cookie"))
         tab = serialize(httpx.Request("GET", url, headers={"Cookie": cookies, "Accept": "application/json"}))
         kernel = serialize(httpx.Request("GET", url, headers={**stack.server.auth, "Accept": "application/json"}))
-        stack.emulator.reset_stats()
+        stack.emulator.control.reset_stats()
         print(load_line())
         cpu0 = cpu_seconds(stack.server.pid)
         latencies: List[float] = []
@@ -111,7 +111,7 @@ def main() -> int:
             return time.monotonic() - t0
 
         elapsed = asyncio.run(run())
-        stats = stack.emulator.stats()
+        stats = stack.emulator.control.stats()
         server_cpu = cpu_seconds(stack.server.pid) - cpu0
     reads = _reads(stats)
     bound = math.ceil(elapsed / args.cache_ttl) + 1

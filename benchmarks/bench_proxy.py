@@ -180,9 +180,9 @@ def main() -> int:
         reads: Dict[str, int] = {}
         for mode, runner in (("sequential", run_sequential), (f"concurrency {CONCURRENCY}", run_concurrent)):
             for method in ("PUT", "GET"):
-                stack.emulator.reset_stats()
+                stack.emulator.control.reset_stats()
                 add_rows(rows, results, mode, method, measure(paths, runner, method, n, args.rounds, pids))
-                upstream = stack.emulator.stats()["requests"]
+                upstream = stack.emulator.control.stats()["requests"]
                 reads[mode] = sum(v for k, v in upstream.items() if k.startswith("GET "))
             if mode == "sequential":
                 c0 = cpu_seconds(stack.server.pid)
@@ -192,9 +192,9 @@ def main() -> int:
                 results["floor"] = {"p50": median(lat)}
                 rows.append([mode, REJECTED, "proxied", len(lat), ms(median(lat)), ms(percentile(lat, 99)),
                              f"{len(lat) / wall:.0f}", ms(cpu_j / len(lat)), ms(0.0)])
-        stack.emulator.faults(latency=SLOW_MS / 1000)
+        stack.emulator.control.faults(latency=SLOW_MS / 1000)
         add_rows(rows, results, SLOW, "PUT", measure(paths, run_sequential, "PUT", n_slow, args.rounds, pids))
-        stack.emulator.clear_faults()
+        stack.emulator.control.clear_faults()
     report(rows, results, reads, n, n_slow)
     return 0
 

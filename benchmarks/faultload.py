@@ -44,7 +44,7 @@ from jupyter_devenv.emulator.fake_secrets import MARKER
 
 HERE = Path(__file__).resolve().parent
 EXTENSIONS = {"task_probe": HERE}  # for ProcessStack(extensions=...)
-DEVENV = {"cache_ttl": 1.0, "retries": 2, "request_timeout": 5.0}  # a first attempt has 5 / 3 s
+DEVENV = {"cache_ttl": 1.0, "retries": 2, "request_timeout": 10.0}  # the product's default budget
 ERROR_RATE = 0.05
 ARM_EVERY = 0.5
 SCHEDULE: Tuple[Dict[str, Any], ...] = (
@@ -249,15 +249,15 @@ def run_load(stack: ProcessStack, clients: int, seconds: float) -> LoadRun:
             run.failures[f"warm-up, no faults: {kind}"] += n
             run.examples[f"warm-up, no faults: {kind}"] = warm.examples[kind]
         run.start = probe.steady()
-        stack.emulator.reset_stats()
+        stack.emulator.control.reset_stats()
         t0 = time.monotonic()
         asyncio.run(_load(stack, run, probe))
         run.elapsed = time.monotonic() - t0
-        run.upstream = stack.emulator.stats()
+        run.upstream = stack.emulator.control.stats()
         run.end, run.settle = probe.back_to(run.start)
-        stack.emulator.reset_stats()
+        stack.emulator.control.reset_stats()
         run.after = outcome(*_put(stack.server))[0]
-        run.after_upstream = stack.emulator.stats()["total"]
+        run.after_upstream = stack.emulator.control.stats()["total"]
     finally:
         probe.close()
     return run

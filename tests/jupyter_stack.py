@@ -25,7 +25,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 import httpx
 
-from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
+from jupyter_devenv.emulator.control import EmulatorControl, environment
 from jupyter_devenv.emulator.store import DEMANAGER_RUNNING_ID, NOTEBOOK_RUNNING_ID
 
 LAB_EXTENSIONS = ("jupyterlab", "notebook", "notebook_shim", "jupyter_lsp", "jupyter_server_terminals")
@@ -83,7 +83,7 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
 
 
 class EmulatorProcess:
-    """``python -m jupyter_devenv emulator`` on a free port: ``url``, ``control`` (httpx), ``close()``."""
+    """``python -m jupyter_devenv emulator`` on a free port: ``url``, ``control`` (``EmulatorControl``), ``close()``."""
 
     def __init__(self, log_path: Path) -> None:
         self.port = free_port()
@@ -93,13 +93,13 @@ class EmulatorProcess:
         self._log = open(log_path, "wb")
         args = [sys.executable, "-m", "jupyter_devenv", "emulator", "--port", str(self.port)]
         self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
-        self.control = httpx.Client(base_url=self.url + "/_emulator", timeout=10)
+        self.control = EmulatorControl(self.url)
         deadline = time.monotonic() + 30
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the emulator exited early:\n{log_path.read_text()[-2000:]}")
             try:
-                if self.control.get("/stats").status_code == 200:
+                if self.control.http.get("/stats").status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
@@ -110,21 +110,6 @@ class EmulatorProcess:
     @property
     def pid(self) -> int:
         return self.proc.pid
-
-    def stats(self) -> Dict[str, Any]:
-        return self.control.get("/stats").json()
-
-    def reset_stats(self) -> None:
-        self.control.delete("/stats").raise_for_status()
-
-    def faults(self, **switches: Any) -> None:
-        self.control.post("/faults", json=switches).raise_for_status()
-
-    def clear_faults(self) -> None:
-        self.control.delete("/faults").raise_for_status()
-
-    def raw_instance(self, instance_id: str) -> Dict[str, Any]:
-        return self.control.get(f"/instances/{instance_id}").json()
 
     def close(self) -> None:
         self.control.close()
@@ -191,15 +176,8 @@ class JupyterProcess:
             "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
             "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
             "IPYTHONDIR": str(dirs["ipython"]),
-            "HUAWEICLOUD_SDK_AK": ACCESS_KEY,
-            "HUAWEICLOUD_SDK_SK": SECRET_KEY,
-            "HUAWEICLOUD_SDK_PROJECT_ID": PROJECT_ID,
-            "JUPYTER_DEVENV_ENDPOINT": emulator_url,
-            "JUPYTER_DEVENV_BACKEND": backend,
-            "JUPYTER_DEVENV_EMULATED": "1",
+            **environment(emulator_url, instance_id, backend),
         })
-        if instance_id is not None:
-            env["JUPYTER_DEVENV_INSTANCE_ID"] = instance_id
         env.update(extra_env or {})
         if extensions:
             folders = [str(folder) for folder in extensions.values()] + [env.get("PYTHONPATH", "")]

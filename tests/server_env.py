@@ -9,11 +9,11 @@ import logging
 import os
 from typing import Any, Dict, List
 
-import httpx
 import pytest
 from traitlets.config import Config
 
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
+from jupyter_devenv.emulator.control import EmulatorControl
 from jupyter_devenv.kernel_access import TOKEN_ENV, URL_ENV
 
 BACKENDS = ("demanager", "notebooks")
@@ -45,36 +45,10 @@ def jp_server_config(devenv_config, tmp_path):
     })
 
 
-class Upstream:
-    """The emulator's control API, as the tests read and steer it."""
-
-    def __init__(self, url: str) -> None:
-        self.http = httpx.Client(base_url=url + "/_emulator", timeout=10)
-
-    def stats(self) -> Dict[str, Any]:
-        return self.http.get("/stats").json()
-
-    def total(self) -> int:
-        return self.stats()["total"]
-
-    def instance(self, instance_id: str) -> Dict[str, Any]:
-        return self.http.get(f"/instances/{instance_id}").json()
-
-    def faults(self, **switches: Any) -> None:
-        self.http.post("/faults", json=switches).raise_for_status()
-
-    def clear_faults(self) -> None:
-        self.http.delete("/faults").raise_for_status()
-
-    def advance(self, seconds: float) -> int:
-        return self.http.post("/clock", json={"advance": seconds}).json()["now"]
-
-
 @pytest.fixture
 def upstream(emulator):
-    up = Upstream(emulator.url)
-    yield up
-    up.http.close()
+    with EmulatorControl(emulator.url) as control:
+        yield control
 
 
 @pytest.fixture

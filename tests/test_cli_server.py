@@ -12,6 +12,7 @@ import pytest
 from traitlets.config import Config
 
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
+from jupyter_devenv.emulator.control import environment
 from server_env import *  # noqa: F401,F403 - fixtures
 
 
@@ -35,8 +36,7 @@ def cli_env(emulator, tmp_path, state_file):
     (config_dir / "jupyter_server_config.json").write_text(
         json.dumps({"DevEnvApp": {"state_file": str(state_file)}}))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_DEVENV", "HUAWEICLOUD_SDK"))}
-    env.update({"HUAWEICLOUD_SDK_AK": ACCESS_KEY, "HUAWEICLOUD_SDK_SK": SECRET_KEY,
-                "HUAWEICLOUD_SDK_PROJECT_ID": PROJECT_ID, "JUPYTER_DEVENV_ENDPOINT": emulator.url,
+    env.update({**environment(emulator.url),
                 "JUPYTER_CONFIG_DIR": str(config_dir), "JUPYTER_DATA_DIR": str(tmp_path / "cli-data")})
     return env
 

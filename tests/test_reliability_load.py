@@ -62,7 +62,7 @@ def test_500_clients_with_faults_only_injected_errors_no_growth(stack):
     assert run.end.tasks <= run.start.tasks + TASK_SLACK, (run.start, run.end)
     assert run.end.rss_mb < run.start.rss_mb + 100, (run.start, run.end)
     assert (run.after, run.after_upstream) == ("200", 1)  # a PUT after the load still reaches the emulator
-    secrets = secret_values(emulator.raw_instance(stack.instance_id)) + [ACCESS_KEY, SECRET_KEY]
+    secrets = secret_values(emulator.control.instance(stack.instance_id)) + [ACCESS_KEY, SECRET_KEY]
     log = server.log_text()
     assert not [s[:12] for s in secrets if s in log]
     assert "Traceback" not in log, log[-3000:]
