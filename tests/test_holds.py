@@ -58,8 +58,8 @@ async def test_a_hold_is_answered_listed_and_released(api, instance_id):
     status, hold = await api("POST", "holds", {"reason": "training run", "max_seconds": 7200})
     assert status == 201, hold
     assert hold["ends_at"] - hold["created_at"] == 7200 * 1000
-    assert (hold["reason"], hold["kernel_id"], hold["notebook"], hold["holder"]) == ("training run", None, None,
-                                                                                     "user")
+    shown = (hold["reason"], hold["kernel_id"], hold["notebook"], hold["holder"])
+    assert shown == ("training run", None, None, "user")
     assert hold["instance_id"] == instance_id
     status, listed = await api("GET", "holds")
     assert [h["id"] for h in listed["holds"]] == [hold["id"]]

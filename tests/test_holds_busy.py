@@ -1,4 +1,4 @@
-"""``c.DevEnv.hold_while_busy``: a busy kernel holds the instance for at most ``hold_while_busy_max`` hours."""
+"""``c.DevEnv.hold_while_busy``: a busy kernel holds the instance, for ``hold_while_busy_max`` hours at most."""
 from __future__ import annotations
 
 import asyncio
@@ -26,7 +26,8 @@ async def until(check, timeout: float = 30.0) -> None:
 
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
-async def test_a_busy_kernel_holds_for_at_most_the_max(run_in_kernel, api, upstream, instance_id, jp_serverapp):
+async def test_a_busy_kernel_holds_for_at_most_the_max(run_in_kernel, api, upstream, instance_id,
+                                                       jp_serverapp):
     keeper = next(iter(jp_serverapp.extension_manager.extension_apps["jupyter_devenv"])).keeper
     await run_in_kernel("x = 1")  # starts the kernel
     km = jp_serverapp.kernel_manager

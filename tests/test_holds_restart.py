@@ -37,7 +37,9 @@ def restart(stack: ProcessStack) -> None:
 
 def test_a_hold_survives_a_restart_and_an_expired_one_is_ended_at_start(stack):
     control = httpx.Client(base_url=stack.emulator.url + "/_emulator", timeout=10)
-    auto_stop = lambda: control.get(f"/instances/{stack.instance_id}").json()["spec"]["auto_stop"]  # noqa: E731
+
+    def auto_stop() -> Any:
+        return control.get(f"/instances/{stack.instance_id}").json()["spec"]["auto_stop"]
 
     def holds() -> Any:
         return httpx.get(f"{stack.server.api}/holds", headers=stack.server.auth, timeout=10).json()
