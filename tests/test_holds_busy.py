@@ -1,4 +1,4 @@
-"""``c.DevEnv.hold_while_busy``: a busy kernel holds the instance, for ``hold_while_busy_max`` hours at most."""
+"""``c.DevEnv.hold_while_busy``: a busy kernel holds the instance, at most ``hold_while_busy_max`` hours."""
 from __future__ import annotations
 
 import asyncio
