@@ -11,6 +11,7 @@ import json
 import os
 import ssl
 from typing import Any, Dict, Optional
+from urllib.parse import quote
 
 import httpx
 
@@ -117,6 +118,16 @@ class ProxyConnection(Connection):
 
     def get(self) -> State:
         return self._call("GET", f"instances/{self.instance_id}")
+
+    def hold(self, body: Dict[str, Any]) -> Dict[str, Any]:
+        """Make a hold (``POST holds``): the server keeps the instance running while it lasts."""
+        return self._call("POST", "holds", body)
+
+    def release(self, hold_id: str) -> None:
+        self._call("DELETE", f"holds/{quote(hold_id, safe='')}")
+
+    def holds(self) -> Dict[str, Any]:
+        return self._call("GET", "holds")
 
     def update(self, body: Any) -> State:
         return self._call("PUT", f"instances/{self.instance_id}", validate_update_body(body))

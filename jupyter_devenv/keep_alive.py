@@ -22,7 +22,6 @@ import os
 import re
 import warnings
 from typing import Any, Dict, Optional
-from urllib.parse import quote
 
 from .kernel_access import TOKEN_ENV, URL_ENV
 from .modelarts.durations import spoken
@@ -68,7 +67,7 @@ def hold(hours: float, reason: str) -> Dict[str, Any]:
     validate_hold_body(body)  # nothing invalid is sent
     server = _server()
     try:
-        return server._call("POST", "holds", body)
+        return server.hold(body)
     finally:
         server.close()
 
@@ -77,7 +76,7 @@ def release(hold_id: str) -> None:
     """End a hold; one that has ended already is not an error."""
     server = _server()
     try:
-        server._call("DELETE", f"holds/{quote(hold_id, safe='')}")
+        server.release(hold_id)
     except DevEnvError as error:
         if error.error_code != "DEVENV.HOLD_NOT_FOUND":
             raise
