@@ -3,14 +3,14 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `$(call timed,<stage>,<command>)`: run a stage and print how long it took (also when it fails).
+timed = @start=$$(date +%s); $(2); status=$$?; echo "== stage $(1): $$(( $$(date +%s) - start )) s"; exit $$status
 
-.PHONY: install demo test test-py test-ui chromium bench clean
+.PHONY: install demo test lint test-py test-ui chromium bench clean
 
 $(STAMP): pyproject.toml labextension/package.json labextension/yarn.lock
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
-	touch $(STAMP)
+	$(call timed,install,$(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && \
+		$(PY) -m pip install -q -e ".[test]" && touch $(STAMP))
 
 install: $(STAMP)
 
@@ -21,12 +21,15 @@ chromium:
 demo: install
 	$(VENV)/bin/jupyter-devenv demo
 
+lint: install
+	$(call timed,lint,$(VENV)/bin/ruff check .)
+
 test-py: install
-	$(PY) -m pytest -q
+	$(call timed,test-py,$(PY) -m pytest -q)
 
 # A separate pytest run: pytest-jupyter's loop fixtures and Playwright's sync API clash.
 test-ui: install chromium
-	$(PY) -m pytest -q -o addopts="-p no:cacheprovider" tests/ui
+	$(call timed,test-ui,$(PY) -m pytest -q -o addopts="-p no:cacheprovider" tests/ui)
 
 test: test-py test-ui
 
