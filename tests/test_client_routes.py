@@ -9,49 +9,13 @@ from typing import List
 
 import httpx
 import pytest
+from forwarding import ForwardProxy
 
 from jupyter_devenv.modelarts.auth import IamPasswordAuth
 from jupyter_devenv.modelarts.client import AsyncDevEnvClient, DevEnvClient
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
                    "http_proxy", "https_proxy", "all_proxy", "no_proxy")
-
-
-class ForwardProxy:
-    """A plain-HTTP forward proxy on loopback that records the absolute URLs it was asked for."""
-
-    def __init__(self) -> None:
-        self.urls: List[str] = []
-
-    async def __aenter__(self) -> "ForwardProxy":
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
-        self.http = httpx.AsyncClient(trust_env=False)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.server.close()
-        await self.http.aclose()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-                method, url, _ = head[0].split(" ", 2)
-                headers = dict(line.split(": ", 1) for line in head[1:] if line)
-                length = int(next((v for k, v in headers.items() if k.lower() == "content-length"), "0"))
-                body = await reader.readexactly(length)
-                self.urls.append(url)
-                answer = await self.http.request(method, url, headers=headers, content=body)
-                out = [f"HTTP/1.1 {answer.status_code} X", f"Content-Length: {len(answer.content)}",
-                       "Content-Type: application/json"]
-                out += [f"{k}: {v}" for k, v in answer.headers.items() if k.lower() in ("x-subject-token", "date")]
-                writer.write("\r\n".join(out + ["", ""]).encode() + answer.content)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
 
 
 def _iam_client(modelarts: str, iam: str, emu) -> AsyncDevEnvClient:
