@@ -12,7 +12,7 @@ import logging
 import os
 import ssl
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from traitlets import (Bool, Enum, Float, Int, List as ListTrait, TraitError, TraitType, Unicode, default,
                        validate)
@@ -20,7 +20,8 @@ from traitlets.config import Configurable
 
 from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from .modelarts.client import AsyncDevEnvClient, DevEnvClient
-from .modelarts.credential_sources import Chain, credentials_file_path, file_fetch, metadata_fetch, session_fetch
+from .modelarts.credential_sources import (Chain, credentials_file_path, file_fetch, metadata_fetch,
+                                          session_fetch)
 from .modelarts.credentials import Credentials, Keyring
 from .modelarts.errors import NOT_CONFIGURED, DevEnvError
 from .modelarts.projects import region_project
@@ -97,6 +98,15 @@ class Secret(Unicode):
         return value
 
 
+def is_one_line(value: str) -> bool:
+    return not any(ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+
+
+def environment_default(name: str) -> Any:
+    """The ``@default`` of setting ``name``: ``DevEnv._outside``, else the trait's own default."""
+    return default(name)(lambda self: self._outside(name, self.traits()[name].default))
+
+
 def _session() -> Any:
     """``modelarts.session.Session()`` where the ModelArts SDK is installed, else None."""
     try:
@@ -112,13 +122,14 @@ class DevEnv(Configurable):
 
     endpoint = Unicode(help="ModelArts base URL, e.g. https://modelarts.cn-north-4.myhuaweicloud.com. "
                        "Env JUPYTER_DEVENV_ENDPOINT; default derived from region.").tag(config=True)
-    region = Unicode(help="Huawei Cloud region, e.g. cn-north-4. Env HUAWEICLOUD_SDK_REGION.").tag(config=True)
+    region = Unicode(help="Huawei Cloud region, e.g. cn-north-4. Env HUAWEICLOUD_SDK_REGION."
+                     ).tag(config=True)
     project_id = Unicode(help="Project id. Env HUAWEICLOUD_SDK_PROJECT_ID.").tag(config=True)
     instance_id = Unicode(help="The instance whose auto-stop is shown (DE-... or a UUID); 'current' in the "
                           "REST API. Env JUPYTER_DEVENV_INSTANCE_ID.").tag(config=True)
     backend = Enum(["auto", "demanager", "notebooks"], default_value="auto",
-                   help="API generation: demanager (the older API), notebooks (the current one, leases) or auto "
-                   "(from the instance id and what the endpoint answers). Env JUPYTER_DEVENV_BACKEND."
+                   help="API generation: demanager (the older API), notebooks (the current one, leases) or "
+                   "auto (from the instance id and what the endpoint answers). Env JUPYTER_DEVENV_BACKEND."
                    ).tag(config=True)
     access_key = Secret(help="AK for request signing. Env HUAWEICLOUD_SDK_AK.").tag(config=True)
     secret_key = Secret(help="SK for request signing. Env HUAWEICLOUD_SDK_SK.").tag(config=True)
@@ -130,28 +141,33 @@ class DevEnv(Configurable):
                       ).tag(config=True)
     domain = Unicode(help="IAM account (domain) name for password login. Env JUPYTER_DEVENV_IAM_DOMAIN."
                      ).tag(config=True)
-    iam_endpoint = Unicode(help="IAM base URL. Env JUPYTER_DEVENV_IAM_ENDPOINT; default from region.").tag(config=True)
-    poll_interval = Float(30.0, help="Seconds between the browser's reads of the instance. Env JUPYTER_DEVENV_POLL_INTERVAL.").tag(config=True)
-    cache_ttl = Float(5.0, help="Seconds an upstream read is reused for every client. Env JUPYTER_DEVENV_CACHE_TTL.").tag(config=True)
+    iam_endpoint = Unicode(help="IAM base URL. Env JUPYTER_DEVENV_IAM_ENDPOINT; default from region."
+                           ).tag(config=True)
+    poll_interval = Float(30.0, help="Seconds between the browser's reads of the instance. Env "
+                          "JUPYTER_DEVENV_POLL_INTERVAL.").tag(config=True)
+    cache_ttl = Float(5.0, help="Seconds an upstream read is reused for every client. Env "
+                      "JUPYTER_DEVENV_CACHE_TTL.").tag(config=True)
     request_timeout = Float(10.0, help="Seconds one upstream call may take in all, its retries included. Env "
                             "JUPYTER_DEVENV_REQUEST_TIMEOUT.").tag(config=True)
-    retries = Int(3, help="Retries of a retryable upstream failure (429, 503, timeouts...). Env JUPYTER_DEVENV_RETRIES.").tag(config=True)
+    retries = Int(3, help="Retries of a retryable upstream failure (429, 503, timeouts...). Env "
+                  "JUPYTER_DEVENV_RETRIES.").tag(config=True)
     reminder_thresholds = ListTrait(Int(), default_value=[900, 300, 60],
                                     help="Seconds before the stop at which the user is reminded. Env "
                                     "JUPYTER_DEVENV_REMINDER_THRESHOLDS=900,300,60.").tag(config=True)
-    save_before_stop = Int(60, help="Seconds before the stop at which open documents are saved; 0: never. Env "
-                           "JUPYTER_DEVENV_SAVE_BEFORE_STOP."
+    save_before_stop = Int(60, help="Seconds before the stop at which open documents are saved; 0: never. "
+                           "Env JUPYTER_DEVENV_SAVE_BEFORE_STOP."
                            ).tag(config=True)
-    emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1.").tag(config=True)
-    metadata_endpoint = Unicode("http://169.254.169.254", help="Base URL of the metadata service that gives an "
-                                "instance's temporary credentials when none are set. Env "
+    emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1."
+                    ).tag(config=True)
+    metadata_endpoint = Unicode("http://169.254.169.254", help="Base URL of the metadata service that gives "
+                                "an instance's temporary credentials when none are set. Env "
                                 "JUPYTER_DEVENV_METADATA_ENDPOINT.").tag(config=True)
     ca_file = Unicode(help="PEM file of the CA certificates that sign the ModelArts and IAM endpoints' TLS "
                       "certificates; default: the system's (certifi's). Env JUPYTER_DEVENV_CA_FILE."
                       ).tag(config=True)
     allowed_instances = ListTrait(Unicode(), default_value=[],
-                                  help="Instance ids the REST API (browser and kernels) may act on besides the "
-                                  "chosen one; [\"*\"]: every instance of the project. Env "
+                                  help="Instance ids the REST API (browser and kernels) may act on besides "
+                                  "the chosen one; [\"*\"]: every instance of the project. Env "
                                   "JUPYTER_DEVENV_ALLOWED_INSTANCES=id1,id2.").tag(config=True)
     hold_while_busy = Bool(False, help="Keep the instance running while a kernel is busy (executing), as if "
                            "it held a hold, for at most hold_while_busy_max hours per busy spell. Env "
@@ -159,48 +175,94 @@ class DevEnv(Configurable):
     hold_while_busy_max = Float(12.0, help="Hours a busy kernel keeps the instance running at most (with "
                                 "hold_while_busy). Env JUPYTER_DEVENV_HOLD_WHILE_BUSY_MAX.").tag(config=True)
     hold_check_interval = Float(30.0, help="Seconds between the server's checks of the holds (renewing the "
-                                "lease, ending holds of kernels gone). Env JUPYTER_DEVENV_HOLD_CHECK_INTERVAL."
+                                "lease, ending holds of kernels gone). Env "
+                                "JUPYTER_DEVENV_HOLD_CHECK_INTERVAL."
                                 ).tag(config=True)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        explicit = set(kwargs) | set(self._find_my_config(self.config))  # configuration wins
-        self.origins: Dict[str, str] = {name: "configuration" for name in explicit if name in ENV_NAMES}
-        self._keyring: Optional[Keyring] = None
-        for name, variable in ENV_NAMES.items():
-            if name in explicit:
-                continue
-            raw = os.environ.get(variable, "")
-            if raw:
-                self._set_from_env(name, variable, raw)
-                self.origins[name] = f"environment ({variable})"
-            elif name in SESSION_ATTRS and getattr(self._session, SESSION_ATTRS[name], None):
-                setattr(self, name, str(getattr(self._session, SESSION_ATTRS[name])))
-                self.origins[name] = "modelarts.session"
+    # Each setting's default, in traitlets' way: its environment variable, else (region, project_id)
+    # what ``modelarts.session.Session()`` says, else the trait's own default (``_outside``).
+    # Configuration and keyword arguments set values, so they never reach these.
+    _region_from_env = environment_default("region")
+    _project_id_from_env = environment_default("project_id")
+    _instance_id_from_env = environment_default("instance_id")
+    _backend_from_env = environment_default("backend")
+    _access_key_from_env = environment_default("access_key")
+    _secret_key_from_env = environment_default("secret_key")
+    _security_token_from_env = environment_default("security_token")
+    _token_from_env = environment_default("token")
+    _user_from_env = environment_default("user")
+    _password_from_env = environment_default("password")
+    _domain_from_env = environment_default("domain")
+    _poll_interval_from_env = environment_default("poll_interval")
+    _cache_ttl_from_env = environment_default("cache_ttl")
+    _request_timeout_from_env = environment_default("request_timeout")
+    _retries_from_env = environment_default("retries")
+    _reminder_thresholds_from_env = environment_default("reminder_thresholds")
+    _save_before_stop_from_env = environment_default("save_before_stop")
+    _emulated_from_env = environment_default("emulated")
+    _metadata_endpoint_from_env = environment_default("metadata_endpoint")
+    _ca_file_from_env = environment_default("ca_file")
+    _allowed_instances_from_env = environment_default("allowed_instances")
+    _hold_while_busy_from_env = environment_default("hold_while_busy")
+    _hold_while_busy_max_from_env = environment_default("hold_while_busy_max")
+    _hold_check_interval_from_env = environment_default("hold_check_interval")
 
-    def _set_from_env(self, name: str, variable: str, raw: str) -> None:
+    @default("endpoint")
+    def _endpoint_from_env(self) -> str:
+        return self._outside("endpoint", lambda: region_endpoint(self.region))
+
+    @default("iam_endpoint")
+    def _iam_endpoint_from_env(self) -> str:
+        return self._outside("iam_endpoint",
+                             lambda: f"https://iam.{self.region}.myhuaweicloud.com" if self.region else "")
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.origins: Dict[str, str] = {}  # "configuration", "environment (VAR)" or "modelarts.session"
+        self._keyring: Optional[Keyring] = None
+        super().__init__(**kwargs)  # configuration and keyword arguments set values: they win
+        for name in ENV_NAMES:
+            if self.trait_has_value(name):
+                self.origins.setdefault(name, "configuration")
+        for name in ENV_NAMES:  # the environment is read now, so that a bad value fails here
+            if not self.trait_has_value(name):
+                value = self.trait_defaults(name)
+                if name in self.origins:  # from the environment or the session: kept
+                    self.set_trait(name, value)
+                # else the trait's own default, computed again when first read (endpoint follows region)
+
+    def _outside(self, name: str, fallback: Callable[[], Any]) -> Any:
+        """``name``'s value from its environment variable or ``modelarts.session.Session()`` (noted in
+        ``origins``), else ``fallback()``. A bad environment value is a ValueError naming the variable."""
+        variable = ENV_NAMES[name]
+        raw = os.environ.get(variable, "")
+        if raw:
+            value = self._from_env(name, variable, raw)
+            self.origins[name] = f"environment ({variable})"
+            return value
+        found = getattr(self._session, SESSION_ATTRS[name], None) if name in SESSION_ATTRS else None
+        if found:
+            self.origins[name] = "modelarts.session"
+            return str(found)
+        return fallback()
+
+    def _from_env(self, name: str, variable: str, raw: str) -> Any:
         trait = self.traits()[name]
         try:
-            setattr(self, name, from_text(trait, raw))
+            value = trait.validate(self, from_text(trait, raw))
+            if name in ONE_LINE and not is_one_line(value):
+                raise ValueError(name)
         except (TraitError, ValueError):
             if name in ONE_LINE:  # their only rule; and the value may be a secret
                 raise ValueError(f"{variable} (c.DevEnv.{name}) {ONE_LINE_RULE}.") from None
             raise ValueError(f"{variable}={raw!r} is not a valid {name}: {trait.help}") from None
+        return value
 
     @validate(*ONE_LINE)
     def _one_line(self, proposal: Any) -> str:
         value = proposal["value"]
-        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        if not is_one_line(value):
             raise TraitError(f"{setting_names(proposal['trait'].name)} {ONE_LINE_RULE}.")
         return value
-
-    @default("endpoint")
-    def _endpoint(self) -> str:
-        return region_endpoint(self.region)
-
-    @default("iam_endpoint")
-    def _iam_endpoint(self) -> str:
-        return f"https://iam.{self.region}.myhuaweicloud.com" if self.region else ""
 
     @property
     def _session(self) -> Any:
@@ -248,8 +310,8 @@ class DevEnv(Configurable):
 
     def not_configured(self, instance: bool = True) -> DevEnvError:
         names = ", ".join(self.missing(instance))
-        return DevEnvError(NOT_CONFIGURED, f"jupyter-devenv is not configured: set {names} (c.DevEnv.* or the "
-                           "environment variables in the README).", status=503)
+        return DevEnvError(NOT_CONFIGURED, f"jupyter-devenv is not configured: set {names} (c.DevEnv.* or "
+                           "the environment variables in the README).", status=503)
 
     def describe(self) -> str:
         """One log line of what is used; never a secret."""
@@ -274,7 +336,8 @@ class DevEnv(Configurable):
         expiry = ""
         if creds is not None and creds.expires_at is not None:
             expiry = time.strftime(", temporary until %Y-%m-%d %H:%M:%S UTC", time.gmtime(creds.expires_at))
-        log = getattr(self.parent, "log", None) or logging.getLogger("jupyter_devenv")  # the server's, when in one
+        # the server's log, when in one
+        log = getattr(self.parent, "log", None) or logging.getLogger("jupyter_devenv")
         log.info("jupyter-devenv: credentials from %s%s", keyring.source, expiry)
 
     def keyring(self) -> Keyring:
