@@ -31,7 +31,7 @@ from jupyter_devenv.emulator.fake_secrets import secret_values
 from jupyter_devenv.emulator.store import BACKENDS as EMULATED_BACKENDS
 
 RETRIES = 2
-MAX_BACKOFF = 8.0  # AsyncDevEnvClient's cap on one backoff delay
+MAX_BACKOFF = 8.0  # AsyncModelArtsClient's cap on one backoff delay
 BUSY_MACHINE_ALLOWANCE = 10.0  # seconds on top of the computed bound: shared CI machines stall
 WINDOW = 1.0  # seconds during which clients keep starting requests under the faults
 
@@ -170,8 +170,9 @@ class Clients:
             if self.backend == "notebooks":
                 choice = round_ % 3
                 if choice == 0:
-                    await self.call("POST", "instances/current/extend", {"seconds": 3600 + 60 * (k * 7 + round_)},
-                                    exchanges=2)
+                    # clients extend by different times: allow_earlier, else most would be refused as earlier
+                    body = {"seconds": 3600 + 60 * (k * 7 + round_), "allow_earlier": True}
+                    await self.call("POST", "instances/current/extend", body, exchanges=2)
                 else:
                     body = {"spec": {"auto_stop": {"prompt": bool(choice % 2)}}}
                     await self.call("PUT", "instances/current", body)
@@ -222,7 +223,8 @@ async def test_faults_while_clients_poll_and_update(scenario, jp_serverapp, http
         status, state = await clients.call("GET", "instances/current")
         assert status == 200, state
         if backend == "notebooks":
-            status, state = await clients.call("POST", "instances/current/extend", {"seconds": 5400}, exchanges=2)
+            status, state = await clients.call("POST", "instances/current/extend",
+                                               {"seconds": 5400, "allow_earlier": True}, exchanges=2)
         else:
             status, state = await clients.call("PUT", "instances/current",
                                                {"spec": {"auto_stop": {"enable": True, "duration": 5400}}})
