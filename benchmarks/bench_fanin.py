@@ -2,7 +2,7 @@
 
 200 simulated clients (default) poll ``GET /devenv/api/instances/current`` for 60 s
 (default): half as browser tabs (login cookie, as JupyterLab sends it), half as kernels
-(the token header, as ``jupyter_devenv.client`` sends it). Each client polls every
+(the token header, as ``jupyter_devenv.connection`` sends it). Each client polls every
 ``--interval`` seconds (default 1 s, with a random phase, so 200 requests/s arrive spread
 over time rather than in lockstep). The emulator counts what reaches it
 (``/_emulator/stats``), sampled every 0.5 s.

@@ -100,7 +100,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
             return run_cli(flags, args.json)
         from .cli_instances import inside_server, list_command, state_file, use_command, with_choice
-        from .client import connect
+        from .connection import connect
         from .kernel_access import URL_ENV
         from .server.prompts import PromptStore
 

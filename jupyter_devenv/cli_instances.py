@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any, Callable, Dict, Optional
 
-from .client import ProxyConnection
+from .connection import ProxyConnection
 from .cli_config import file_config
 from .config import DevEnv
 from .kernel_access import TOKEN_ENV, URL_ENV

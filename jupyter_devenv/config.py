@@ -1,4 +1,4 @@
-"""``DevEnv``: the one configuration of the server extension, the CLI and the kernel-side client.
+"""``DevEnv``: the one configuration of the server extension, the CLI and ``connect()``.
 
 Every trait is settable as ``c.DevEnv.<name>`` and defaults from the environment
 (the official SDK's names where it has one); ``origins`` says where each value came
@@ -19,7 +19,7 @@ from traitlets import (Bool, Enum, Float, Int, List as ListTrait, TraitError, Tr
 from traitlets.config import Configurable
 
 from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
-from .modelarts.client import AsyncDevEnvClient, DevEnvClient
+from .modelarts.client import AsyncModelArtsClient, ModelArtsClient
 from .modelarts.credential_sources import (Chain, credentials_file_path, file_fetch, metadata_fetch,
                                           session_fetch)
 from .modelarts.credentials import Credentials, Keyring
@@ -380,8 +380,8 @@ class DevEnv(Configurable):
     def client_args(self) -> Tuple[Any, ...]:
         return (self.endpoint, self.project_id, self.make_auth())
 
-    def make_async_client(self) -> AsyncDevEnvClient:
-        return AsyncDevEnvClient(*self.client_args(), **self.client_kwargs())
+    def make_async_client(self) -> AsyncModelArtsClient:
+        return AsyncModelArtsClient(*self.client_args(), **self.client_kwargs())
 
-    def make_client(self) -> DevEnvClient:
-        return DevEnvClient(*self.client_args(), **self.client_kwargs())
+    def make_client(self) -> ModelArtsClient:
+        return ModelArtsClient(*self.client_args(), **self.client_kwargs())

@@ -15,7 +15,7 @@ the emulator does, though Huawei's pages do not say it: ModelArts checks the per
 before it validates the body, and validates before it changes anything. Were the first
 wrong, a 400 would not prove the permission; were the value accepted (2xx), auto-stop
 would have changed, and the check fails saying so. The client's own calls refuse such
-bodies (``validate_update_body``), so these go through ``AsyncDevEnvClient.request``.
+bodies (``validate_update_body``), so these go through ``AsyncModelArtsClient.request``.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from .kernel_access import URL_ENV
 from .modelarts import backends
 from .modelarts.answers import Answer, http_date_ms, read_capped
 from .modelarts.auth import TOKEN_EXPIRED_CODES
-from .modelarts.client import AsyncDevEnvClient
+from .modelarts.client import AsyncModelArtsClient
 from .modelarts.credential_sources import NoCredentials
 from .modelarts.errors import NOT_CONFIGURED, DevEnvError
 from .modelarts.models import INSTANCE_NOT_FOUND
@@ -326,7 +326,7 @@ def permission_result(backend: str, outcome: Union[Answer, DevEnvError], source:
                   f"({outcome.error_code}: {outcome.error_msg})", "Run the doctor again in a moment.")
 
 
-async def permission_outcome(client: AsyncDevEnvClient, backend: str,
+async def permission_outcome(client: AsyncModelArtsClient, backend: str,
                              instance_id: str) -> Union[Answer, DevEnvError]:
     method, tail, body, _action = PROBES[backend]
     family = "demanager/instances" if backend == DEMANAGER else "notebooks"
@@ -337,7 +337,7 @@ async def permission_outcome(client: AsyncDevEnvClient, backend: str,
         return error
 
 
-async def read_instance(client: AsyncDevEnvClient, settings: DevEnv) -> Tuple[Result, Optional[str]]:
+async def read_instance(client: AsyncModelArtsClient, settings: DevEnv) -> Tuple[Result, Optional[str]]:
     """The instance check, and the backend the instance is on (None when it could not be read)."""
     instance_id, detected = settings.instance_id, settings.backend == "auto"
     try:
@@ -372,7 +372,7 @@ async def diagnose(settings: DevEnv, now: Clock = time.time) -> List[Result]:
         return results + skipped(why, "endpoint", "clock", "instance", "permission")
     timeout, scheme = settings.request_timeout, settings.auth_scheme()
     routes = Routes(settings.checked_ca_file() if settings.ca_file else True)  # as the client's
-    client: Optional[AsyncDevEnvClient] = None
+    client: Optional[AsyncModelArtsClient] = None
     try:
         endpoint, reply = await reach(routes, "endpoint", settings.endpoint, timeout, now)
         results.append(endpoint)

@@ -51,7 +51,7 @@ def _server() -> Any:
                           f"this process was not started by a Jupyter server with jupyter-devenv ({URL_ENV} "
                           f"and {TOKEN_ENV} are not set). Run this in a notebook of that server; elsewhere, "
                           "extend the lease (`jupyter devenv extend`) or turn auto-stop off.", status=503)
-    from .client import ProxyConnection
+    from .connection import ProxyConnection
 
     return ProxyConnection(url, token)
 

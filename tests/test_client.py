@@ -1,11 +1,11 @@
-"""``DevEnvClient`` against the emulator on loopback: the seed's examples, auth, retries."""
+"""``ModelArtsClient`` against the emulator on loopback: the seed's examples, auth, retries."""
 from __future__ import annotations
 
 import httpx
 import pytest
 
 from jupyter_devenv.modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
-from jupyter_devenv.modelarts.client import DevEnvClient
+from jupyter_devenv.modelarts.client import ModelArtsClient
 from jupyter_devenv.modelarts.errors import DevEnvError
 
 SEED_SUCCESS_FIELDS = ["ai_project", "creation_timestamp", "description", "flavor", "flavor_details", "id",
@@ -28,7 +28,7 @@ def _client(emulator, auth=None, **kwargs):
     emu = emulator.emulator
     auth = auth or AkSkAuth(emu.access_key, emu.secret_key, emu.project_id)
     kwargs.setdefault("backoff", 0.01)
-    return DevEnvClient(emulator.url, emu.project_id, auth, **kwargs)
+    return ModelArtsClient(emulator.url, emu.project_id, auth, **kwargs)
 
 
 def _count(control, method, fragment=""):
@@ -121,9 +121,9 @@ def test_timeouts_are_retried_then_reported(emulator, emu, control):
 
 def test_retry_after_is_honoured():
     """The delay before a retry is at least what Retry-After asks (bounded by max_backoff)."""
-    from jupyter_devenv.modelarts.client import AsyncDevEnvClient
+    from jupyter_devenv.modelarts.client import AsyncModelArtsClient
 
-    client = AsyncDevEnvClient("http://127.0.0.1:9", "p", TokenAuth("t"), backoff=0.01, max_backoff=5,
+    client = AsyncModelArtsClient("http://127.0.0.1:9", "p", TokenAuth("t"), backoff=0.01, max_backoff=5,
                                rand=lambda: 0.0)
     throttled = DevEnvError("APIGW.0308", "slow down", status=429, retry_after=3)
     assert client.retry_delay(0, throttled) == 3

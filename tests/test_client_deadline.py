@@ -14,7 +14,7 @@ import pytest
 from forwarding import Holding
 
 from jupyter_devenv.modelarts.auth import AkSkAuth
-from jupyter_devenv.modelarts.client import AsyncDevEnvClient
+from jupyter_devenv.modelarts.client import AsyncModelArtsClient
 from jupyter_devenv.modelarts.errors import DevEnvError
 
 
@@ -23,10 +23,10 @@ def count(emulator, method: str, fragment: str = "") -> int:
     return sum(n for k, n in stats.items() if k.startswith(method + " ") and fragment in k)
 
 
-def client_via(url: str, emulator, **kwargs) -> AsyncDevEnvClient:
+def client_via(url: str, emulator, **kwargs) -> AsyncModelArtsClient:
     emu = emulator.emulator
     kwargs.setdefault("backoff", 0.01)
-    return AsyncDevEnvClient(url, emu.project_id, AkSkAuth(emu.access_key, emu.secret_key, emu.project_id),
+    return AsyncModelArtsClient(url, emu.project_id, AkSkAuth(emu.access_key, emu.secret_key, emu.project_id),
                              **kwargs)
 
 

@@ -12,15 +12,15 @@ import pytest
 from forwarding import ForwardProxy
 
 from jupyter_devenv.modelarts.auth import IamPasswordAuth
-from jupyter_devenv.modelarts.client import AsyncDevEnvClient, DevEnvClient
+from jupyter_devenv.modelarts.client import AsyncModelArtsClient, ModelArtsClient
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
                    "http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
-def _iam_client(modelarts: str, iam: str, emu) -> AsyncDevEnvClient:
+def _iam_client(modelarts: str, iam: str, emu) -> AsyncModelArtsClient:
     auth = IamPasswordAuth(iam, emu.iam_user, emu.iam_password, emu.iam_domain, emu.project_id)
-    return AsyncDevEnvClient(modelarts, emu.project_id, auth, backoff=0.01)
+    return AsyncModelArtsClient(modelarts, emu.project_id, auth, backoff=0.01)
 
 
 def test_the_proxy_is_decided_per_origin(emulator, monkeypatch):
@@ -66,13 +66,13 @@ def test_concurrent_calls_share_one_iam_login(emulator):
 
 
 def _client_threads() -> int:
-    return sum(1 for t in threading.enumerate() if t.name == "devenv-client")
+    return sum(1 for t in threading.enumerate() if t.name == "modelarts-client")
 
 
 def test_the_sync_client_ends_its_thread(emulator):
     emu = emulator.emulator
     before = _client_threads()
-    with DevEnvClient(emulator.url, emu.project_id, IamPasswordAuth(
+    with ModelArtsClient(emulator.url, emu.project_id, IamPasswordAuth(
             emulator.url, emu.iam_user, emu.iam_password, emu.iam_domain, emu.project_id)) as client:
         client.get_instance(emu.seed_ids["demanager_running"])
         assert _client_threads() == before + 1
@@ -83,6 +83,6 @@ def test_the_sync_client_ends_its_thread(emulator):
 def test_a_failed_construction_leaves_no_thread(tmp_path):
     before = _client_threads()
     with pytest.raises(OSError):
-        DevEnvClient("https://modelarts.example.com", "p", IamPasswordAuth("", "u", "p", "d", "p"),
+        ModelArtsClient("https://modelarts.example.com", "p", IamPasswordAuth("", "u", "p", "d", "p"),
                      verify=str(tmp_path / "missing-ca.pem"))
     assert _client_threads() == before

@@ -1,4 +1,4 @@
-"""``AsyncDevEnvClient`` on httpx against scripted HTTP servers on loopback: framing, keep-alive,
+"""``AsyncModelArtsClient`` on httpx against scripted HTTP servers on loopback: framing, keep-alive,
 failures, size and shape of answers, TLS.
 """
 from __future__ import annotations
@@ -13,19 +13,19 @@ import pytest
 from scripted_http import JSON_OK, Scripted, json_answer, make_certificate
 
 from jupyter_devenv.modelarts.auth import TokenAuth
-from jupyter_devenv.modelarts.client import AsyncDevEnvClient
+from jupyter_devenv.modelarts.client import AsyncModelArtsClient
 from jupyter_devenv.modelarts.errors import DevEnvError
 
 MALFORMED = "DEVENV.UPSTREAM_MALFORMED"
 
 
-def client_for(server: Scripted, **kwargs) -> AsyncDevEnvClient:
+def client_for(server: Scripted, **kwargs) -> AsyncModelArtsClient:
     kwargs.setdefault("retries", 0)
     kwargs.setdefault("timeout", 5.0)
-    return AsyncDevEnvClient(server.url, "p", TokenAuth("t"), **kwargs)
+    return AsyncModelArtsClient(server.url, "p", TokenAuth("t"), **kwargs)
 
 
-async def call(client: AsyncDevEnvClient, method: str = "GET", body=None):
+async def call(client: AsyncModelArtsClient, method: str = "GET", body=None):
     return (await client.request(method, "/v1/p/x", body)).data
 
 
@@ -203,7 +203,7 @@ def test_connection_refused_is_unreachable():
     async def main() -> None:
         async with Scripted(lambda req, n: JSON_OK) as server:
             url = server.url
-        client = AsyncDevEnvClient(url, "p", TokenAuth("t"), retries=0)
+        client = AsyncModelArtsClient(url, "p", TokenAuth("t"), retries=0)
         with pytest.raises(DevEnvError) as caught:
             await client.request("GET", "/v1/p/x")
         await client.aclose()

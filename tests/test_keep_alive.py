@@ -42,7 +42,7 @@ async def test_keep_alive_holds_while_the_block_runs_and_releases_after(run_in_k
     out = await run_in_kernel(
         "import jupyter_devenv, json, os\n"
         "from jupyter_devenv import keep_alive\n"
-        "from jupyter_devenv.client import ProxyConnection\n"
+        "from jupyter_devenv.connection import ProxyConnection\n"
         "server = ProxyConnection(os.environ['JUPYTER_DEVENV_URL'], os.environ['JUPYTER_DEVENV_TOKEN'])\n"
         "with keep_alive(hours=2, reason='training') as k:\n"
         "    made, inside = k.hold, server._call('GET', 'holds')\n"

@@ -49,7 +49,7 @@ async def test_a_kernels_proxy_settings_do_not_divert_its_calls_to_the_server(ke
     env = {k: v for k, v in os.environ.items() if k not in ("NO_PROXY", "no_proxy")}
     env.update(kernel_env)
     env.update(dict.fromkeys(PROXY_VARS, DEAD_PROXY))
-    code = ("import os\nfrom jupyter_devenv.client import ProxyConnection\n"
+    code = ("import os\nfrom jupyter_devenv.connection import ProxyConnection\n"
             f"c = ProxyConnection(os.environ[{URL_ENV!r}], os.environ[{TOKEN_ENV!r}])\n"
             "print(c.get()['instance']['id'])")
     pipe = asyncio.subprocess.PIPE
@@ -61,7 +61,7 @@ async def test_a_kernels_proxy_settings_do_not_divert_its_calls_to_the_server(ke
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
 async def test_a_kernel_started_by_the_server_can_read_and_change_the_state(run_in_kernel, instance_id, upstream):
-    out = await run_in_kernel("from jupyter_devenv.client import connect\nc = connect()\n"
+    out = await run_in_kernel("from jupyter_devenv.connection import connect\nc = connect()\n"
                               "print(c.get()['instance']['id'])\nprint(c.disable()['auto_stop']['enable'])")
     assert out.split() == [instance_id, "False"]
     assert upstream.instance(instance_id)["spec"]["auto_stop"]["enable"] is False

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import websocket
 
-from jupyter_devenv.client import ProxyConnection
+from jupyter_devenv.connection import ProxyConnection
 from jupyter_devenv.kernel_access import SERVER_CERT_ENV, TOKEN_ENV, URL_ENV
 from jupyter_devenv.modelarts.errors import DevEnvError
 from jupyter_stack import JupyterProcess, ProcessStack
@@ -112,7 +112,7 @@ def test_the_kernel_is_given_an_https_url_and_the_servers_certificate(kernel_env
 
 
 def test_the_kernel_reaches_the_server_with_what_it_was_given(kernel, stack):
-    out = kernel.run("from jupyter_devenv.client import connect\nc = connect()\n"
+    out = kernel.run("from jupyter_devenv.connection import connect\nc = connect()\n"
                      "print(type(c).__name__, c.get()['instance']['id'])")
     assert out.split() == ["ProxyConnection", stack.instance_id]
 

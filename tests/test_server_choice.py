@@ -77,7 +77,7 @@ async def test_nothing_chosen_says_so_and_still_lists(api, upstream):
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
 async def test_a_choice_applies_at_once_and_is_kept(api, emulator, upstream, state_dir, run_in_kernel):
-    ask = "from jupyter_devenv.client import connect; print(connect().get()['instance']['id'])"
+    ask = "from jupyter_devenv.connection import connect; print(connect().get()['instance']['id'])"
     for key, backend in (("notebooks_running", "notebooks"), ("demanager_running", "demanager")):
         wanted = _seeds(emulator)[key]
         status, config = await api("PUT", "config", {"instance_id": wanted})

@@ -1,6 +1,6 @@
 """Authentication schemes as ``httpx.Auth``: AK/SK signing, a static IAM token, IAM password login.
 
-Each is a generator-based ``auth_flow``: ``AsyncDevEnvClient.send`` drives it (and so
+Each is a generator-based ``auth_flow``: ``AsyncModelArtsClient.send`` drives it (and so
 would any httpx client), including the extra requests of an IAM password login.
 """
 from __future__ import annotations
@@ -71,7 +71,8 @@ class AkSkAuth(httpx.Auth):
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Keys given at construction only (no renewal without an event loop)."""
         if self.keyring.current is None:
-            raise RuntimeError("AkSkAuth with a keyring is async only: use AsyncDevEnvClient or DevEnvClient.")
+            raise RuntimeError("AkSkAuth with a keyring is async only: use AsyncModelArtsClient or "
+                               "ModelArtsClient.")
         request.read()
         self.sign(request, self.keyring.current)
         yield request
@@ -207,4 +208,5 @@ class IamPasswordAuth(httpx.Auth):
         yield request
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        raise RuntimeError("IamPasswordAuth is async only: use it with AsyncDevEnvClient or DevEnvClient.")
+        raise RuntimeError("IamPasswordAuth is async only: use it with AsyncModelArtsClient or "
+                           "ModelArtsClient.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from .client import Answer, AsyncDevEnvClient
+from .client import Answer, AsyncModelArtsClient
 from .errors import DevEnvError
 from .models import DURATION_MAX, DURATION_MIN, INSTANCE_NOT_FOUND, validate_update_body
 from .extend_guard import refuse_earlier
@@ -27,13 +27,13 @@ def is_not_found(error: DevEnvError) -> bool:
     return error.error_code == INSTANCE_NOT_FOUND or error.status == 404
 
 
-async def read(client: AsyncDevEnvClient, backend: str, instance_id: str) -> Answer:
+async def read(client: AsyncModelArtsClient, backend: str, instance_id: str) -> Answer:
     if backend == NOTEBOOKS:
         return await client.get_notebook(instance_id)
     return await client.get_instance(instance_id)
 
 
-async def detect_backend(client: AsyncDevEnvClient, instance_id: str) -> str:
+async def detect_backend(client: AsyncModelArtsClient, instance_id: str) -> str:
     """The backend that knows ``instance_id``: the id's guess first, then the other."""
     first = guess_backend(instance_id)
     try:
@@ -47,7 +47,7 @@ async def detect_backend(client: AsyncDevEnvClient, instance_id: str) -> str:
     return other
 
 
-async def update(client: AsyncDevEnvClient, backend: str, instance_id: str, body: Any) -> Answer:
+async def update(client: AsyncModelArtsClient, backend: str, instance_id: str, body: Any) -> Answer:
     """Apply a validated update body (``prompt`` excepted on notebooks: the caller keeps it)."""
     body = validate_update_body(body)
     if backend == DEMANAGER:
@@ -63,7 +63,7 @@ async def update(client: AsyncDevEnvClient, backend: str, instance_id: str, body
     return await client.get_notebook(instance_id)
 
 
-async def extend(client: AsyncDevEnvClient, backend: str, instance_id: str, seconds: int,
+async def extend(client: AsyncModelArtsClient, backend: str, instance_id: str, seconds: int,
                  allow_earlier: bool = False) -> Answer:
     """Renew the lease by ``seconds`` from now (notebooks), then read the instance back.
 

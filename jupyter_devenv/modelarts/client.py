@@ -1,4 +1,4 @@
-"""``AsyncDevEnvClient`` and its sync face ``DevEnvClient``: the ModelArts calls the product uses.
+"""``AsyncModelArtsClient`` and its sync face ``ModelArtsClient``: the ModelArts calls the product makes.
 
 Requests are ``httpx.Request`` objects authenticated by an ``httpx.Auth`` flow and sent
 on httpx's own transport (httpcore and h11: strict HTTP/1.1 framing, keep-alive pools,
@@ -44,7 +44,7 @@ T = TypeVar("T")
 HEADERS = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate",
            "User-Agent": f"jupyter-devenv/{__version__}"}
 Verify = Callable[[Answer, int], bool]  # (fresh read, upstream ms when the write was sent) -> applied?
-FindProject = Callable[["AsyncDevEnvClient"], Awaitable[str]]
+FindProject = Callable[["AsyncModelArtsClient"], Awaitable[str]]
 # Codes of the product's own that no retry can change (a retry would only repeat the same lookups).
 FINAL_CODES = frozenset({NOT_CONFIGURED})
 
@@ -103,7 +103,7 @@ def unconfirmed(error: DevEnvError) -> DevEnvError:
                        "refresh to see the instance as it is now before trying again.", status=error.status)
 
 
-class AsyncDevEnvClient:
+class AsyncModelArtsClient:
     """Async client for one project's instances, on either API generation.
 
     ``sleep``, ``rand`` and ``clock`` (monotonic seconds) are injectable so tests need not
@@ -325,7 +325,7 @@ class AsyncDevEnvClient:
         await self.routes.aclose()
 
 
-class DevEnvClient:
+class ModelArtsClient:
     """The sync face: the same calls, run on a private event loop in a daemon thread.
 
     Usable anywhere, including inside a Jupyter kernel whose own loop is already running.
@@ -334,9 +334,9 @@ class DevEnvClient:
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.aio = AsyncDevEnvClient(*args, **kwargs)  # raises before any thread exists
+        self.aio = AsyncModelArtsClient(*args, **kwargs)  # raises before any thread exists
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="devenv-client", daemon=True)
+        self._thread = threading.Thread(target=self._loop.run_forever, name="modelarts-client", daemon=True)
         self._thread.start()
 
     def run(self, coro: Awaitable[T]) -> T:
@@ -378,7 +378,7 @@ class DevEnvClient:
             self._thread.join()
             self._loop.close()
 
-    def __enter__(self) -> "DevEnvClient":
+    def __enter__(self) -> "ModelArtsClient":
         return self
 
     def __exit__(self, *exc: Any) -> None:

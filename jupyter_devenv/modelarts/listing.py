@@ -14,7 +14,7 @@ import asyncio
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Union
 
 from .answers import Answer, malformed
-from .client import AsyncDevEnvClient
+from .client import AsyncModelArtsClient
 from .errors import DevEnvError
 from .models import validate_instance_id
 from .state import DEMANAGER, NOTEBOOKS, build_state
@@ -80,7 +80,7 @@ def _order(s: Summary) -> Any:
     return (s["status"] != "RUNNING", (s["name"] or "").lower(), s["id"])
 
 
-async def list_all(client: AsyncDevEnvClient) -> Dict[str, Any]:
+async def list_all(client: AsyncModelArtsClient) -> Dict[str, Any]:
     """``{"instances": [summary...], "server_time": ms, "partial": None or "<which failed, why>"}``.
 
     RUNNING first, then by name; ``server_time`` is the upstream clock of the latest answer.

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 from .errors import NOT_CONFIGURED, DevEnvError
 
 if TYPE_CHECKING:
-    from .client import AsyncDevEnvClient, FindProject
+    from .client import AsyncModelArtsClient, FindProject
 
 
 def region_project(iam_endpoint: str, region: str) -> "FindProject":
-    """A ``find_project`` for ``AsyncDevEnvClient``: the one project IAM names after ``region``."""
+    """A ``find_project`` for ``AsyncModelArtsClient``: the one project IAM names after ``region``."""
     url = iam_endpoint.rstrip("/") + "/v3/projects"
 
-    async def find(client: "AsyncDevEnvClient") -> str:
+    async def find(client: "AsyncModelArtsClient") -> str:
         projects = (await client.request("GET", url, params={"name": region})).data.get("projects")
         ids = [p.get("id") for p in projects or [] if isinstance(p, dict) and p.get("id")]
         if len(ids) != 1:

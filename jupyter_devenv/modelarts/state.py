@@ -1,4 +1,4 @@
-"""``State``: the one shape in which the server, the CLI and the kernel client show an instance."""
+"""``State``: the one shape in which the server, the CLI and a ``Connection`` show an instance."""
 from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional

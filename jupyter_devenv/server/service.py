@@ -21,7 +21,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 from ..config import NOT_CONFIGURED, DevEnv
 from ..modelarts import backends, listing
-from ..modelarts.client import Answer, AsyncDevEnvClient
+from ..modelarts.client import Answer, AsyncModelArtsClient
 from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
 from ..modelarts.state import NOTEBOOKS, build_state
@@ -41,7 +41,7 @@ class InstanceService:
         self.prompts = prompts
         self.log = log
         self._monotonic = monotonic
-        self._client: Optional[AsyncDevEnvClient] = None
+        self._client: Optional[AsyncModelArtsClient] = None
         self._backends: Dict[str, str] = {}
         # instance id -> (monotonic time of receipt, answer)
         self._cache: Dict[str, Tuple[float, Answer]] = {}
@@ -78,7 +78,7 @@ class InstanceService:
                            field="instance_id")
 
     @property
-    def client(self) -> AsyncDevEnvClient:
+    def client(self) -> AsyncModelArtsClient:
         if self._client is None:
             self._client = self.settings.make_async_client()  # raises DEVENV.NOT_CONFIGURED
         return self._client

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from traitlets import Bool, Int, Unicode
 
 from .. import __version__
-from ..client import Connection, connect
+from ..connection import Connection, connect
 from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_duration
 

@@ -77,7 +77,7 @@ def test_choose_the_instance_without_a_restart(page, make_stack, artifacts, ui):
     if ui == "lab":
         # A kernel started afterwards works on the chosen instance.
         page.keyboard.press("Escape")
-        run_in_new_cell(page, stack, "from jupyter_devenv.client import connect\n"
+        run_in_new_cell(page, stack, "from jupyter_devenv.connection import connect\n"
                                      "print('CHOSEN', connect().get()['instance']['id'])")
         expect(page.locator(f"{PANEL} .jp-OutputArea-output").first).to_contain_text(
             f"CHOSEN {stack.instance_id}", timeout=30_000)

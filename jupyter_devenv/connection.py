@@ -1,8 +1,8 @@
-"""Kernel-side access: ``connect()`` reaches the instance through the server extension.
+"""``connect()``: a kernel's or a script's connection to the instance (``Connection``).
 
 Inside a kernel started by a Jupyter server with jupyter-devenv, ``JUPYTER_DEVENV_URL`` and
-``JUPYTER_DEVENV_TOKEN`` lead to ``/devenv/api/*`` (the kernel never holds cloud
-credentials). Elsewhere (a terminal, a script) it talks to ModelArts directly with the
+``JUPYTER_DEVENV_TOKEN`` lead to ``/devenv/api/*`` (``ProxyConnection``: the kernel never holds
+cloud credentials). Elsewhere (a terminal, a script) ``DirectConnection`` talks to ModelArts with the
 ``DevEnv`` configuration. Both answer with the same ``State`` and raise ``DevEnvError``.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import httpx
 from .config import BAD_CONFIG, DevEnv
 from .modelarts import backends
 from .modelarts.answers import decode_answer
-from .modelarts.client import DevEnvClient
+from .modelarts.client import ModelArtsClient
 from .modelarts.errors import DevEnvError
 from .modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
 from .modelarts.backends import UNSUPPORTED
@@ -164,7 +164,7 @@ class DirectConnection(Connection):
         self.settings = settings or DevEnv()
         self._prompts = prompts
         self.instance_id = validate_instance_id(instance_id or self.settings.instance_id or "")
-        self._client: DevEnvClient = self.settings.make_client()
+        self._client: ModelArtsClient = self.settings.make_client()
         self._backend: Optional[str] = None if self.settings.backend == "auto" else self.settings.backend
 
     @property
