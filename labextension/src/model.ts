@@ -1,6 +1,5 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
-import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { ClockOffset } from './clockOffset';
@@ -20,6 +19,9 @@ const UNCONFIGURED_INTERVAL = 5000;
 /** Pause between reads while the server extension is not loaded, in ms: it takes a restart to change. */
 const SERVER_MISSING_INTERVAL = 60_000;
 
+/** First pause after a failed read, in seconds; it doubles up to the poll interval. */
+const RETRY_INTERVAL = 2;
+
 /**
  * The page's countdown: reads the instance through the REST API, ticks locally.
  *
@@ -34,19 +36,16 @@ const SERVER_MISSING_INTERVAL = 60_000;
  * a browser whose clock is off still counts down to the right moment. Nothing
  * is requested per tick; reads happen at the poll interval (shorter near the
  * deadline), never while the page is hidden, and at once after an action.
+ *
+ * A failed read keeps the last state: the page counts on to the last stop time
+ * the API gave, marked as not confirmed (`unconfirmedFor`), and reads again
+ * after 2 s, 4 s, 8 s... up to the poll interval, until one succeeds.
  */
 export class CountdownModel implements ICountdownModel, IDisposable {
   constructor(options: CountdownModel.IOptions = {}) {
     this.#serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
     this.#overrides = options.overrides ?? {};
     this.#settings = effectiveSettings(this.#overrides, null);
-    this.#poll = new Poll({
-      auto: false,
-      factory: () => this.#read(),
-      frequency: this.#frequency(),
-      name: 'jupyter-devenv:countdown',
-      standby: 'when-hidden'
-    });
     this.#channel = new ConfigChannel(this.#serverSettings.baseUrl, () => {
       this.#configStale = true;
       void this.refresh().catch(() => undefined);
@@ -81,7 +80,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     return this.#ticked;
   }
   get isDisposed(): boolean {
-    return this.#poll.isDisposed;
+    return this.#disposed;
   }
 
   serverNow(): number {
@@ -89,15 +88,24 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   }
 
   get remaining(): number | null {
-    const stop = this.#state?.auto_stop.stop_timestamp;
-    if (stop === null || stop === undefined) {
+    const auto = this.#state?.auto_stop;
+    const stop = auto?.stop_timestamp;
+    if (auto?.kind !== 'countdown' || typeof stop !== 'number') {
       return null;
     }
     return Math.max(0, Math.floor((stop - this.serverNow()) / 1000));
   }
 
+  get unconfirmedFor(): number | null {
+    return this.#error && this.#state ? Math.max(0, Math.floor((Date.now() - this.#confirmedAt) / 1000)) : null;
+  }
+
+  get runTotal(): number | null {
+    return this.#runs.get(this.#state?.auto_stop.stop_timestamp ?? NaN) ?? null;
+  }
+
   get phase(): CountdownPhase {
-    return phaseOf(this.#error, this.#config, this.#state, this.remaining);
+    return phaseOf(this.#error, this.#config, this.#state, this.remaining, this.#failures);
   }
 
   /** Start reading and ticking. */
@@ -107,7 +115,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     }
     this.#started = true;
     document.addEventListener('visibilitychange', this.#onVisibility);
-    void this.#poll.start();
+    void this.refresh().catch(() => undefined);
     this.#tick();
   }
 
@@ -128,10 +136,10 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     });
   }
 
-  async extend(seconds: number): Promise<IState> {
+  async extend(seconds: number, allowEarlier = false): Promise<IState> {
     return this.#act('instances/current/extend', {
       method: 'POST',
-      body: JSON.stringify({ seconds })
+      body: JSON.stringify({ seconds, allow_earlier: allowEarlier })
     });
   }
 
@@ -164,10 +172,11 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     if (this.isDisposed) {
       return;
     }
+    this.#disposed = true;
     document.removeEventListener('visibilitychange', this.#onVisibility);
     window.clearTimeout(this.#timer);
+    window.clearTimeout(this.#pollTimer);
     this.#channel.dispose();
-    this.#poll.dispose();
     Signal.clearData(this);
   }
 
@@ -201,7 +210,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
       }
       throw reason;
     } finally {
-      this.#poll.frequency = this.#frequency();
+      this.#schedule();
     }
   }
 
@@ -210,10 +219,19 @@ export class CountdownModel implements ICountdownModel, IDisposable {
       return; // An older answer arriving late.
     }
     this.#applied = seq;
+    const auto = state.auto_stop;
+    const stop = auto.stop_timestamp;
+    // The run's length: the lease's duration (current API, counted from its start); on the
+    // older API the duration may be the next start's, so only one this page saw begin.
+    if (stop !== null && auto.duration && (state.backend === 'notebooks' || (this.#state && !this.#runs.has(stop) && this.#state.auto_stop.stop_timestamp !== stop))) {
+      this.#runs.set(stop, auto.duration);
+    }
     this.#state = state;
     this.#configStale ||= state.instance.id !== this.#config?.instance_id;
     this.#offset.add(state.server_time, sentAt, receivedAt);
     this.#error = null;
+    this.#failures = 0;
+    this.#confirmedAt = receivedAt;
     this.#changed.emit();
     this.#tick();
   }
@@ -226,15 +244,18 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     this.#configSeq = seq;
     this.#configStale = false;
     this.#config = config;
-    this.#error = null;
     if (this.#state && this.#state.instance.id !== config.instance_id) {
       this.#state = null;
+    }
+    if (!this.#state) {
+      this.#error = null; // With a state, an error stays until the instance is read again.
     }
     this.#applySettings();
   }
 
   #fail(reason: unknown): void {
     this.#configStale = true;
+    this.#failures++;
     this.#error =
       reason instanceof DevEnvError
         ? reason
@@ -244,28 +265,31 @@ export class CountdownModel implements ICountdownModel, IDisposable {
 
   #applySettings(): void {
     this.#settings = effectiveSettings(this.#overrides, this.#config);
-    this.#poll.frequency = this.#frequency();
     this.#changed.emit();
   }
 
-  /** The poll interval, shorter as the deadline nears. */
-  #frequency(): IPoll.Frequency {
+  /** Read again after the poll interval: sooner near the deadline and after a failure; never while hidden. */
+  #schedule(): void {
+    window.clearTimeout(this.#pollTimer);
+    if (!this.#started || this.isDisposed) {
+      return;
+    }
     const err = this.#error;
-    const fixed = err
-      ? err.serverMissing && SERVER_MISSING_INTERVAL
-      : this.#config?.configured === false && UNCONFIGURED_INTERVAL;
-    if (fixed) {
-      return { interval: fixed, backoff: false, max: fixed };
-    }
     const base = this.#settings.pollInterval;
-    let interval = base;
-    const remaining = this.#state && this.#state.auto_stop.enable ? this.remaining : null;
+    const remaining = this.remaining;
+    let seconds = err ? Math.min(base, RETRY_INTERVAL * 2 ** (this.#failures - 1)) : base;
     if (remaining !== null) {
-      interval =
-        remaining <= 0 ? NEAR_INTERVAL : Math.min(base, Math.max(NEAR_INTERVAL, remaining / 4), remaining + 1);
+      seconds = Math.min(seconds, remaining <= 0 ? NEAR_INTERVAL : Math.max(NEAR_INTERVAL, remaining / 4), remaining + 1);
     }
-    const ms = Math.max(1000, Math.round(interval * 1000));
-    return { interval: ms, backoff: true, max: Math.max(ms, Math.round(base * 1000) * 4) };
+    const ms = err?.serverMissing
+      ? SERVER_MISSING_INTERVAL
+      : this.#config?.configured === false
+        ? UNCONFIGURED_INTERVAL
+        : Math.max(1000, seconds * 1000);
+    this.#pollTimer = window.setTimeout(
+      () => (document.hidden ? this.#schedule() : void this.refresh().catch(() => undefined)),
+      ms
+    );
   }
 
   /** Emit `ticked` now and schedule the next tick when the shown second changes. */
@@ -287,7 +311,12 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   #serverSettings: ServerConnection.ISettings;
   #overrides: ISettingOverrides;
   #settings: IEffectiveSettings;
-  #poll: Poll;
+  #disposed = false;
+  #pollTimer = 0;
+  #failures = 0;
+  #confirmedAt = 0;
+  /** The length of the run ending at each stop time seen, when known. */
+  #runs = new Map<number, number>();
   #state: IState | null = null;
   #config: IConfig | null = null;
   #configSeq = 0;

@@ -8,34 +8,43 @@ export interface IPhaseError {
   readonly serverMissing: boolean;
 }
 
-/** What the countdown shows (see `CountdownPhase`), from the model's last answers. */
+/** Codes saying the instance is not there: its last state is no longer true. */
+const GONE = /6309|NOT_FOUND/;
+
+/**
+ * What the countdown shows (see `CountdownPhase`), from the model's last answers.
+ *
+ * A failed read keeps the last state (the page counts on, unconfirmed) unless the
+ * instance is gone, or the Jupyter server has not answered `failures` > 1 times.
+ */
 export function phaseOf(
   err: IPhaseError | null,
   config: IConfig | null,
   state: IState | null,
-  remaining: number | null
+  remaining: number | null,
+  failures = 1
 ): CountdownPhase {
   if (err?.serverMissing) {
     return 'server-missing';
   }
-  if (err && err.code !== 'DEVENV.NOT_CONFIGURED') {
-    return err.unreachable ? 'unreachable' : 'error';
-  }
-  if (err || config?.configured === false) {
+  if (err?.code === 'DEVENV.NOT_CONFIGURED' || config?.configured === false) {
     // Only the instance is missing: the user can choose it here.
     return config && !config.instance_id && config.missing.every(m => m === 'instance_id') ? 'choose' : 'unconfigured';
+  }
+  if (err && (!state || GONE.test(err.code) || (err.unreachable && failures > 1))) {
+    return err.unreachable ? 'unreachable' : 'error';
   }
   if (!state) {
     return 'loading';
   }
-  const status = state.instance?.status;
-  if (status && status !== 'RUNNING') {
+  if (state.phase !== 'running') {
     return 'stopped';
   }
-  if (!state.auto_stop.enable) {
-    return 'off';
+  const kind = state.auto_stop.kind;
+  if (kind === 'off' || kind === 'idle') {
+    return kind;
   }
-  if (remaining === null) {
+  if (kind !== 'countdown' || remaining === null) {
     return 'unknown';
   }
   return remaining <= 0 ? 'due' : 'counting';

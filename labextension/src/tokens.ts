@@ -1,4 +1,4 @@
-import { Token } from '@lumino/coreutils';
+import type { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
 import { DevEnvError } from './handler';
@@ -12,9 +12,11 @@ import { IAutoStopUpdate, IConfig, IInstanceList, IState } from './types';
  *   it is installed but not loaded (Jupyter not restarted);
  * - `choose`: only the instance is not set: the user can choose it;
  * - `unconfigured`: other settings are missing (DEVENV.NOT_CONFIGURED);
- * - `error`: the last request failed with an API error;
- * - `unreachable`: the Jupyter server did not answer (it is gone);
- * - `stopped`: the instance is not RUNNING;
+ * - `error`: the last request failed with an API error and there is no state to keep
+ *   (or the instance is gone); otherwise the last state's phase stays, unconfirmed;
+ * - `unreachable`: the Jupyter server did not answer, twice (it is gone);
+ * - `stopped`: the instance is not running (`state.phase` says how: starting, frozen...);
+ * - `idle`: it stops when idle, at no set time;
  * - `off`: auto-stop is turned off;
  * - `unknown`: auto-stop is on but the API gives no deadline;
  * - `due`: the deadline has passed, the stop is under way;
@@ -29,12 +31,13 @@ export type CountdownPhase =
   | 'unreachable'
   | 'stopped'
   | 'off'
+  | 'idle'
   | 'unknown'
   | 'due'
   | 'counting';
 
 /** The phases of a running instance: its auto-stop can be changed. */
-export const LIVE_PHASES: CountdownPhase[] = ['counting', 'due', 'off', 'unknown'];
+export const LIVE_PHASES: CountdownPhase[] = ['counting', 'due', 'off', 'idle', 'unknown'];
 
 /** Effective settings: user settings where set, else the server's config. */
 export interface IEffectiveSettings {
@@ -60,8 +63,12 @@ export interface ICountdownModel {
   readonly settings: IEffectiveSettings;
   /** What to show now. */
   readonly phase: CountdownPhase;
-  /** Whole seconds to the stop on the upstream clock, or null. */
+  /** Whole seconds to the stop on the upstream clock, or null (no countdown). */
   readonly remaining: number | null;
+  /** Seconds since the state was last confirmed, while the reads after it fail; else null. */
+  readonly unconfirmedFor: number | null;
+  /** The length in seconds of the run that ends at the current stop, when it is known. */
+  readonly runTotal: number | null;
   /** `server_time - Date.now()` at the last answer, in ms. */
   readonly clockOffset: number;
   /** Emitted when an answer (or an error) arrives or settings change. */
@@ -72,8 +79,8 @@ export interface ICountdownModel {
   refresh(): Promise<void>;
   /** PUT `spec.auto_stop`; the answer becomes the state. */
   updateAutoStop(update: IAutoStopUpdate): Promise<IState>;
-  /** POST `extend`; the answer becomes the state. */
-  extend(seconds: number): Promise<IState>;
+  /** POST `extend` (`allowEarlier`: even if the lease then ends sooner); the answer becomes the state. */
+  extend(seconds: number, allowEarlier?: boolean): Promise<IState>;
   /** PUT `{"description": ...}`; the answer becomes the state. */
   updateDescription(description: string): Promise<IState>;
   /** GET `instances`: the project's instances to choose from. */
@@ -84,7 +91,12 @@ export interface ICountdownModel {
   serverNow(): number;
 }
 
-export const ICountdownModel = new Token<ICountdownModel>(
-  'jupyter-devenv:ICountdownModel',
-  'One auto-stop countdown per page, read from the devenv REST API.'
-);
+/**
+ * The token: Lumino's plugin registry knows services by the token object's
+ * identity and shows its `name`, so a plain object serves (and spares the
+ * bundle a shared module).
+ */
+export const ICountdownModel = {
+  name: 'jupyter-devenv:ICountdownModel',
+  description: 'One auto-stop countdown per page, read from the devenv REST API.'
+} as Token<ICountdownModel>;

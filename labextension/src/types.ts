@@ -5,6 +5,10 @@
 /** `auto_stop` block of a `State`, normalized over both backends. */
 export interface IAutoStop {
   enable: boolean;
+  /** `TIMING` (stops at a time), `IDLE` (stops when idle), or null. */
+  type?: 'TIMING' | 'IDLE' | null;
+  /** What to show: a countdown, a stop when idle, off, an unknown stop time, or not running (see `IState.phase`). */
+  kind: 'countdown' | 'idle' | 'off' | 'unknown' | 'not_running';
   /** Seconds, or null when unknown. */
   duration: number | null;
   prompt: boolean;
@@ -36,6 +40,10 @@ export interface IState {
   instance: IInstance;
   auto_stop: IAutoStop;
   backend: 'demanager' | 'notebooks' | string;
+  /** The status in a person's terms: running, starting, stopping, saving, stopped, failed, frozen, deleted, unknown. */
+  phase: string;
+  /** A free instance: stops after 1 h, deleted if not started again within 72 h. */
+  free?: boolean;
   /** Upstream clock in ms when the answer was made. */
   server_time: number;
 }
