@@ -1,9 +1,9 @@
-import { Notification } from '@jupyterlab/apputils';
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 
-import { formatLocalTime } from './format';
+import { formatLocalTime, toastText } from './format';
 import { DevEnvError } from './handler';
-import { ITrans } from './i18n';
-import { nextStep } from './panelErrors';
+import { ITrans, spanText } from './i18n';
+import { explainError } from './panelErrors';
 import { ICountdownModel } from './tokens';
 import { IState } from './types';
 
@@ -25,17 +25,19 @@ export class AutoStopActions {
     report?: IActionReport
   ) {
     this.#report = report ?? {
-      done: message => Notification.success(message, { autoClose: 5000 }),
+      done: message => Notification.success(toastText(message), { autoClose: 5000 }),
       failed: err =>
-        Notification.error(
-          `${trans.__('Could not change auto-stop: %1 (%2).', err.message, err.code)} ${nextStep(err, trans)}`,
-          { autoClose: false }
-        )
+        Notification.error(toastText(`${trans.__('Could not change auto-stop.')} ${explainError(err, trans)}`), {
+          autoClose: false
+        })
     };
   }
 
   turnOff(): Promise<IState | null> {
-    return this.#run(m => m.updateAutoStop({ enable: false }), () => this.trans.__('Auto-stop turned off.'));
+    return this.#run(
+      m => m.updateAutoStop({ enable: false }),
+      () => this.trans.__('Auto-stop turned off: the instance keeps running, and billing, until it is stopped.')
+    );
   }
 
   turnOn(duration: number): Promise<IState | null> {
@@ -61,9 +63,35 @@ export class AutoStopActions {
     return this.#run(m => m.updateDescription(description), () => this.trans.__('Description saved.'));
   }
 
-  extend(seconds: number): Promise<IState | null> {
+  /** The stop time extending by `seconds` gives (upstream clock, ms), and whether it comes before the current one. */
+  extendTo(seconds: number): [number, boolean] {
+    const stop = this.model.state?.auto_stop.stop_timestamp;
+    const to = this.model.serverNow() + seconds * 1000;
+    return [to, typeof stop === 'number' && to < stop];
+  }
+
+  /** Renew the lease from now; a renewal that would end it sooner asks first (declined: nothing is sent). */
+  async extend(seconds: number): Promise<IState | null> {
+    const trans = this.trans;
+    const [to, earlier] = this.extendTo(seconds);
+    if (earlier) {
+      const at = (ms: number) => formatLocalTime(ms, trans.languageCode);
+      const answer = await showDialog({
+        title: trans.__('Stop sooner?'),
+        body: trans.__(
+          'Extending by %1 counts from now: the instance would stop at %2, before its current stop time (%3).',
+          spanText(seconds, trans),
+          at(to),
+          at(this.model.state?.auto_stop.stop_timestamp as number)
+        ),
+        buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.warnButton({ label: trans.__('Stop sooner') })]
+      });
+      if (!answer.button.accept) {
+        return null;
+      }
+    }
     return this.#run(
-      m => m.extend(seconds),
+      m => m.extend(seconds, earlier),
       state => {
         const stop = state.auto_stop.stop_timestamp;
         return stop === null

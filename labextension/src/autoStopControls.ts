@@ -1,6 +1,7 @@
 import { AutoStopActions } from './actions';
-import { around, button, h } from './dom';
+import { around, button, h, setText } from './dom';
 import { AUTO_STOP_DURATIONS, autoStopDuration, EXTEND_DURATIONS } from './durations';
+import { formatLocalTime } from './format';
 import { LIVE_PHASES } from './tokens';
 
 /**
@@ -22,9 +23,9 @@ export class AutoStopControls {
     this.#actions = actions;
     this.#onChange = onChange;
     const { trans } = actions;
-    const note = (name: string, text: string) => h('p', { class: 'jp-DevEnv-note', 'data-note': name }, text);
-    const row = (name: string, ...children: Node[]) => h('div', { class: 'jp-DevEnv-row', 'data-row': name }, ...children);
-    const field = (...children: Array<Node | string>) => h('label', { class: 'jp-DevEnv-field' }, ...children);
+    const note = (name: string, text: string) => h('p', { class: 'note', 'data-note': name }, text);
+    const row = (name: string, ...children: Node[]) => h('div', { class: 'row', 'data-row': name }, ...children);
+    const field = (...children: Array<Node | string>) => h('label', { class: 'field' }, ...children);
     const act = (action: string, label: string, run: () => Promise<unknown>, kind = '') => {
       const b = button(action, label, kind);
       b.addEventListener('click', () => void this.run(run));
@@ -32,7 +33,7 @@ export class AutoStopControls {
       return b;
     };
     const select = (name: string, values: number[]) => {
-      const s = h('select', { class: 'jp-DevEnv-select', 'data-field': name });
+      const s = h('select', { class: 'select', 'data-field': name });
       s.append(...values.map(v => h('option', { value: String(v) }, trans.__('%1 h', String(v / 3600)))));
       s.addEventListener('change', () => this.#touched.add(s));
       this.#inputs.push(s);
@@ -49,41 +50,37 @@ export class AutoStopControls {
     );
     this.#off = h(
       'div',
-      { class: 'jp-DevEnv-block', 'data-row': 'off' },
+      { class: 'block', 'data-row': 'off' },
       h(
         'div',
-        { class: 'jp-DevEnv-row' },
+        { class: 'row' },
         field(trans.__('Duration'), duration),
         act('turn-on', trans.__('Turn on auto-stop'), () => actions.turnOn(Number(duration.value)), 'accept')
       ),
       note(
         'turn-on',
-        trans.__(
-          'Turned on, auto-stop stops the instance after the chosen duration (1–24 h); the stop time shown is the one the API returns.'
-        )
+        trans.__('Turned on, auto-stop stops the instance after the chosen duration (1–24 h).')
       )
     );
     this.#nextStart = h(
       'div',
-      { class: 'jp-DevEnv-block', 'data-row': 'next-start' },
+      { class: 'block', 'data-row': 'next-start' },
       h(
         'div',
-        { class: 'jp-DevEnv-row' },
+        { class: 'row' },
         field(trans.__('Duration for the next start'), next),
         act('apply-duration', trans.__('Apply'), () => actions.setNextDuration(Number(next.value)))
       ),
       note(
         'no-extend',
         trans.__(
-          'On this API a running instance cannot be extended: it keeps its stop time, and a new duration (1–24 h) applies from the next start. To keep it running now, turn auto-stop off.'
+          'On this API a running instance keeps its stop time: a new duration (1–24 h) applies from the next start. To keep it running now, turn auto-stop off.'
         )
       )
     );
     this.#lease = note(
       'lease',
-      trans.__(
-        'On this API auto-stop is a lease: there is no on/off. Extend renews it for 1–72 h counted from now; the stop time shown is the one the API returns.'
-      )
+      trans.__('On this API auto-stop is a lease, with no on/off: Extend renews it for 1–72 h from now.')
     );
     this.#extendRow = row(
       'extend',
@@ -96,14 +93,14 @@ export class AutoStopControls {
     this.#inputs.push(prompt);
     this.promptRow = h(
       'label',
-      { class: 'jp-DevEnv-row jp-DevEnv-check', 'data-row': 'prompt' },
+      { class: 'row check', 'data-row': 'prompt' },
       prompt,
       h('span', {}, trans.__('Remind me before the stop'))
     );
 
     this.node = h(
       'div',
-      { class: 'jp-DevEnv-controls' },
+      { class: 'controls' },
       this.#on,
       this.#off,
       this.#nextStart,
@@ -130,7 +127,7 @@ export class AutoStopControls {
 
   /** Show what the model's state allows; hidden unless the instance runs. */
   update(): void {
-    const { state, phase } = this.#actions.model;
+    const { state, phase, remaining } = this.#actions.model;
     const auto = state?.auto_stop;
     this.node.hidden = !(auto && LIVE_PHASES.includes(phase));
     if (auto) {
@@ -138,18 +135,33 @@ export class AutoStopControls {
       this.#on.hidden = !(toggle && auto.enable);
       this.#off.hidden = !(toggle && !auto.enable);
       this.#nextStart.hidden = !(toggle && auto.enable && !auto.can_extend);
-      this.#lease.hidden = toggle;
+      this.#lease.hidden = toggle || !auto.can_extend;
       this.#extendRow.hidden = !auto.can_extend;
+      this.promptRow.hidden = auto.kind === 'idle'; // No stop time, nothing to remind of.
       const fallback = autoStopDuration(auto.duration);
       this.#choose(this.#duration, fallback);
       this.#choose(this.#next, fallback);
-      this.#choose(this.#extend, 3600);
+      // By default the shortest renewal that does not end the lease sooner.
+      this.#choose(this.#extend, remaining ?? 0);
+      this.tick();
       if (!this.busy) {
         this.#prompt.checked = auto.prompt; // While busy, it shows what the user asked for.
       }
     }
     for (const el of this.#inputs) {
       el.disabled = this.busy;
+    }
+  }
+
+  /** Each extend choice says the stop time it gives (local time); one that ends sooner is marked. */
+  tick(): void {
+    const { trans } = this.#actions;
+    for (const option of Array.from(this.#extend.options)) {
+      const seconds = Number(option.value);
+      const [to, earlier] = this.#actions.extendTo(seconds);
+      const args = [String(seconds / 3600), formatLocalTime(to, trans.languageCode, undefined, true)];
+      setText(option, earlier ? trans.__('%1 h (until %2, sooner)', ...args) : trans.__('%1 h (until %2)', ...args));
+      option.toggleAttribute('data-earlier', earlier);
     }
   }
 

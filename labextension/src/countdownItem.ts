@@ -19,8 +19,8 @@ export class CountdownItem extends Widget {
     this.addClass('jp-DevEnv-countdownItem');
     this.#button = h(
       'button',
-      { type: 'button', class: 'jp-DevEnv-countdown', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' },
-      h('span', { class: 'jp-DevEnv-countdown-icon', 'aria-hidden': 'true' }),
+      { type: 'button', class: 'countdown', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' },
+      h('span', { class: 'countdown-icon', 'aria-hidden': 'true' }),
       this.#label
     );
     this.node.append(this.#button);
@@ -66,5 +66,5 @@ export class CountdownItem extends Widget {
   readonly #trans: ITrans;
   readonly #onClick: (item: CountdownItem) => void;
   readonly #button: HTMLButtonElement;
-  readonly #label = h('span', { class: 'jp-DevEnv-countdown-label' });
+  readonly #label = h('span', { class: 'countdown-label' });
 }

@@ -2,7 +2,7 @@
 
 export type Attrs = Record<string, string | boolean | undefined>;
 
-/** Create an element with attributes and children. */
+/** Create an element with attributes and children; each of its classes gets the prefix `jp-DevEnv-`. */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Attrs = {},
@@ -14,7 +14,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
       continue;
     }
     if (key === 'class') {
-      el.className = value as string;
+      el.className = (value as string).replace(/\S+/g, 'jp-DevEnv-$&');
     } else {
       el.setAttribute(key, value === true ? '' : value);
     }
@@ -32,7 +32,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function button(action: string, label: string, kind = ''): HTMLButtonElement {
   return h(
     'button',
-    { type: 'button', 'data-action': action, class: `jp-DevEnv-button${kind ? ` jp-DevEnv-button-${kind}` : ''}` },
+    { type: 'button', 'data-action': action, class: `button${kind ? ` button-${kind}` : ''}` },
     label
   );
 }

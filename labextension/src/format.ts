@@ -11,30 +11,43 @@ export function formatHMS(seconds: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
 }
 
-/** One time and one date formatter per locale: building an `Intl` formatter is costly, and this runs every tick. */
-const formatters = new Map<string, { time: Intl.DateTimeFormat; date: Intl.DateTimeFormat }>();
+/** Time (with or without seconds) and date formatters per locale: building one is costly, and this runs every tick. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formattersFor(locale?: string): { time: Intl.DateTimeFormat; date: Intl.DateTimeFormat } {
-  const key = locale ?? '';
+function formatter(locale: string | undefined, kind: string): Intl.DateTimeFormat {
+  const key = `${locale}${kind}`;
   let found = formatters.get(key);
   if (!found) {
-    found = {
-      time: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
-      date: new Intl.DateTimeFormat(locale)
-    };
+    found = new Intl.DateTimeFormat(
+      locale,
+      kind === 'd' ? {} : { hour: '2-digit', minute: '2-digit', second: kind === 's' ? '2-digit' : undefined }
+    );
     formatters.set(key, found);
   }
   return found;
 }
 
-/** Local wall-clock time of an instant (ms since the epoch), with the date when not today. */
-export function formatLocalTime(ms: number, locale?: string, now: number = Date.now()): string {
+/**
+ * Local wall-clock time of an instant (ms since the epoch), with the date when
+ * not today; without seconds when `short`.
+ */
+export function formatLocalTime(ms: number, locale?: string, now: number = Date.now(), short = false): string {
   const date = new Date(ms);
-  const { time, date: day } = formattersFor(locale);
+  const time = formatter(locale, short ? 'm' : 's').format(date);
   if (new Date(now).toDateString() === date.toDateString()) {
-    return time.format(date);
+    return time;
   }
-  return `${day.format(date)} ${time.format(date)}`;
+  return `${formatter(locale, 'd').format(date)} ${time}`;
+}
+
+/** A toast's text, at most `max` characters, cut after a word or a clause (JupyterLab cuts at 140 wherever it falls). */
+export function toastText(text: string, max = 140): string {
+  if (text.length <= max) {
+    return text;
+  }
+  const head = text.slice(0, max - 1);
+  const cut = Math.max(head.search(/[\s，。；：、][^\s，。；：、]*$/), max - 40);
+  return `${head.slice(0, cut).trimEnd()}…`;
 }
 
 /**

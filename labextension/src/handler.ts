@@ -1,4 +1,3 @@
-import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { IErrorBody } from './types';
@@ -49,7 +48,7 @@ export async function requestAPI<T>(
   init: RequestInit = {},
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<T> {
-  const url = URLExt.join(settings.baseUrl, API_NAMESPACE, endPoint);
+  const url = `${settings.baseUrl.replace(/\/?$/, '/')}${API_NAMESPACE}/${endPoint}`;
   if (init.body !== undefined) {
     init.headers = { 'Content-Type': 'application/json', ...init.headers };
   }

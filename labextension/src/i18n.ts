@@ -42,11 +42,7 @@ export async function loadTrans(translator: ITranslator | null | undefined): Pro
         table = data;
       },
       reason =>
-        console.warn(
-          'jupyter-devenv: the Chinese translations could not be loaded, so its UI stays in English; ' +
-            'reload the page to try again.',
-          reason
-        )
+        console.warn('jupyter-devenv: no Chinese translations (reload to try again)', reason)
     );
     await fetching;
   }

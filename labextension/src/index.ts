@@ -1,6 +1,5 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IToolbarWidgetRegistry } from '@jupyterlab/apputils';
-import { IDocumentManager } from '@jupyterlab/docmanager';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
@@ -31,7 +30,7 @@ export const TOOLBAR_ITEM = 'devenv-countdown';
 /** The page's countdown model, configured from the settings registry. */
 const modelPlugin: JupyterFrontEndPlugin<ICountdownModel> = {
   id: PLUGIN_ID,
-  description: 'The auto-stop countdown of the ModelArts instance, one per page.',
+  description: 'The auto-stop countdown, one per page.',
   autoStart: true,
   provides: ICountdownModel,
   optional: [ISettingRegistry],
@@ -48,7 +47,7 @@ const modelPlugin: JupyterFrontEndPlugin<ICountdownModel> = {
         model.setOverrides(read());
         settings.changed.connect(() => model.setOverrides(read()));
       } catch (reason) {
-        console.warn('jupyter-devenv: settings could not be loaded, using the server defaults.', reason);
+        console.warn('jupyter-devenv: no settings, server defaults used', reason);
       }
     }
     model.start();
@@ -59,7 +58,7 @@ const modelPlugin: JupyterFrontEndPlugin<ICountdownModel> = {
 /** The countdown in every notebook's toolbar, with its popover. */
 const toolbarPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyter-devenv:toolbar',
-  description: 'Adds the auto-stop countdown to the notebook toolbar.',
+  description: 'The countdown in the notebook toolbar.',
   autoStart: true,
   requires: [ICountdownModel, IToolbarWidgetRegistry],
   optional: [ITranslator],
@@ -85,7 +84,7 @@ const toolbarPlugin: JupyterFrontEndPlugin<void> = {
         model,
         trans,
         actions,
-        insertPanel: () => insertPanel(panel)
+        insertPanel: () => insertPanel(app, panel)
       });
       popover.disposed.connect(() => {
         item.expanded = false;
@@ -107,7 +106,7 @@ const toolbarPlugin: JupyterFrontEndPlugin<void> = {
 /** Reminders before the stop, and plain notices when it has happened. */
 const remindersPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyter-devenv:reminders',
-  description: 'Reminds before the instance stops, through notifications.',
+  description: 'Reminders before the stop.',
   autoStart: true,
   requires: [ICountdownModel],
   optional: [ITranslator],
@@ -121,17 +120,12 @@ const remindersPlugin: JupyterFrontEndPlugin<void> = {
 /** Saves open dirty documents shortly before the stop. */
 const savePlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyter-devenv:save-before-stop',
-  description: 'Saves every open dirty document before the instance stops.',
+  description: 'Saves documents before the stop.',
   autoStart: true,
-  requires: [ICountdownModel, IDocumentManager],
+  requires: [ICountdownModel],
   optional: [ITranslator],
-  activate: async (
-    app: JupyterFrontEnd,
-    model: ICountdownModel,
-    docManager: IDocumentManager,
-    translator: ITranslator | null
-  ) => {
-    new SaveBeforeStop(app, docManager, model, await loadTrans(translator));
+  activate: async (app: JupyterFrontEnd, model: ICountdownModel, translator: ITranslator | null) => {
+    new SaveBeforeStop(app, model, await loadTrans(translator));
   }
 };
 

@@ -11,7 +11,7 @@ import { IInstanceList } from './types';
  * instance (`PUT config`), which every open page then follows.
  */
 export class InstancePicker {
-  readonly node = h('div', { class: 'jp-DevEnv-block', 'data-field': 'instances', hidden: true });
+  readonly node = h('div', { class: 'block', 'data-field': 'instances', hidden: true });
 
   /** `onChosen` runs once the server has taken the choice. */
   constructor(model: ICountdownModel, trans: ITrans, onChosen: () => void) {
@@ -44,7 +44,7 @@ export class InstancePicker {
           'button',
           {
             type: 'button',
-            class: 'jp-DevEnv-button jp-DevEnv-block jp-DevEnv-instance',
+            class: 'button block instance',
             'data-instance': i.id,
             title: i.id,
             'aria-current': i.id === current && 'true'
@@ -86,7 +86,7 @@ export class InstancePicker {
   readonly #model: ICountdownModel;
   readonly #trans: ITrans;
   readonly #onChosen: () => void;
-  readonly #list = h('div', { class: 'jp-DevEnv-block jp-DevEnv-instances' });
-  readonly #note = h('p', { class: 'jp-DevEnv-note', 'data-note': 'partial' });
+  readonly #list = h('div', { class: 'block instances' });
+  readonly #note = h('p', { class: 'note', 'data-note': 'partial' });
   readonly #status = h('p', {});
 }

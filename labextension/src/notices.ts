@@ -1,8 +1,10 @@
 import { Notification } from '@jupyterlab/apputils';
 
+import { statusWords } from './describe';
+import { toastText } from './format';
 import { ModelFollower } from './follower';
 import { ITrans } from './i18n';
-import { CountdownPhase, ICountdownModel, LIVE_PHASES } from './tokens';
+import { ICountdownModel, LIVE_PHASES } from './tokens';
 
 /**
  * Says plainly, once, when a live instance has stopped or the Jupyter server
@@ -16,38 +18,34 @@ export class LifecycleNotices extends ModelFollower {
     model.changed.connect(this.#check, this);
   }
 
+  /** Once a live instance is seen, say when it is no longer running (not while it is still stopping) or the server is gone. */
   #check(): void {
     const phase = this.#model.phase;
-    const was = this.#last;
-    this.#last = phase;
-    if (was === phase || was === null || !LIVE_PHASES.includes(was)) {
-      if (LIVE_PHASES.includes(phase) && this.#shown) {
+    const status = this.#model.state?.phase;
+    const trans = this.#trans;
+    if (LIVE_PHASES.includes(phase)) {
+      this.#armed = true;
+      if (this.#shown) {
         Notification.dismiss(this.#shown);
         this.#shown = null;
       }
-      return;
-    }
-    if (phase === 'stopped') {
-      this.#show(
-        this.#trans.__(
-          'The instance has stopped (%1). Unsaved changes in this page cannot be saved to it.',
-          this.#model.state?.instance.status ?? '?'
-        )
-      );
-    } else if (phase === 'unreachable') {
-      this.#show(this.#trans.__('The Jupyter server is gone: the countdown is no longer live.'));
+    } else if (this.#armed && phase === 'stopped' && status !== 'stopping' && status !== 'saving') {
+      this.#show(`${statusWords(status, trans)[1]} ${trans.__('Unsaved changes in this page cannot be saved to it.')}`);
+    } else if (this.#armed && phase === 'unreachable') {
+      this.#show(trans.__('The Jupyter server is gone: the countdown is no longer live.'));
     }
   }
 
   #show(message: string): void {
+    this.#armed = false;
     if (this.#shown) {
       Notification.dismiss(this.#shown);
     }
-    this.#shown = Notification.error(message, { autoClose: false, data: { devenv: 'lifecycle' } });
+    this.#shown = Notification.error(toastText(message), { autoClose: false, data: { devenv: 'lifecycle' } });
   }
 
   readonly #model: ICountdownModel;
   readonly #trans: ITrans;
-  #last: CountdownPhase | null = null;
+  #armed = false;
   #shown: string | null = null;
 }

@@ -1,6 +1,6 @@
 import { AutoStopActions } from './actions';
 import { AutoStopControls } from './autoStopControls';
-import { describe, describeError, emulatedBadge, showCountdown } from './describe';
+import { apiName, describe, describeError, emulatedBadge, freeWarning, showCountdown, statusWords } from './describe';
 import { checkDescription, DESCRIPTION_MAX, FORBIDDEN_DESCRIPTION_CHARS } from './descriptionRules';
 import { button, h, setText } from './dom';
 import { formatLocalTime } from './format';
@@ -27,23 +27,11 @@ export interface IPanelTraits {
   error: string;
 }
 
-/**
- * The duration of the run a deadline belongs to, remembered per deadline: on
- * the demanager API a duration changed while the instance runs is for the next
- * start, and must not redraw the bar of the current run.
- */
-const runDurations = new Map<number, number>();
-
-function runDuration(stop: number, duration: number | null, remaining: number): number | null {
-  let total = runDurations.get(stop);
-  if (total === undefined && typeof duration === 'number' && duration > 0) {
-    total = duration;
-    runDurations.set(stop, total);
-  }
-  if (total === undefined) {
-    return null;
-  }
-  return Math.max(total, remaining);
+/** What a result line was about: when it changes, the line is no longer true. */
+function stateKey(model: ICountdownModel): string {
+  const s = model.state;
+  const a = s?.auto_stop;
+  return JSON.stringify([s?.phase, a?.kind, a?.stop_timestamp, a?.duration, a?.prompt, s?.instance.description]);
 }
 
 /**
@@ -63,17 +51,16 @@ export class PanelContent extends ModelFollower {
     super();
     this.#options = options;
     const { trans } = options;
-    this.#uid = `jp-DevEnv-panel-${++PanelContent.#panels}`;
 
     // Header: instance name, status, flavor.
-    this.#name = h('span', { class: 'jp-DevEnv-panel-name', 'data-field': 'name' });
-    this.#status = h('span', { class: 'jp-DevEnv-panel-status', 'data-field': 'status' });
-    this.#flavor = h('span', { class: 'jp-DevEnv-panel-flavor', 'data-field': 'flavor' });
+    this.#name = h('span', { class: 'name', 'data-field': 'name' });
+    this.#status = h('span', { class: 'status', 'data-field': 'status' });
+    this.#flavor = h('span', { class: 'flavor', 'data-field': 'flavor' });
     this.#emulated = emulatedBadge(trans);
     const header = h(
       'div',
-      { class: 'jp-DevEnv-panel-header' },
-      h('span', { class: 'jp-DevEnv-panel-heading' }, trans.__('Auto-stop')),
+      { class: 'head' },
+      h('span', { class: 'heading' }, trans.__('Auto-stop')),
       this.#name,
       this.#status,
       this.#flavor,
@@ -81,13 +68,13 @@ export class PanelContent extends ModelFollower {
     );
 
     // Countdown and bar.
-    this.#countdown = h('span', { class: 'jp-DevEnv-panel-countdown', 'data-field': 'countdown', role: 'timer' });
-    this.#stopAt = h('span', { class: 'jp-DevEnv-panel-stopat', 'data-field': 'stop-at' });
-    this.#barFill = h('div', { class: 'jp-DevEnv-panel-bar-fill' });
+    this.#countdown = h('span', { 'data-field': 'countdown', role: 'timer' });
+    this.#stopAt = h('span', { class: 'stopat', 'data-field': 'stop-at' });
+    this.#barFill = h('div', { class: 'fill' });
     this.#bar = h(
       'div',
       {
-        class: 'jp-DevEnv-panel-bar',
+        class: 'bar',
         role: 'progressbar',
         'aria-valuemin': '0',
         'aria-valuemax': '100',
@@ -96,19 +83,25 @@ export class PanelContent extends ModelFollower {
       },
       this.#barFill
     );
-    this.#elapsed = h('span', { class: 'jp-DevEnv-panel-elapsed', 'data-field': 'elapsed' });
-    this.#barRow = h('div', { class: 'jp-DevEnv-panel-barrow' }, this.#bar, this.#elapsed);
+    this.#elapsed = h('span', { class: 'elapsed', 'data-field': 'elapsed' });
+    this.#barRow = h('div', { class: 'barrow' }, this.#bar, this.#elapsed);
     const clock = h(
       'div',
-      { class: 'jp-DevEnv-panel-clock' },
-      h('div', { class: 'jp-DevEnv-panel-timeline' }, this.#countdown, this.#stopAt),
+      { class: 'clock' },
+      h('div', { class: 'timeline' }, this.#countdown, this.#stopAt),
       this.#barRow
     );
 
     // Auto-stop controls; each answer or error shows in the panel.
     const actions = new AutoStopActions(options.model, trans, {
-      done: message => (this.#done = message),
-      failed: error => (this.#actionError = error)
+      done: message => {
+        this.#done = message;
+        this.#doneKey = stateKey(options.model);
+      },
+      failed: error => {
+        this.#actionError = error;
+        this.#doneKey = stateKey(options.model);
+      }
     });
     this.#controls = new AutoStopControls(actions, () => {
       if (this.#controls.busy) {
@@ -117,26 +110,24 @@ export class PanelContent extends ModelFollower {
       }
       this.#update();
     });
-    this.#promptHint = h('span', { class: 'jp-DevEnv-panel-hint', 'data-field': 'prompt-hint' });
+    this.#promptHint = h('span', { class: 'hint', 'data-field': 'prompt-hint' });
     this.#controls.promptRow.append(this.#promptHint);
     const autoStop = this.#controls.node;
-    autoStop.classList.add('jp-DevEnv-panel-section');
+    autoStop.classList.add('jp-DevEnv-section');
     autoStop.dataset.section = 'auto-stop';
 
-    // Description, checked as it is typed.
-    const textareaId = `${this.#uid}-description`;
-    const ruleId = `${this.#uid}-description-rule`;
+    // Description, checked as it is typed (the rule is read out as it changes).
+    const label = trans.__('Description');
     this.#description = h('textarea', {
-      id: textareaId,
-      class: 'jp-DevEnv-panel-textarea',
+      class: 'textarea',
       rows: '2',
       spellcheck: 'false',
       'data-field': 'description',
-      'aria-describedby': ruleId
-    }) as HTMLTextAreaElement;
+      'aria-label': label
+    });
     this.#description.addEventListener('input', () => this.#checkDraft());
-    this.#count = h('span', { class: 'jp-DevEnv-panel-count', 'data-field': 'description-count' });
-    this.#rule = h('span', { id: ruleId, class: 'jp-DevEnv-panel-rule', 'data-field': 'description-rule', 'aria-live': 'polite' });
+    this.#count = h('span', { class: 'count', 'data-field': 'description-count' });
+    this.#rule = h('span', { class: 'rule', 'data-field': 'description-rule', 'aria-live': 'polite' });
     this.#save = button('save-description', trans.__('Save'), 'accept');
     this.#save.addEventListener('click', () => this.#saveDescription(actions));
     this.#revert = button('revert-description', trans.__('Revert'));
@@ -146,34 +137,36 @@ export class PanelContent extends ModelFollower {
     });
     this.#descriptionNote = h(
       'p',
-      { class: 'jp-DevEnv-note', 'data-note': 'description-readonly' },
+      { class: 'note', 'data-note': 'description-readonly' },
       trans.__('On this API the description cannot be changed from here: change it in the ModelArts console.')
     );
-    this.#descriptionButtons = h('span', { class: 'jp-DevEnv-panel-buttons' }, this.#revert, this.#save);
+    this.#descriptionButtons = h('span', { class: 'buttons' }, this.#revert, this.#save);
     this.#descriptionSection = h(
       'div',
-      { class: 'jp-DevEnv-panel-section', 'data-section': 'description' },
-      h('label', { class: 'jp-DevEnv-panel-label', for: textareaId }, trans.__('Description')),
+      { class: 'section', 'data-section': 'description' },
+      h('span', { class: 'label' }, label),
       this.#description,
-      h('div', { class: 'jp-DevEnv-panel-descrow' }, this.#count, this.#rule, this.#descriptionButtons),
+      h('div', { class: 'descrow' }, this.#count, this.#rule, this.#descriptionButtons),
       this.#descriptionNote
     );
 
     // Messages, errors, footer.
-    this.#message = h('div', { class: 'jp-DevEnv-panel-message', 'data-field': 'message', 'aria-live': 'polite' });
-    this.#error = h('div', { class: 'jp-DevEnv-error', 'data-field': 'error', role: 'alert' });
-    this.#backend = h('span', { class: 'jp-DevEnv-backend', 'data-field': 'backend' });
+    this.#message = h('div', { class: 'message', 'data-field': 'message', 'aria-live': 'polite' });
+    this.#error = h('div', { class: 'error', 'data-field': 'error', role: 'alert' });
+    this.#backend = h('span', { class: 'backend', 'data-field': 'backend' });
     const refresh = button('refresh', trans.__('Refresh'), 'link');
     refresh.addEventListener('click', () => {
       void this.#options.model.refresh().catch(() => undefined);
     });
-    const footer = h('div', { class: 'jp-DevEnv-panel-footer' }, this.#backend, refresh);
+    const footer = h('div', { class: 'footer' }, this.#backend, refresh);
+    this.#free = h('p', { class: 'note', 'data-note': 'free' }, freeWarning(trans));
 
     this.node = h(
       'div',
-      { class: 'jp-DevEnv-panel', role: 'group', 'aria-label': trans.__('Auto-stop panel') },
+      { class: 'panel', role: 'group', 'aria-label': trans.__('Auto-stop panel') },
       header,
       clock,
+      this.#free,
       this.#error,
       autoStop,
       this.#descriptionSection,
@@ -201,21 +194,21 @@ export class PanelContent extends ModelFollower {
     if (!state) {
       return { error };
     }
-    const inst = state.instance;
-    const auto = state.auto_stop;
+    const { id = '', name = '', status = '', flavor = '', description = '' } = state.instance;
+    const { enable, prompt, duration, stop_timestamp, remain_time, can_extend } = state.auto_stop;
     return {
-      instance_id: String(inst.id ?? ''),
-      name: String(inst.name ?? ''),
-      status: String(inst.status ?? ''),
-      flavor: String(inst.flavor ?? ''),
-      backend: String(state.backend ?? ''),
-      description: String(inst.description ?? ''),
-      enable: !!auto.enable,
-      prompt: auto.prompt !== false,
-      duration: auto.duration ?? null,
-      stop_timestamp: auto.stop_timestamp ?? null,
-      remain_time: model.remaining ?? auto.remain_time ?? null,
-      can_extend: !!auto.can_extend,
+      instance_id: id,
+      name,
+      status,
+      flavor,
+      backend: state.backend,
+      description,
+      enable,
+      prompt,
+      duration,
+      stop_timestamp,
+      remain_time: model.remaining ?? remain_time,
+      can_extend,
       error
     };
   }
@@ -230,11 +223,17 @@ export class PanelContent extends ModelFollower {
     const inst = state?.instance;
     const phase = model.phase;
 
+    // A result line or an action's error stays while what it was about is still so.
+    if (this.#doneKey !== stateKey(model)) {
+      this.#done = '';
+      this.#actionError = null;
+    }
     setText(this.#name, inst?.name || inst?.id || '');
     this.#name.title = inst?.id ? trans.__('Instance id: %1', inst.id) : '';
-    setText(this.#status, inst?.status ?? '');
-    this.#status.dataset.status = (inst?.status ?? '').toLowerCase();
-    this.#status.hidden = !inst?.status;
+    setText(this.#status, state ? statusWords(state.phase, trans)[0] : '');
+    this.#status.title = inst?.status ?? '';
+    this.#status.dataset.status = state?.phase ?? '';
+    this.#status.hidden = !state;
     setText(this.#flavor, inst?.flavor ?? '');
     this.#flavor.hidden = !inst?.flavor;
     this.#emulated.hidden = !model.config?.emulated;
@@ -259,20 +258,8 @@ export class PanelContent extends ModelFollower {
     this.#descriptionButtons.hidden = !editable;
     this.#checkDraft();
 
-    // Errors: the last action's, else the model's.
-    let error = '';
-    if (this.#actionError) {
-      error = explainError(this.#actionError, trans);
-    } else {
-      error = describeError(model, trans);
-    }
-    setText(this.#error, error);
-    this.#error.hidden = !error;
-    this.#error.dataset.code = (this.#actionError ?? model.error)?.code ?? '';
-
-    setText(this.#message, this.#controls.busy ? trans.__('Working…') : this.#done);
-    this.#message.hidden = !this.#message.textContent;
-    setText(this.#backend, state?.backend ? trans.__('Backend: %1', state.backend) : '');
+    this.#showMessage();
+    setText(this.#backend, apiName(state?.backend, trans));
 
     this.node.dataset.phase = phase;
     this.node.dataset.backend = state?.backend ?? '';
@@ -288,32 +275,36 @@ export class PanelContent extends ModelFollower {
     const { model, trans } = this.#options;
     const d = describe(model, trans);
     showCountdown(this.#countdown, 'jp-DevEnv-panel-countdown', d);
-    const auto = model.state?.auto_stop;
-    const stop = auto?.stop_timestamp ?? null;
+    this.#controls.tick();
+    const stop = model.state?.auto_stop.stop_timestamp ?? null;
     let stopAt = '';
     switch (d.phase) {
       case 'counting':
         stopAt = trans.__('Stops at %1 (local time).', formatLocalTime(stop as number, trans.languageCode));
         break;
-      case 'off':
-        stopAt = trans.__('The instance keeps running until it is stopped.');
-        break;
-      case 'due':
-      case 'unknown':
-      case 'stopped':
-      case 'choose':
-        stopAt = d.detail.split('\n')[0]; // What the toolbar's tooltip says first.
+      case 'unconfigured':
+      case 'error':
+      case 'unreachable':
+      case 'loading':
+        stopAt = stop !== null ? trans.__('Last known stop time: %1.', formatLocalTime(stop, trans.languageCode)) : '';
         break;
       default:
-        stopAt = stop !== null ? trans.__('Last known stop time: %1.', formatLocalTime(stop, trans.languageCode)) : '';
+        stopAt = d.detail.split('\n')[0]; // What the toolbar's tooltip says first.
     }
     setText(this.#stopAt, stopAt);
+    this.#free.hidden = !model.state?.free;
 
+    // Errors: the last action's, else the model's (a kept state: since when it is not confirmed).
+    const err = this.#actionError;
+    const error = err ? explainError(err, trans) : describeError(model, trans);
+    setText(this.#error, error);
+    this.#error.hidden = !error;
+    this.#error.dataset.code = (err ?? model.error)?.code ?? '';
+
+    // Elapsed of the run's length, only when that length is known (see `runTotal`).
     const remaining = model.remaining;
-    const total =
-      (d.phase === 'counting' || d.phase === 'due') && stop !== null && remaining !== null
-        ? runDuration(stop, auto?.duration ?? null, remaining)
-        : null;
+    const run = model.runTotal;
+    const total = (d.phase === 'counting' || d.phase === 'due') && run !== null && remaining !== null ? Math.max(run, remaining) : null;
     this.#barRow.hidden = total === null;
     if (total !== null && remaining !== null) {
       const elapsed = Math.max(0, total - remaining);
@@ -323,9 +314,14 @@ export class PanelContent extends ModelFollower {
         this.#barFill.style.width = width;
       }
       this.#bar.setAttribute('aria-valuenow', String(Math.round(percent)));
-      this.#bar.className = ['jp-DevEnv-panel-bar', ...d.classes.filter(c => c.startsWith('jp-DevEnv-level-'))].join(' ');
+      this.#bar.className = ['jp-DevEnv-bar', ...d.classes.filter(c => c.startsWith('jp-DevEnv-level-'))].join(' ');
       setText(this.#elapsed, trans.__('%1 of %2 elapsed', spanText(elapsed, trans), spanText(total, trans)));
     }
+  }
+
+  #showMessage(): void {
+    setText(this.#message, this.#controls.busy ? this.#options.trans.__('Working…') : this.#done);
+    this.#message.hidden = !this.#message.textContent;
   }
 
   /** Show the rule as the user types; enable Save only for a valid change. */
@@ -351,6 +347,10 @@ export class PanelContent extends ModelFollower {
         trans.__('Too long by %1: at most %2 characters are allowed.', String(check.over), String(DESCRIPTION_MAX))
       );
     }
+    if (problems.length) {
+      this.#done = ''; // "Description saved." is no longer what the box shows.
+      this.#showMessage();
+    }
     setText(this.#rule, problems.join(' '));
     this.#rule.hidden = problems.length === 0;
     const changed = value !== this.#savedDescription;
@@ -370,10 +370,10 @@ export class PanelContent extends ModelFollower {
     void this.#controls.run(() => actions.setDescription(value));
   }
 
-  static #panels = 0;
   readonly #options: PanelContent.IOptions;
-  #uid: string;
   #done = '';
+  #doneKey = '';
+  #free: HTMLParagraphElement;
   #actionError: DevEnvError | null = null;
   #savedDescription = '';
   #name: HTMLSpanElement;

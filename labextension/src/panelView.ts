@@ -1,8 +1,8 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 import { DOMWidgetModel, DOMWidgetView, IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 
-import { ITrans, loadTrans, transNow } from './i18n';
+import { ITrans, loadTrans } from './i18n';
 import { IPanelTraits, PanelContent } from './panelContent';
 import { ICountdownModel } from './tokens';
 
@@ -19,19 +19,11 @@ const QUIET_TRAITS = new Set(['remain_time']);
 let context: { model: ICountdownModel; trans: ITrans } | null = null;
 
 /**
- * Without the plugin there is no translator: go by the page's or the browser's
- * language, with the Chinese table only if another plugin already loaded it.
- */
-function fallbackTrans(): ITrans {
-  const languageCode = document.documentElement.lang || navigator.language || 'en';
-  return transNow({ ...nullTranslator, languageCode, load: (domain: string) => nullTranslator.load(domain) });
-}
-
-/**
  * The model of `jupyter_devenv.AutoStopPanel`. Its traits mirror the last state
  * the page knows; the truth is the page's countdown model (the REST API).
  */
 export class AutoStopPanelModel extends DOMWidgetModel {
+  // The traits themselves come with the kernel's state: only the names are defaults.
   defaults(): any {
     return {
       ...super.defaults(),
@@ -40,20 +32,7 @@ export class AutoStopPanelModel extends DOMWidgetModel {
       _model_module_version: `^${MODULE_VERSION}`,
       _view_name: 'AutoStopPanelView',
       _view_module: MODULE_NAME,
-      _view_module_version: `^${MODULE_VERSION}`,
-      instance_id: '',
-      name: '',
-      status: '',
-      flavor: '',
-      backend: '',
-      description: '',
-      enable: false,
-      prompt: true,
-      duration: null,
-      stop_timestamp: null,
-      remain_time: null,
-      can_extend: false,
-      error: ''
+      _view_module_version: `^${MODULE_VERSION}`
     };
   }
 }
@@ -69,8 +48,7 @@ export class AutoStopPanelView extends DOMWidgetView {
     super.render();
     this.el.classList.add('jp-DevEnv-panel-host');
     if (!context) {
-      this.el.textContent = fallbackTrans().__('The jupyter-devenv extension has not started on this page: reload it.');
-      return;
+      return; // Never: the view is registered once the plugin has set the context.
     }
     this.#content = new PanelContent({
       model: context.model,
@@ -125,7 +103,7 @@ export class AutoStopPanelView extends DOMWidgetView {
 /** Registers the panel's model and view with the ipywidgets manager. */
 export const panelPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyter-devenv:panel',
-  description: 'The AutoStopPanel widget view: auto-stop controls in a notebook cell.',
+  description: 'The AutoStopPanel widget view.',
   autoStart: true,
   requires: [ICountdownModel],
   optional: [IJupyterWidgetRegistry, ITranslator],
@@ -136,7 +114,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ) => {
     if (!registry) {
-      console.warn('jupyter-devenv: no ipywidgets manager on this page; AutoStopPanel shows its text fallback.');
+      console.warn('jupyter-devenv: no ipywidgets manager: AutoStopPanel shows text');
       return;
     }
     context = { model, trans: await loadTrans(translator) };

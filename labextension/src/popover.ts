@@ -2,7 +2,7 @@ import { Widget } from '@lumino/widgets';
 
 import { AutoStopActions } from './actions';
 import { AutoStopControls } from './autoStopControls';
-import { describe, emulatedBadge, showCountdown } from './describe';
+import { apiName, describe, emulatedBadge, showCountdown } from './describe';
 import { button, h, setText } from './dom';
 import { ITrans } from './i18n';
 import { InstancePicker } from './instancePicker';
@@ -25,11 +25,13 @@ export class AutoStopPopover extends Widget {
     this.#badge = emulatedBadge(trans);
     const close = h(
       'button',
-      { type: 'button', class: 'jp-DevEnv-close', 'data-action': 'close', 'aria-label': trans.__('Close'), title: trans.__('Close') },
+      { type: 'button', class: 'close', 'data-action': 'close', 'aria-label': trans.__('Close') },
       '×'
     );
     close.addEventListener('click', () => this.dispose());
-    this.#busy = h('div', { class: 'jp-DevEnv-busy' }, trans.__('Working…'));
+    this.#busy = h('div', { class: 'busy' }, trans.__('Working…'));
+    this.#retry = button('retry', trans.__('Retry'), 'link');
+    this.#retry.addEventListener('click', () => void model.refresh().catch(() => undefined));
     this.#controls = new AutoStopControls(actions, () => this.#render());
     this.#picker = new InstancePicker(model, trans, () => {
       this.#changing = false;
@@ -40,8 +42,8 @@ export class AutoStopPopover extends Widget {
       this.#changing = !this.#changing;
       this.#render();
     });
-    this.#fixed = h('span', { class: 'jp-DevEnv-note', 'data-note': 'fixed' }, trans.__('The instance is set in the server configuration.'));
-    const footer = (this.#footer = h('div', { class: 'jp-DevEnv-popover-footer' }));
+    this.#fixed = h('span', { class: 'note', 'data-note': 'fixed' }, trans.__('The instance is set in the server configuration.'));
+    const footer = (this.#footer = h('div', { class: 'popover-footer' }));
     if (insertPanel) {
       const insert = button('insert-panel', trans.__('Insert the full panel into the notebook'), 'link');
       insert.addEventListener('click', () => {
@@ -52,8 +54,9 @@ export class AutoStopPopover extends Widget {
     }
     footer.append(this.#change, this.#fixed, this.#backend);
     this.node.append(
-      h('div', { class: 'jp-DevEnv-popover-header' }, this.#countdown, this.#badge, close),
+      h('div', { class: 'popover-header' }, this.#countdown, this.#badge, close),
       this.#detail,
+      this.#retry,
       this.#picker.node,
       this.#controls.node,
       footer
@@ -101,6 +104,7 @@ export class AutoStopPopover extends Widget {
     const d = describe(this.#options.model, this.#options.trans);
     showCountdown(this.#countdown, 'jp-DevEnv-popover-countdown', d);
     setText(this.#detail, d.detail);
+    this.#controls.tick();
   }
 
   #render(): void {
@@ -134,8 +138,8 @@ export class AutoStopPopover extends Widget {
     } else {
       this.#busy.remove();
     }
-    const backend = model.state?.backend;
-    setText(this.#backend, backend ? trans.__('Backend: %1', backend) : '');
+    setText(this.#backend, apiName(model.state?.backend, trans));
+    this.#retry.hidden = !model.error || phase === 'server-missing';
     this.node.dataset.phase = phase;
     if (this.isAttached) {
       this.#place();
@@ -167,11 +171,12 @@ export class AutoStopPopover extends Widget {
   readonly #footer: HTMLDivElement;
   /** "Change instance" is open. */
   #changing = false;
-  readonly #countdown = h('span', { class: 'jp-DevEnv-popover-countdown' });
+  readonly #countdown = h('span');
   readonly #badge: HTMLSpanElement;
-  readonly #detail = h('div', { class: 'jp-DevEnv-popover-detail' });
+  readonly #detail = h('div', { class: 'popover-detail' });
   readonly #busy: HTMLDivElement;
-  readonly #backend = h('span', { class: 'jp-DevEnv-backend' });
+  readonly #retry: HTMLButtonElement;
+  readonly #backend = h('span', { class: 'backend' });
   #anchor: HTMLElement | null = null;
 }
 

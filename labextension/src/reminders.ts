@@ -3,7 +3,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { AutoStopActions } from './actions';
 import { ModelFollower } from './follower';
 import { claimReminder } from './reminderClaims';
-import { crossedThreshold, formatLocalTime } from './format';
+import { crossedThreshold, formatLocalTime, toastText } from './format';
 import { ITrans, spanText } from './i18n';
 import { ICountdownModel } from './tokens';
 
@@ -81,7 +81,6 @@ export class Reminders extends ModelFollower {
     if (canExtend) {
       actions.push({
         label: trans.__('Extend %1', spanText(REMINDER_EXTEND, trans)),
-        caption: trans.__('Extend: keep running %1 from now', spanText(REMINDER_EXTEND, trans)),
         displayType: 'accent',
         callback: () => void this.#actions.extend(REMINDER_EXTEND)
       });
@@ -103,7 +102,7 @@ export class Reminders extends ModelFollower {
     if (this.#shown) {
       Notification.dismiss(this.#shown);
     }
-    this.#shown = Notification.warning(message, { autoClose: false, actions, data: { devenv: 'reminder' } });
+    this.#shown = Notification.warning(toastText(message), { autoClose: false, actions, data: { devenv: 'reminder' } });
     this.#shownKey = key;
   }
 

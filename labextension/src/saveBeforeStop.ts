@@ -1,9 +1,9 @@
 import { Notification } from '@jupyterlab/apputils';
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { IDocumentManager } from '@jupyterlab/docmanager';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 
 import { ModelFollower } from './follower';
+import { toastText } from './format';
 import { ITrans, spanText } from './i18n';
 import { ICountdownModel } from './tokens';
 
@@ -16,10 +16,9 @@ const AREAS = ['main', 'down', 'left', 'right'] as const;
  * Once per deadline.
  */
 export class SaveBeforeStop extends ModelFollower {
-  constructor(app: JupyterFrontEnd, docManager: IDocumentManager, model: ICountdownModel, trans: ITrans) {
+  constructor(app: JupyterFrontEnd, model: ICountdownModel, trans: ITrans) {
     super();
     this.#app = app;
-    this.#docManager = docManager;
     this.#model = model;
     this.#trans = trans;
     model.ticked.connect(this.#check, this);
@@ -36,7 +35,8 @@ export class SaveBeforeStop extends ModelFollower {
         continue;
       }
       for (const widget of widgets) {
-        const context = this.#docManager.contextForWidget(widget);
+        // A document's widget (`DocumentWidget`, `NotebookPanel`) holds its context.
+        const context: DocumentRegistry.Context | undefined = widget.context;
         if (context && !found.has(context.path)) {
           found.set(context.path, context);
         }
@@ -58,7 +58,7 @@ export class SaveBeforeStop extends ModelFollower {
         saved.push(context.path);
       } catch (reason) {
         Notification.error(
-          this.#trans.__('Could not save %1 before the stop: %2', context.path, String((reason as Error)?.message ?? reason)),
+          toastText(this.#trans.__('Could not save %1 before the stop: %2', context.path, String((reason as Error)?.message ?? reason))),
           { autoClose: false }
         );
       }
@@ -82,7 +82,7 @@ export class SaveBeforeStop extends ModelFollower {
     void this.saveAll().then(saved => {
       const trans = this.#trans;
       if (saved.length > 0) {
-        Notification.info(trans.__('Saved %1 document(s) before the instance stops: %2', saved.length, saved.join(', ')), {
+        Notification.info(toastText(trans.__('Saved %1 document(s) before the instance stops: %2', saved.length, saved.join(', '))), {
           autoClose: 15000,
           data: { devenv: 'saved' }
         });
@@ -96,7 +96,6 @@ export class SaveBeforeStop extends ModelFollower {
   }
 
   readonly #app: JupyterFrontEnd;
-  readonly #docManager: IDocumentManager;
   readonly #model: ICountdownModel;
   readonly #trans: ITrans;
   #done = new Set<number>();

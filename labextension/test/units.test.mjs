@@ -74,3 +74,21 @@ test('offered durations stay within the API ranges', () => {
   assert.ok(durations.EXTEND_DURATIONS.every(s => s >= 3600 && s <= 259200 && s % 3600 === 0));
   assert.equal(durations.EXTEND_DURATIONS.at(-1), 259200);
 });
+
+test('toastText: at most 140 characters, cut after a word or a clause, never inside one', () => {
+  const { toastText } = format;
+  assert.equal(toastText('short'), 'short');
+  const long = 'Error ModelArts.0000: ' + 'word '.repeat(40) + 'end';
+  const cut = toastText(long);
+  assert.ok(cut.length <= 140, cut.length);
+  assert.ok(cut.endsWith('word…'), cut);
+  const zh = '实例将在所选时长后自动停止，'.repeat(12);
+  const zhCut = toastText(zh);
+  assert.ok(zhCut.length <= 140 && zhCut.endsWith('停止…'), zhCut);
+});
+
+test('formatLocalTime: short drops the seconds', () => {
+  const at = new Date(2026, 0, 2, 15, 4, 5).getTime();
+  assert.equal(format.formatLocalTime(at, 'en-GB', at), '15:04:05');
+  assert.equal(format.formatLocalTime(at, 'en-GB', at, true), '15:04');
+});
