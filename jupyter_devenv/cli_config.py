@@ -18,7 +18,8 @@ from traitlets import TraitError
 from traitlets.config import Config
 from traitlets.config.loader import ConfigFileNotFound, JSONFileConfigLoader, PyFileConfigLoader
 
-from .config import BAD_CONFIG, DevEnv, from_text
+from .config import DevEnv, from_text
+from .modelarts.codes import BAD_CONFIG
 from .modelarts.errors import DevEnvError
 
 CONFIG_FILES = ("jupyter_config", "jupyter_server_config")

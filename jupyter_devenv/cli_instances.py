@@ -18,7 +18,8 @@ from .config import DevEnv
 from .kernel_access import TOKEN_ENV, URL_ENV
 from .modelarts import backends
 from .modelarts.errors import DevEnvError
-from .modelarts.listing import AMBIGUOUS_NAME, NO_SUCH_INSTANCE, list_all, pick
+from .modelarts.codes import AMBIGUOUS_NAME, NO_SUCH_INSTANCE
+from .modelarts.listing import list_all, pick
 from .modelarts.durations import format_hms
 from .modelarts.models import validate_instance_id
 from .server.choice import ChoiceStore, choice_path, default_state_file

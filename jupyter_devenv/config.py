@@ -23,9 +23,9 @@ from .modelarts.client import AsyncModelArtsClient, ModelArtsClient
 from .modelarts.credential_sources import (Chain, credentials_file_path, file_fetch, metadata_fetch,
                                           session_fetch)
 from .modelarts.credentials import Credentials, Keyring
-from .modelarts.errors import NOT_CONFIGURED, DevEnvError
+from .modelarts.codes import BAD_CONFIG, NOT_CONFIGURED
+from .modelarts.errors import DevEnvError
 from .modelarts.projects import region_project
-BAD_CONFIG = "DEVENV.BAD_CONFIG"
 
 
 # Every setting's environment variable (the official SDK's names where it has one).

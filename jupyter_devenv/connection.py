@@ -15,13 +15,13 @@ from urllib.parse import quote
 
 import httpx
 
-from .config import BAD_CONFIG, DevEnv
+from .config import DevEnv
 from .modelarts import backends
 from .modelarts.answers import decode_answer
 from .modelarts.client import ModelArtsClient
+from .modelarts.codes import BAD_CONFIG, SERVER_UNREACHABLE, UNSUPPORTED
 from .modelarts.errors import DevEnvError
 from .modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
-from .modelarts.backends import UNSUPPORTED
 from .modelarts.state import NOTEBOOKS, build_state
 from .server.prompts import PromptStore
 from .kernel_access import SERVER_CERT_ENV, TOKEN_ENV, TOKEN_HEADER, URL_ENV
@@ -90,7 +90,7 @@ def _unreachable(exc: httpx.HTTPError) -> DevEnvError:
         msg = f"The Jupyter server's certificate is not trusted here ({cause.verify_message})."
     else:
         msg = f"The Jupyter server could not be reached ({type(exc).__name__}); is it still running?"
-    return DevEnvError("DEVENV.SERVER_UNREACHABLE", msg, status=502)
+    return DevEnvError(SERVER_UNREACHABLE, msg, status=502)
 
 
 class ProxyConnection(Connection):

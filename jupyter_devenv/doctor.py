@@ -37,11 +37,11 @@ from .config import DevEnv, setting_names
 from .kernel_access import URL_ENV
 from .modelarts import backends
 from .modelarts.answers import Answer, http_date_ms, read_capped
-from .modelarts.auth import TOKEN_EXPIRED_CODES
 from .modelarts.client import AsyncModelArtsClient
+from .modelarts.codes import (CLOCK_SKEW, CREDENTIALS_EXPIRED, INSTANCE_NOT_FOUND, NOT_CONFIGURED,
+                              TOKEN_EXPIRED_CODES, WRONG_PROJECT)
 from .modelarts.credential_sources import NoCredentials
-from .modelarts.errors import NOT_CONFIGURED, DevEnvError
-from .modelarts.models import INSTANCE_NOT_FOUND
+from .modelarts.errors import DevEnvError
 from .modelarts.state import DEMANAGER, NOTEBOOKS
 from .modelarts.transports import Routes
 
@@ -269,10 +269,10 @@ def clock_result(reply: Reply, signing: bool) -> Result:
 def api_failure(check: str, error: DevEnvError, source: str, instance_id: str) -> Result:
     """A failed ModelArts call in words, by its code and status."""
     said = f"{error.error_code}: {error.error_msg}"
-    if error.status == 401 and error.error_code == "APIGW.0303":
+    if error.status == 401 and error.error_code == CLOCK_SKEW:
         return Result(check, FAIL, f"the API refused the request's time: this machine's clock is more than "
                       f"15 minutes off ({said})", "Set this machine's clock right (NTP).")
-    if error.status == 401 and error.error_code == "APIGW.0307":
+    if error.status == 401 and error.error_code == CREDENTIALS_EXPIRED:
         return Result(check, FAIL, f"the temporary credentials expired: the API refused them ({said})",
                       renew_advice(source))
     if error.status == 401 and error.error_code in TOKEN_EXPIRED_CODES:
@@ -282,7 +282,7 @@ def api_failure(check: str, error: DevEnvError, source: str, instance_id: str) -
         return Result(check, FAIL, f"the API refused the credentials ({said})",
                       f"Check the credentials from {source}: an AK with its own SK, and with temporary ones "
                       "their security token.")
-    if error.error_code == "APIGW.0302":
+    if error.error_code == WRONG_PROJECT:
         return Result(check, FAIL, f"the project id does not belong to these credentials ({said})",
                       "Set c.DevEnv.project_id to the instance's project, or unset it and set the region.")
     if error.status == 403:

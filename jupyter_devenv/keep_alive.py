@@ -24,10 +24,10 @@ import warnings
 from typing import Any, Dict, Optional
 
 from .kernel_access import TOKEN_ENV, URL_ENV
+from .modelarts.codes import HOLD_NOT_FOUND, HOLDS_NEED_SERVER
 from .modelarts.durations import spoken
 from .modelarts.errors import DevEnvError
 
-NEEDS_SERVER = "DEVENV.HOLDS_NEED_SERVER"
 _KERNEL_FILE = re.compile(r"^kernel-(.+)\.json$")
 
 
@@ -47,10 +47,11 @@ def _server() -> Any:
     """A connection to the Jupyter server's REST API, or the error saying holds need one."""
     url, token = os.environ.get(URL_ENV), os.environ.get(TOKEN_ENV)
     if not (url and token):
-        raise DevEnvError(NEEDS_SERVER, "Holds need the Jupyter server: it keeps the instance running, and "
-                          f"this process was not started by a Jupyter server with jupyter-devenv ({URL_ENV} "
-                          f"and {TOKEN_ENV} are not set). Run this in a notebook of that server; elsewhere, "
-                          "extend the lease (`jupyter devenv extend`) or turn auto-stop off.", status=503)
+        raise DevEnvError(HOLDS_NEED_SERVER, "Holds need the Jupyter server: it keeps the instance running, "
+                          "and this process was not started by a Jupyter server with jupyter-devenv "
+                          f"({URL_ENV} and {TOKEN_ENV} are not set). Run this in a notebook of that server; "
+                          "elsewhere, extend the lease (`jupyter devenv extend`) or turn auto-stop off.",
+                          status=503)
     from .connection import ProxyConnection
 
     return ProxyConnection(url, token)
@@ -78,7 +79,7 @@ def release(hold_id: str) -> None:
     try:
         server.release(hold_id)
     except DevEnvError as error:
-        if error.error_code != "DEVENV.HOLD_NOT_FOUND":
+        if error.error_code != HOLD_NOT_FOUND:
             raise
     finally:
         server.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any, List
 
+from .modelarts.codes import BAD_MAGIC
 from .modelarts.durations import parse_duration_text, spoken
 from .modelarts.errors import DevEnvError
 
@@ -20,7 +21,7 @@ def _hold(args: List[str]) -> str:
     from .keep_alive import hold
 
     if not args:
-        raise DevEnvError("DEVENV.BAD_MAGIC", "%devenv hold needs a duration, e.g. %devenv hold 6h training "
+        raise DevEnvError(BAD_MAGIC, "%devenv hold needs a duration, e.g. %devenv hold 6h training "
                           "(at most 72h).", field="duration")
     seconds = parse_duration_text(args[0])
     made = hold(seconds / 3600, " ".join(args[1:]) or "%devenv hold")
@@ -56,7 +57,7 @@ def register(ipython: Any) -> None:
         elif args[0] == "release" and len(args) == 1:
             print(_release())
         else:
-            raise DevEnvError("DEVENV.BAD_MAGIC", f"%devenv {line.strip()[:40]} is not known. {USAGE}",
+            raise DevEnvError(BAD_MAGIC, f"%devenv {line.strip()[:40]} is not known. {USAGE}",
                               field="line")
         return None
 

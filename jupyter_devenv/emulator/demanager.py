@@ -9,7 +9,8 @@ import copy
 from typing import Any, Dict, Mapping, Optional
 
 from ..modelarts.errors import DevEnvError
-from ..modelarts.models import INCORRECT_PROPERTY, MISSING_PROPERTY, validate_update_body
+from ..modelarts.codes import INCORRECT_PROPERTY, MISSING_PROPERTY
+from ..modelarts.models import validate_update_body
 from .fake_secrets import obs_credential, repository_credential
 from .transitions import require
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 from tornado import httputil, web
 
 from ..modelarts.errors import DevEnvError
-from ..modelarts.models import INCORRECT_PROPERTY, INSTANCE_NOT_FOUND
+from ..modelarts.codes import INCORRECT_PROPERTY, INSTANCE_NOT_FOUND
 from .permissions import IAM_ACTIONS, denied
 
 if TYPE_CHECKING:

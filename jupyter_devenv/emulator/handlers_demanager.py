@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..modelarts.errors import DevEnvError
-from ..modelarts.models import INCORRECT_PROPERTY
+from ..modelarts.codes import INCORRECT_PROPERTY
 from . import demanager
 from .handlers_base import ApiHandler
 

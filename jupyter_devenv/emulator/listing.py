@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional
 
 from ..modelarts.errors import DevEnvError
-from ..modelarts.models import INCORRECT_PROPERTY
+from ..modelarts.codes import INCORRECT_PROPERTY
 from .notebook_object import FEATURE
 from .notebooks import STATUSES
 

@@ -11,7 +11,8 @@ import copy
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ..modelarts.errors import DevEnvError
-from ..modelarts.models import DURATION_OUT_OF_RANGE, INCORRECT_PROPERTY, LEASE_MAX, LEASE_MIN
+from ..modelarts.codes import DURATION_OUT_OF_RANGE, INCORRECT_PROPERTY
+from ..modelarts.models import LEASE_MAX, LEASE_MIN
 from .notebook_object import new_object
 from .transitions import require
 

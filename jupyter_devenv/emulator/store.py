@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ..modelarts.errors import DevEnvError
-from ..modelarts.models import INSTANCE_NOT_FOUND
+from ..modelarts.codes import INSTANCE_NOT_FOUND
 from . import demanager, notebooks
 from .clock import Clock
 

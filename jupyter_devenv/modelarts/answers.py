@@ -14,9 +14,9 @@ from typing import Any, NamedTuple, Optional
 
 import httpx
 
+from .codes import UPSTREAM_MALFORMED
 from .errors import DevEnvError, error_from_response
 
-MALFORMED = "DEVENV.UPSTREAM_MALFORMED"
 MAX_ANSWER = 1024 * 1024  # decoded bytes; a ListNotebooks page of 100 instances is well under this
 BODY = "jupyter_devenv.body"  # where read_capped keeps a body it read
 
@@ -29,9 +29,9 @@ class Answer(NamedTuple):
 
 
 def malformed(what: str) -> DevEnvError:
-    return DevEnvError(MALFORMED, f"ModelArts answered with {what}. Try again; if it persists, the endpoint "
-                       "may not be a ModelArts API (check the endpoint setting) or a proxy may be in between.",
-                       status=502)
+    return DevEnvError(UPSTREAM_MALFORMED, f"ModelArts answered with {what}. Try again; if it persists, "
+                       "the endpoint may not be a ModelArts API (check the endpoint setting) or a proxy may "
+                       "be in between.", status=502)
 
 
 def http_date_ms(value: Optional[str]) -> Optional[int]:

@@ -17,11 +17,9 @@ from . import signer
 from .answers import read_capped
 from .credential_sources import NoCredentials, iso_epoch
 from .credentials import Credentials, Keyring
-from .errors import NOT_CONFIGURED, DevEnvError, error_from_response
+from .codes import NOT_CONFIGURED, TOKEN_EXPIRED_CODES, UPSTREAM_MALFORMED
+from .errors import DevEnvError, error_from_response
 
-# 401 codes that mean "this token is no longer good": refresh once and retry.
-TOKEN_EXPIRED_CODES = frozenset({"ModelArts.0201", "ModelArts.0202", "ModelArts.0203", "ModelArts.0204",
-                                 "ModelArts.0212", "APIGW.0101", "APIGW.0307"})
 REFRESH_AHEAD = 3600.0  # renew an IAM token this many seconds before it expires
 
 
@@ -167,7 +165,7 @@ class IamPasswordAuth(httpx.Auth):
         token = response.headers.get("X-Subject-Token")
         status = response.status_code
         if 200 <= status < 300 and not token:  # a truncated or foreign answer: retryable, like any 502
-            raise DevEnvError("DEVENV.UPSTREAM_MALFORMED", "IAM answered the login without a token. Try "
+            raise DevEnvError(UPSTREAM_MALFORMED, "IAM answered the login without a token. Try "
                               "again; if it persists, check iam_endpoint.", status=502)
         if status != 201 or not token:
             err = error_from_response(status, content, response.headers.get("Retry-After"))

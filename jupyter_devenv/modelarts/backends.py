@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from .client import Answer, AsyncModelArtsClient
+from .codes import EXTEND_UNSUPPORTED, INSTANCE_NOT_FOUND, UNSUPPORTED
 from .errors import DevEnvError
-from .models import DURATION_MAX, DURATION_MIN, INSTANCE_NOT_FOUND, validate_update_body
+from .models import DURATION_MAX, DURATION_MIN, validate_update_body
 from .extend_guard import refuse_earlier
 from .state import DEMANAGER, NOTEBOOKS, build_state
 
-EXTEND_UNSUPPORTED = "DEVENV.EXTEND_UNSUPPORTED"
-UNSUPPORTED = "DEVENV.UNSUPPORTED"
 
 
 def guess_backend(instance_id: str) -> str:

@@ -26,19 +26,18 @@ from typing import Any, Awaitable, Callable, Coroutine, Dict, NamedTuple, Option
 import httpx
 
 from .. import __version__
-from .answers import MALFORMED, Answer, decode_body, read_capped
+from .answers import Answer, decode_body, read_capped
 from .applied import renewal_applied, update_applied
-from .errors import NOT_CONFIGURED, DevEnvError
+from .codes import (INCORRECT_PROPERTY, NOT_CONFIGURED, RETRY_CODES, UPSTREAM_MALFORMED, UPSTREAM_TIMEOUT,
+                    UPSTREAM_UNREACHABLE)
+from .errors import DevEnvError
 from .models import LEASE_MAX, LEASE_MIN, validate_duration, validate_instance_id, validate_update_body
 from .permissions import GET, LIST, RENEW, UPDATE, denied
 from .single_flight import single_flight
 from .transports import Routes
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-RETRY_CODES = frozenset({"ModelArts.6101", "ModelArts.6357", "APIGW.0308"})
 MAYBE_APPLIED_STATUSES = frozenset({502, 504})  # a gateway lost the answer, not the request
-UNREACHABLE = "DEVENV.UPSTREAM_UNREACHABLE"
-TIMEOUT = "DEVENV.UPSTREAM_TIMEOUT"
 BROKEN_WORDS = ("disconnected", "peer closed")  # httpcore's words for a connection that broke mid-answer
 T = TypeVar("T")
 HEADERS = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate",
@@ -74,28 +73,29 @@ class Check(NamedTuple):
 
 def _transport_error(exc: httpx.HTTPError) -> DevEnvError:
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
-        return NotSentError(UNREACHABLE, f"ModelArts could not be reached ({type(exc).__name__}). Check the "
-                            "endpoint setting and the network, then try again.", status=502)
+        return NotSentError(UPSTREAM_UNREACHABLE, f"ModelArts could not be reached ({type(exc).__name__}). "
+                            "Check the endpoint setting and the network, then try again.", status=502)
     if isinstance(exc, httpx.TimeoutException):
         return _timeout()
     if isinstance(exc, httpx.DecodingError) or (
             isinstance(exc, httpx.RemoteProtocolError) and not any(w in str(exc) for w in BROKEN_WORDS)):
-        return DevEnvError(MALFORMED, "ModelArts answered with a malformed HTTP message. Try again; if it "
-                           "persists, check the endpoint setting and any proxy in between.", status=502)
-    return DevEnvError(UNREACHABLE, f"The connection to ModelArts broke ({type(exc).__name__}). Try again in "
-                       "a moment; if it persists, check the network.", status=502)
+        return DevEnvError(UPSTREAM_MALFORMED, "ModelArts answered with a malformed HTTP message. Try again; "
+                           "if it persists, check the endpoint setting and any proxy in between.", status=502)
+    return DevEnvError(UPSTREAM_UNREACHABLE, f"The connection to ModelArts broke ({type(exc).__name__}). Try "
+                       "again in a moment; if it persists, check the network.", status=502)
 
 
 def _timeout() -> DevEnvError:
-    return DevEnvError(TIMEOUT, "ModelArts did not answer in time. Try again in a moment; if it persists, "
-                       "raise request_timeout or check the endpoint.", status=504)
+    return DevEnvError(UPSTREAM_TIMEOUT, "ModelArts did not answer in time. Try again in a moment; if it "
+                       "persists, raise request_timeout or check the endpoint.", status=504)
 
 
 def maybe_applied(error: DevEnvError) -> bool:
     """Whether a write that failed with ``error`` may have been applied all the same."""
     if isinstance(error, NotSentError):
         return False
-    return error.error_code in (TIMEOUT, UNREACHABLE, MALFORMED) or error.status in MAYBE_APPLIED_STATUSES
+    return (error.error_code in (UPSTREAM_TIMEOUT, UPSTREAM_UNREACHABLE, UPSTREAM_MALFORMED)
+            or error.status in MAYBE_APPLIED_STATUSES)
 
 
 def unconfirmed(error: DevEnvError) -> DevEnvError:
@@ -289,7 +289,8 @@ class AsyncModelArtsClient:
 
     async def instance_action(self, instance_id: str, action: str) -> Answer:
         if action not in ("start", "stop", "restart"):
-            raise DevEnvError("ModelArts.6336", "action must be one of start, stop, restart.", field="action")
+            raise DevEnvError(INCORRECT_PROPERTY, "action must be one of start, stop, restart.",
+                              field="action")
         return await self.request("POST", await self._de(instance_id, "/action"), {"action": action},
                                   action=f"modelarts:notebook:{action}")
 

@@ -7,7 +7,7 @@ import re
 from typing import Optional
 
 from .errors import DevEnvError
-from .models import INCORRECT_PROPERTY
+from .codes import INCORRECT_PROPERTY
 
 _TEXT = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.IGNORECASE | re.ASCII)
 

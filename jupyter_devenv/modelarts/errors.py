@@ -5,8 +5,7 @@ import json
 import math
 from typing import Any, Dict, Optional
 
-
-NOT_CONFIGURED = "DEVENV.NOT_CONFIGURED"
+from .codes import UPSTREAM_HTTP_PREFIX
 
 
 class DevEnvError(Exception):
@@ -61,7 +60,7 @@ def error_from_response(status: int, content: bytes, retry_after: Optional[str] 
     Accepts ``error_msg`` and ``error_message`` bodies, IAM's ``{"error": {...}}``, and bodies that are not JSON at
     all (a gateway's HTML page, a truncated answer) without failing.
     """
-    code = f"HTTP.{status}"
+    code = f"{UPSTREAM_HTTP_PREFIX}{status}"
     msg = ""
     try:
         body = json.loads(content.decode("utf-8")) if content else None

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .codes import EXTEND_EARLIER
 from .durations import spoken
 from .errors import DevEnvError
 
-EXTEND_EARLIER = "DEVENV.EXTEND_EARLIER"
 SLACK_MS = 60_000  # renewing to about the same stop is not a surprise
 
 

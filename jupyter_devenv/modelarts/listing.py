@@ -15,13 +15,11 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Union
 
 from .answers import Answer, malformed
 from .client import AsyncModelArtsClient
+from .codes import AMBIGUOUS_NAME, LIST_FAILED
 from .errors import DevEnvError
 from .models import validate_instance_id
 from .state import DEMANAGER, NOTEBOOKS, build_state
 
-LIST_FAILED = "DEVENV.LIST_FAILED"
-AMBIGUOUS_NAME = "DEVENV.AMBIGUOUS_NAME"
-NO_SUCH_INSTANCE = "DEVENV.INSTANCE_NOT_FOUND"
 PAGE = {NOTEBOOKS: 50, DEMANAGER: 100}  # ListNotebooks takes at most 50 a page
 MAX_PAGES = 100  # a paging that never ends (an upstream bug) stops here
 GENERATION = {NOTEBOOKS: "the current API (notebooks)", DEMANAGER: "the older API (demanager)"}

@@ -8,19 +8,14 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Mapping
 
+from .codes import (DURATION_MANDATORY, DURATION_OUT_OF_RANGE, INCORRECT_PROPERTY, INVALID_CHARACTER,
+                    MISSING_PROPERTY)
 from .errors import DevEnvError
 
 DESCRIPTION_MAX = 512
 FORBIDDEN_DESCRIPTION_CHARS = "&<>\"'/"
 DURATION_MIN, DURATION_MAX = 3600, 86400  # demanager auto_stop.duration, seconds
 LEASE_MIN, LEASE_MAX = 3600, 259200  # notebooks lease renewal, seconds (1-72 h)
-
-INVALID_CHARACTER = "ModelArts.6334"
-MISSING_PROPERTY = "ModelArts.6335"
-INCORRECT_PROPERTY = "ModelArts.6336"
-DURATION_MANDATORY = "ModelArts.6348"
-DURATION_OUT_OF_RANGE = "ModelArts.6349"
-INSTANCE_NOT_FOUND = "ModelArts.6309"
 
 _INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import NOT_CONFIGURED, DevEnvError
+from .codes import NOT_CONFIGURED
+from .errors import DevEnvError
 
 if TYPE_CHECKING:
     from .client import AsyncModelArtsClient, FindProject

@@ -16,8 +16,9 @@ from typing import Any, Optional, Tuple
 from jupyter_core.paths import jupyter_data_dir
 
 from ..modelarts.errors import DevEnvError
-from ..modelarts.models import INCORRECT_PROPERTY, MISSING_PROPERTY, validate_instance_id
-from .state_files import STATE_NOT_SAVED, read_json, write_json
+from ..modelarts.codes import INCORRECT_PROPERTY, MISSING_PROPERTY, STATE_NOT_SAVED
+from ..modelarts.models import validate_instance_id
+from .state_files import read_json, write_json
 
 CHOICE_FILE = "chosen_instance.json"
 

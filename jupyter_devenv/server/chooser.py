@@ -10,12 +10,11 @@ from typing import Any, Dict, Optional
 
 from ..config import DevEnv
 from ..modelarts import backends
+from ..modelarts.codes import INSTANCE_CONFIGURED, NO_SUCH_INSTANCE
 from ..modelarts.errors import DevEnvError
-from ..modelarts.listing import NO_SUCH_INSTANCE
 from .choice import ChoiceStore, validate_choice_body
 from .service import InstanceService
 
-CONFIGURED = "DEVENV.INSTANCE_CONFIGURED"
 
 
 class Chooser:
@@ -38,7 +37,7 @@ class Chooser:
         """Read the instance (it must exist), save the choice, then make it ``current``."""
         instance_id = validate_choice_body(body)
         if self.source == "config":
-            raise DevEnvError(CONFIGURED, "The instance is set by c.DevEnv.instance_id (env "
+            raise DevEnvError(INSTANCE_CONFIGURED, "The instance is set by c.DevEnv.instance_id (env "
                               "JUPYTER_DEVENV_INSTANCE_ID), which wins over a choice: change or remove it "
                               "there and restart Jupyter to choose here.", status=409, field="instance_id")
         self.service.forget(instance_id)

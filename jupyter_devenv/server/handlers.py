@@ -11,6 +11,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from ..kernel_access import TOKEN_HEADER
+from ..modelarts.codes import BAD_CONTENT_TYPE, BAD_JSON, BODY_TOO_LARGE, HTTP_PREFIX, LOCALE_NOT_FOUND
 from ..modelarts.errors import DevEnvError
 from . import locales
 from .chooser import Chooser
@@ -69,20 +70,20 @@ class DevEnvHandler(ExtensionHandlerMixin, APIHandler):
         else:
             message = "Unexpected error in jupyter-devenv; see the server log and try again."
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"error_code": f"DEVENV.HTTP_{status_code}", "error_msg": message}))
+        self.finish(json.dumps({"error_code": f"{HTTP_PREFIX}{status_code}", "error_msg": message}))
 
     def json_body(self) -> Any:
         ctype = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if ctype != "application/json":
-            raise DevEnvError("DEVENV.BAD_CONTENT_TYPE", "Send the body as JSON with Content-Type: "
+            raise DevEnvError(BAD_CONTENT_TYPE, "Send the body as JSON with Content-Type: "
                               "application/json.", status=415)
         if len(self.request.body) > MAX_BODY:
-            raise DevEnvError("DEVENV.BODY_TOO_LARGE", f"The body is {len(self.request.body)} bytes; at most "
+            raise DevEnvError(BODY_TOO_LARGE, f"The body is {len(self.request.body)} bytes; at most "
                               f"{MAX_BODY} are accepted.", status=413)
         try:
             return json.loads(self.request.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
-            raise DevEnvError("DEVENV.BAD_JSON", "The body is not valid JSON: send a JSON object such as "
+            raise DevEnvError(BAD_JSON, "The body is not valid JSON: send a JSON object such as "
                               '{"spec": {"auto_stop": {"enable": false}}}.', status=400) from None
 
     async def run(self, operation: Any) -> None:
@@ -169,7 +170,7 @@ class LocaleHandler(DevEnvHandler):
         name = locales.resolve(locale)
         if name is None:
             self.set_header("Cache-Control", "no-store")
-            self.fail(DevEnvError("DEVENV.LOCALE_NOT_FOUND", f"No jupyter-devenv translations for "
+            self.fail(DevEnvError(LOCALE_NOT_FOUND, f"No jupyter-devenv translations for "
                                   f"{locale[:40]!r}: its UI stays in English. Translated languages (Settings "
                                   f"→ Language): {locales.names()}.", status=404))
             return

@@ -14,12 +14,10 @@ import secrets
 from typing import Any, Dict, List, Mapping, Optional
 
 from ..modelarts.errors import DevEnvError
-from ..modelarts.models import INCORRECT_PROPERTY, MISSING_PROPERTY
-from .state_files import STATE_NOT_SAVED, read_json, write_json
+from ..modelarts.codes import HOLD_NOT_FOUND, INCORRECT_PROPERTY, MISSING_PROPERTY, STATE_NOT_SAVED
+from .state_files import read_json, write_json
 
 HOLDS_FILE = "holds.json"
-HOLD_NOT_FOUND = "DEVENV.HOLD_NOT_FOUND"
-KERNEL_NOT_FOUND = "DEVENV.KERNEL_NOT_FOUND"
 REASON_MAX = 200
 MIN_SECONDS, MAX_SECONDS = 60, 259200
 HOLDERS = ("kernel", "user", "busy")  # busy: made by the keeper for a busy kernel (c.DevEnv.hold_while_busy)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from ..modelarts.errors import DevEnvError
-from .holds import KERNEL_NOT_FOUND, Hold, HoldStore, new_hold, validate_hold_body
+from ..modelarts.codes import KERNEL_NOT_FOUND
+from .holds import Hold, HoldStore, new_hold, validate_hold_body
 from .keeper import HoldKeeper, notebook_of, restore_words
 from .service import InstanceService
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Dict
 
 from ..modelarts.errors import DevEnvError
-from .state_files import STATE_NOT_SAVED, read_json, write_json
+from ..modelarts.codes import STATE_NOT_SAVED
+from .state_files import read_json, write_json
 
 
 class PromptStore:

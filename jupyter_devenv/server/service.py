@@ -19,9 +19,10 @@ import asyncio
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
-from ..config import NOT_CONFIGURED, DevEnv
+from ..config import DevEnv
 from ..modelarts import backends, listing
 from ..modelarts.client import Answer, AsyncModelArtsClient
+from ..modelarts.codes import INSTANCE_NOT_ALLOWED, NOT_CONFIGURED
 from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
 from ..modelarts.state import NOTEBOOKS, build_state
@@ -29,7 +30,6 @@ from .prompts import PromptStore
 from ..modelarts.single_flight import single_flight
 
 Clock = Callable[[], float]
-NOT_ALLOWED = "DEVENV.INSTANCE_NOT_ALLOWED"
 HOW_TO_CHOOSE = ("choose it with the toolbar's instance picker or `jupyter devenv use <id or name>` in a "
                  "terminal")
 
@@ -64,8 +64,8 @@ class InstanceService:
         allowed = self.settings.allowed_instances
         if instance_id != current and instance_id not in allowed and "*" not in allowed:
             chosen = f"the chosen instance is {current}" if current else "no instance is chosen yet"
-            raise DevEnvError(NOT_ALLOWED, f"This server acts on the chosen instance only, and {chosen}. To "
-                              f"work on {instance_id}, {HOW_TO_CHOOSE}, or add it to "
+            raise DevEnvError(INSTANCE_NOT_ALLOWED, f"This server acts on the chosen instance only, and "
+                              f"{chosen}. To work on {instance_id}, {HOW_TO_CHOOSE}, or add it to "
                               "c.DevEnv.allowed_instances (env JUPYTER_DEVENV_ALLOWED_INSTANCES; \"*\" "
                               "allows every instance).", status=403, field="instance_id")
         return instance_id

@@ -10,7 +10,6 @@ import os
 import tempfile
 from typing import Any
 
-STATE_NOT_SAVED = "DEVENV.STATE_NOT_SAVED"
 
 
 def write_json(path: str, data: Any, prefix: str = ".state-") -> None:

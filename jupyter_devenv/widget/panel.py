@@ -14,6 +14,7 @@ from traitlets import Bool, Int, Unicode
 
 from .. import __version__
 from ..connection import Connection, connect
+from ..modelarts.codes import INCORRECT_PROPERTY
 from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_duration
 
@@ -107,8 +108,8 @@ class AutoStopPanel(widgets.DOMWidget):
         """Move the stop to ``hours`` from now (1-72), where the API can (notebooks)."""
         seconds = hours * 3600
         if isinstance(hours, bool) or not float(seconds).is_integer():
-            raise DevEnvError("ModelArts.6336", "hours must be a whole number of seconds' worth, e.g. 1, 2 or "
-                              "1.5.", field="hours")
+            raise DevEnvError(INCORRECT_PROPERTY, "hours must be a whole number of seconds' worth, e.g. 1, "
+                              "2 or 1.5.", field="hours")
         return self._do(lambda: self.connection.extend(int(seconds)))
 
     def set_prompt(self, prompt: bool) -> Dict[str, Any]:
