@@ -181,7 +181,7 @@ class DirectConnection(Connection):
         return self._state(self._client.run(backends.read(self._client.aio, self.backend, self.instance_id)))
 
     def update(self, body: Any) -> State:
-        body = validate_update_body(body)  # before backend detection: nothing sent for bad input
+        body = validate_update_body(body)  # this boundary's one check, before backend detection
         coro = backends.update(self._client.aio, self.backend, self.instance_id, body)
         answer = self._client.run(coro)
         prompt = body.get("spec", {}).get("auto_stop", {}).get("prompt")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from jupyter_devenv.config import DevEnv
+from jupyter_devenv.connection import DirectConnection
 from jupyter_devenv.modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from jupyter_devenv.modelarts.client import ModelArtsClient
 from jupyter_devenv.modelarts.errors import DevEnvError
@@ -56,11 +58,18 @@ def test_seed_failure_example(emulator):
     assert caught.value.status == 400
 
 
-def test_invalid_update_is_refused_before_sending(emulator, emu, control):
+def test_invalid_update_is_refused_by_a_direct_connection_before_sending(emulator, emu, control):
+    """The client sends what it is given: ``DirectConnection`` (a script's boundary) validates the body."""
+    settings = DevEnv(endpoint=emulator.url, project_id=emu.project_id, access_key=emu.access_key,
+                      secret_key=emu.secret_key, backend="demanager")
     before = control.get("/stats").json()["total"]
-    with _client(emulator) as client, pytest.raises(DevEnvError) as caught:
-        client.update_instance(emu.seed_ids["demanager_running"], {"spec": {"auto_stop": {"enable": True}}})
-    assert caught.value.error_code == "ModelArts.6348"
+    connection = DirectConnection(settings, emu.seed_ids["demanager_running"])
+    try:
+        with pytest.raises(DevEnvError) as caught:
+            connection.update({"spec": {"auto_stop": {"enable": True}}})
+    finally:
+        connection.close()
+    assert (caught.value.error_code, caught.value.field) == ("ModelArts.6348", "spec.auto_stop.duration")
     assert control.get("/stats").json()["total"] == before
 
 

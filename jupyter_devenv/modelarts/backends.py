@@ -11,7 +11,7 @@ from typing import Any, Dict
 from .client import Answer, AsyncModelArtsClient
 from .codes import EXTEND_UNSUPPORTED, INSTANCE_NOT_FOUND, UNSUPPORTED
 from .errors import DevEnvError
-from .models import DURATION_MAX, DURATION_MIN, validate_update_body
+from .models import DURATION_MAX, DURATION_MIN
 from .extend_guard import refuse_earlier
 from .state import DEMANAGER, NOTEBOOKS, build_state
 
@@ -47,8 +47,7 @@ async def detect_backend(client: AsyncModelArtsClient, instance_id: str) -> str:
 
 
 async def update(client: AsyncModelArtsClient, backend: str, instance_id: str, body: Any) -> Answer:
-    """Apply a validated update body (``prompt`` excepted on notebooks: the caller keeps it)."""
-    body = validate_update_body(body)
+    """Apply an update body the caller validated (``prompt`` excepted on notebooks: the caller keeps it)."""
     if backend == DEMANAGER:
         return await client.update_instance(instance_id, body)
     auto: Dict[str, Any] = body.get("spec", {}).get("auto_stop", {})

@@ -13,6 +13,11 @@ stalled attempt still leaves time for the next. Retryable cases of the API (429,
 exponentially (``Retry-After`` honoured); validation errors are never retried. A write
 whose answer was lost (a timeout, a broken connection, a gateway's 502/504) is not sent
 again blindly: the instance is read first, and the write re-sent only if it is not there.
+
+The client sends the bodies and durations it is given: each is validated once where it
+enters the product (``InstanceService`` in the server, ``DirectConnection`` in a script,
+``ProxyConnection`` before a kernel sends it), so this client checks only the instance
+ids it puts into a URL.
 """
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ from .applied import renewal_applied, update_applied
 from .codes import (INCORRECT_PROPERTY, NOT_CONFIGURED, RETRY_CODES, UPSTREAM_MALFORMED, UPSTREAM_TIMEOUT,
                     UPSTREAM_UNREACHABLE)
 from .errors import DevEnvError
-from .models import LEASE_MAX, LEASE_MIN, validate_duration, validate_instance_id, validate_update_body
+from .models import validate_instance_id
 from .permissions import GET, LIST, RENEW, UPDATE, denied
 from .single_flight import single_flight
 from .transports import Routes
@@ -281,8 +286,7 @@ class AsyncModelArtsClient:
         return await self.request("GET", await self._de(instance_id), action=GET)
 
     async def update_instance(self, instance_id: str, body: Any) -> Answer:
-        """The PUT of auto-stop settings; the body is validated first, so nothing invalid is sent."""
-        body = validate_update_body(body)
+        """The PUT of auto-stop settings, with a body already validated (``validate_update_body``)."""
         path = await self._de(instance_id)
         check = Check(path, lambda answer, _sent: update_applied(answer.data, body))
         return await self.request("PUT", path, body, check=check, action=UPDATE)
@@ -313,8 +317,7 @@ class AsyncModelArtsClient:
         return await self.request("GET", await self._nb(instance_id, "/lease"))
 
     async def renew_lease(self, instance_id: str, seconds: int) -> Answer:
-        """Renew the lease by ``seconds`` (3600..259200) counted from now."""
-        seconds = validate_duration(seconds, field="seconds", low=LEASE_MIN, high=LEASE_MAX)
+        """Renew the lease by ``seconds`` (3600..259200, already validated) counted from now."""
         check = Check(await self._nb(instance_id),
                       lambda answer, sent: renewal_applied(answer.data, seconds, sent, answer.server_time))
         return await self.request("PATCH", await self._nb(instance_id, "/lease"),

@@ -155,7 +155,7 @@ class InstanceService:
 
     async def update(self, instance_id: str, body: Any) -> Dict[str, Any]:
         instance_id = self.resolve_id(instance_id)
-        body = validate_update_body(body)
+        body = validate_update_body(body)  # the server's one check: backends and the client trust it
         backend = await self.backend_for(instance_id)
         await self._write(instance_id, lambda: backends.update(self.client, backend, instance_id, body))
         prompt = body.get("spec", {}).get("auto_stop", {}).get("prompt")
