@@ -13,7 +13,6 @@ from traitlets.config import Config
 
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
 from jupyter_devenv.emulator.control import environment
-from server_env import *  # noqa: F401,F403 - fixtures
 
 
 @pytest.fixture

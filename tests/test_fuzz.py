@@ -27,7 +27,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from server_env import *  # noqa: F403 - fixtures
 
 import jupyter_devenv.server
 from jupyter_devenv.emulator.fake_secrets import secret_values
@@ -54,7 +53,7 @@ def fuzz_settings(default: int) -> settings:
 
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id):
-    """server_env's settings, with a timeout no busy machine reaches: every upstream call counts here."""
+    """conftest's settings, with a timeout no busy machine reaches: every upstream call counts here."""
     emu = emulator.emulator
     return {"endpoint": emulator.url, "project_id": emu.project_id, "instance_id": instance_id,
             "access_key": emu.access_key, "secret_key": emu.secret_key, "backend": backend,

@@ -10,14 +10,13 @@ from typing import Any, Dict
 import pytest
 
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
-from server_env import *  # noqa: F401,F403 - fixtures
 
 HOUR = 3600
 
 
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id):
-    """server_env's settings; the tests tick the keeper themselves (no periodic tick in between)."""
+    """conftest's settings; the tests tick the keeper themselves (no periodic tick in between)."""
     return {"endpoint": emulator.url, "project_id": PROJECT_ID, "instance_id": instance_id,
             "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "backend": backend,
             "retries": 2, "request_timeout": 5.0, "cache_ttl": 5.0, "hold_check_interval": 3600.0}

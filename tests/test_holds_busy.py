@@ -7,7 +7,6 @@ import time
 import pytest
 
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
-from server_env import *  # noqa: F401,F403 - fixtures
 
 
 @pytest.fixture

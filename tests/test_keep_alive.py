@@ -9,7 +9,6 @@ import pytest
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
 from jupyter_devenv.kernel_access import TOKEN_ENV, URL_ENV
 from jupyter_devenv.modelarts.errors import DevEnvError
-from server_env import *  # noqa: F401,F403 - fixtures
 
 
 @pytest.fixture

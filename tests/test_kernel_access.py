@@ -9,7 +9,6 @@ import pytest
 
 from jupyter_devenv.kernel_access import SERVER_CERT_ENV, TOKEN_ENV, TOKEN_HEADER, URL_ENV
 from jupyter_devenv.server.app import kernel_host
-from server_env import *  # noqa: F401,F403 - fixtures
 
 DEAD_PROXY = "http://127.0.0.1:9"  # the loopback discard port: nothing answers there
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")

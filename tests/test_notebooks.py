@@ -6,7 +6,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from server_env import *  # noqa: F401,F403 - fixtures
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 

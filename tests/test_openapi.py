@@ -10,7 +10,6 @@ import yaml
 
 import jupyter_devenv.server
 from jupyter_devenv.server.handlers import ROUTES
-from server_env import *  # noqa: F401,F403 - fixtures
 
 SPEC = yaml.safe_load((Path(jupyter_devenv.server.__file__).parent / "openapi.yaml").read_text())
 PREFIX = "/devenv/api"

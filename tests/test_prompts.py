@@ -14,7 +14,6 @@ from traitlets.config import Config
 
 from jupyter_devenv.modelarts.errors import DevEnvError
 from jupyter_devenv.server.prompts import PromptStore
-from server_env import *  # noqa: F401,F403 - fixtures
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from jupyter_devenv.emulator import demanager, notebooks
 from jupyter_devenv.emulator.fake_secrets import MARKER, secret_values
 from jupyter_devenv.modelarts.redact import redact
-from server_env import *  # noqa: F401,F403 - fixtures
 
 NOW = 1_700_000_000_000
 NEW = "NEWSECRET-2027-marker"  # a value a future API might add under a name nobody guessed

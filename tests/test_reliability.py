@@ -24,7 +24,6 @@ from typing import Any, Dict, List, Set, Tuple
 
 import httpx
 import pytest
-from server_env import *  # noqa: F403 - fixtures
 
 from jupyter_devenv.emulator.app import IAM_DOMAIN, IAM_PASSWORD, IAM_USER
 from jupyter_devenv.emulator.fake_secrets import secret_values
@@ -80,7 +79,7 @@ def scenario(request):
 
 
 @pytest.fixture
-def backend(scenario) -> str:  # overrides server_env's parametrized one
+def backend(scenario) -> str:  # overrides conftest's parametrized one
     return scenario[0]
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from jupyter_devenv.config import DevEnv
 from jupyter_devenv.kernel_access import TOKEN_ENV, TOKEN_HEADER
-from server_env import *  # noqa: F401,F403 - fixtures
 
 SEED_BODY = {"description": "machine learning python2.7 notebook"}
 

@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from server_env import *  # noqa: F401,F403 - fixtures
 
 BAD_BODIES = [
     ("{not json", 400, "DEVENV.BAD_JSON"),

@@ -15,7 +15,6 @@ from jupyter_devenv.server.choice import ChoiceStore
 from jupyter_devenv.server.chooser import Chooser
 from jupyter_devenv.server.prompts import PromptStore
 from jupyter_devenv.server.service import InstanceService
-from server_env import *  # noqa: F401,F403 - fixtures
 
 CHOICE_FILE = "chosen_instance.json"
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from server_env import *  # noqa: F401,F403 - fixtures
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from jupyter_devenv.server.prompts import PromptStore
-from server_env import *  # noqa: F401,F403 - fixtures
 
 
 @pytest.mark.parametrize("backend", ["notebooks"], indirect=True)

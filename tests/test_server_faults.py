@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from jupyter_devenv.emulator.app import IAM_DOMAIN, IAM_PASSWORD, IAM_USER
-from server_env import *  # noqa: F401,F403 - fixtures
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from test_openapi import _response_schema, _validate
 
 from jupyter_devenv.emulator.fake_secrets import secret_values
 from jupyter_devenv.modelarts.state import build_state
-from server_env import *  # noqa: F401,F403 - fixtures
 
 SUMMARY_KEYS = {"id", "name", "status", "flavor", "backend", "stop_timestamp", "remain_time"}
 NOTEBOOKS_LIST = re.compile(r"^/v1/[^/]+/notebooks(/|$)")

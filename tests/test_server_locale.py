@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from jupyter_devenv.server import locales
-from server_env import *  # noqa: F401,F403 - fixtures
 
 ZH_FILE = locales.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "jupyter_devenv.json"
 ZH = json.loads(ZH_FILE.read_text(encoding="utf-8"))

@@ -20,7 +20,6 @@ from traitlets.config import Config
 from jupyter_devenv.config import SECRET_ENV
 from jupyter_devenv.emulator.app import PROJECT_ID, SECURITY_TOKEN, TEMP_ACCESS_KEY, TEMP_SECRET_KEY
 from jupyter_devenv.emulator.fake_secrets import MARKER
-from server_env import *  # noqa: F401,F403 - fixtures
 
 SECRETS = {
     "HUAWEICLOUD_SDK_AK": TEMP_ACCESS_KEY,

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from jupyter_devenv.emulator.fake_secrets import secret_values
-from server_env import *  # noqa: F401,F403 - fixtures
 
 
 async def test_no_secret_in_answers_errors_or_log(api, upstream, instance_id, emulator, server_log, jp_serverapp):

@@ -6,7 +6,6 @@ import json
 import pytest
 
 from jupyter_devenv.emulator.fake_secrets import secret_values
-from server_env import *  # noqa: F401,F403 - fixtures
 
 PANEL = "from jupyter_devenv import AutoStopPanel\np = AutoStopPanel()\n"
 
