@@ -22,7 +22,8 @@ class Stack:
 
     ``configured`` False starts Jupyter without an instance id (to be chosen in the page);
     ``server_extension`` False without jupyter_devenv's server extension (labextension only);
-    ``devenv``: more ``c.DevEnv`` settings.
+    ``devenv``: more ``c.DevEnv`` settings; ``seed``: which seeded instance (``seed_ids`` key,
+    e.g. ``notebooks_idle``; default ``<backend>_running``).
     """
 
     def __init__(self, tmp: Path, backend: str = "demanager", stop_in: Optional[float] = None,
@@ -30,10 +31,10 @@ class Stack:
                  reminder_thresholds=(900, 300, 60), save_before_stop: int = 60,
                  lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
                  configured: bool = True, server_extension: bool = True,
-                 devenv: Optional[Dict[str, Any]] = None) -> None:
+                 devenv: Optional[Dict[str, Any]] = None, seed: Optional[str] = None) -> None:
         self.backend = backend
         self.emulator = EmulatorThread(Emulator(stop_in=stop_in)).start()
-        self.instance_id = self.emulator.emulator.seed_ids[f"{backend}_running"]
+        self.instance_id = self.emulator.emulator.seed_ids[seed or f"{backend}_running"]
         self.control = httpx.Client(base_url=self.emulator.url + "/_emulator", timeout=10)
         settings = {"@jupyterlab/translation-extension/plugin": {"locale": locale}} if locale else {}
         try:
@@ -83,6 +84,23 @@ class Stack:
 
     def notebook7_url(self, path: str) -> str:
         return f"{self.url}/notebooks/{path}?token={self.token}"
+
+    def requests_received(self) -> Dict[str, int]:
+        """The emulator's count of ModelArts requests by ``METHOD path`` (control calls not counted)."""
+        return self.control.get("/stats").json()["requests"]
+
+    def emulator_down(self) -> None:
+        """Stop the emulator's HTTP server (its state stays): ModelArts does not answer."""
+        self.emulator.stop()
+
+    def emulator_up(self) -> None:
+        """Serve the same emulator again, on the same port."""
+        port = self.emulator.server.port
+        self.emulator = EmulatorThread(self.emulator.emulator, port=port).start()
+
+    def advance_offline(self, seconds: float) -> int:
+        """Advance the emulator clock in-process: works while it is down."""
+        return self.emulator.emulator.advance(seconds)
 
     def kill_server(self) -> None:
         """Stop the Jupyter server (the page stays open): "the server is gone"."""
