@@ -212,7 +212,8 @@ async def test_the_answers_instance_has_exactly_the_allowed_fields_of_the_upstre
         instance = answer["instance"]
         assert set(_paths(instance)) == set(_paths(raw)) & ALLOWED_PATHS
         for path in _paths(instance):
-            if path[-1] != "remain_time":  # counted from the emulator's clock at each read
-                assert _at(instance, path) == _at(raw, path) or isinstance(_at(raw, path), dict), path
+            if path[-1] == "remain_time" or isinstance(_at(raw, path), dict):
+                continue  # counted from the emulator's clock at each read; an object: its leaves are checked
+            assert _at(instance, path) == _at(raw, path), path
         dumped = json.dumps(answer)
         assert NEW not in dumped and MARKER not in dumped
