@@ -25,6 +25,7 @@ class Scripted:
                  hang_up: bool = False) -> None:
         self.reply, self.tls, self.delay, self.hang_up = reply, tls, delay, hang_up
         self.connections = 0
+        self.closed = 0  # connections this server has closed
         self.requests: List[bytes] = []
 
     @property
@@ -61,6 +62,11 @@ class Scripted:
             pass
         finally:
             writer.close()
+            try:
+                await writer.wait_closed()
+            except (ConnectionError, asyncio.CancelledError):
+                pass
+            self.closed += 1
 
 
 def make_certificate(folder: Path) -> Optional[Path]:

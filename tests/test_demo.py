@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import httpx
-
 from jupyter_stack import free_port
+from waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,13 +36,17 @@ def test_the_demo_opens_copies_without_the_news_toast_and_cleans_up(tmp_path):
             work = Path(found.group(1)) if found else None
         assert work is not None, "".join(lines)
         token = next(re.search(r"token=(\w+)", line).group(1) for line in lines if "token=" in line)
-        while time.monotonic() < deadline:  # JupyterLab answers
+
+        contents = f"http://127.0.0.1:{port}/api/contents?token={token}"
+
+        def answers() -> bool:
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=2).status_code == 200:
-                    break
+                return httpx.get(contents, timeout=2).status_code == 200
             except httpx.HTTPError:
-                time.sleep(0.5)
-        listed = httpx.get(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=5).json()
+                return False
+
+        assert wait_until(answers, timeout=max(1.0, deadline - time.monotonic()), step=0.5), "".join(lines)
+        listed = httpx.get(contents, timeout=5).json()
         assert {"demo.ipynb", "keep-alive-during-training.ipynb"} <= {item["name"] for item in listed["content"]}
         news = work / ".settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
         assert json.loads(news.read_text()) == {"fetchNews": "false", "checkForUpdates": False}

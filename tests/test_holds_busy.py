@@ -1,10 +1,8 @@
 """``c.DevEnv.hold_while_busy``: a busy kernel holds the instance, at most ``hold_while_busy_max`` hours."""
 from __future__ import annotations
 
-import asyncio
-import time
-
 import pytest
+from waiting import until
 
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
 
@@ -15,13 +13,6 @@ def devenv_config(emulator, backend, instance_id):
             "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "backend": backend, "retries": 2,
             "request_timeout": 5.0, "hold_check_interval": 3600.0, "hold_while_busy": True,
             "hold_while_busy_max": 2.0}
-
-
-async def until(check, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
@@ -35,7 +26,7 @@ async def test_a_busy_kernel_holds_for_at_most_the_max(run_in_kernel, api, upstr
     client.start_channels()
     try:
         client.execute("import time; time.sleep(4)")
-        await until(lambda: kernel.execution_state == "busy")
+        assert await until(lambda: kernel.execution_state == "busy", timeout=30)
         await keeper.tick()
         held = (await api("GET", "holds"))[1]["holds"]
         assert [(h["holder"], h["kernel_id"]) for h in held] == [("busy", kernel.kernel_id)]
@@ -45,7 +36,7 @@ async def test_a_busy_kernel_holds_for_at_most_the_max(run_in_kernel, api, upstr
         await keeper.tick()
         assert kernel.execution_state == "busy" and (await api("GET", "holds"))[1]["holds"] == []
         assert upstream.instance(instance_id)["spec"]["auto_stop"]["enable"] is True
-        await until(lambda: kernel.execution_state == "idle")
+        assert await until(lambda: kernel.execution_state == "idle", timeout=30)
         await keeper.tick()
         assert (await api("GET", "holds"))[1]["holds"] == []
         assert upstream.instance(instance_id)["spec"]["auto_stop"]["enable"] is True

@@ -2,24 +2,14 @@
 expired while it was down is ended at start-up and its restore applied."""
 from __future__ import annotations
 
-import time
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import pytest
-
 from jupyter_stack import RUNNING_IDS, JupyterProcess, ProcessStack
+from waiting import wait_until
 
 DEVENV = {"hold_check_interval": 1.0}
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -51,13 +41,18 @@ def test_a_hold_survives_a_restart_and_an_expired_one_is_ended_at_start(stack):
     restart(stack)
     assert [h["id"] for h in holds()["holds"]] == [made["id"]]
     assert holds()["restore"]["enable"] is True
-    time.sleep(2)  # a few ticks of the new server: the hold stays, auto-stop stays off
+    def reads() -> int:
+        return stack.emulator.control.count("GET", stack.instance_id)
+
+    before = reads()
+    # a few ticks of the new server (each reads the instance): the hold stays, auto-stop stays off
+    assert wait_until(lambda: reads() >= before + 3, timeout=30)
     assert auto_stop()["enable"] is False and [h["id"] for h in holds()["holds"]] == [made["id"]]
 
     stack.server.close()
     control.post("/clock", json={"advance": 7201}).raise_for_status()
     restart(stack)
-    assert wait_for(lambda: auto_stop()["enable"]), "the expired hold's restore was not applied at start"
+    assert wait_until(lambda: auto_stop()["enable"], timeout=30), "the expired hold's restore was not applied at start"
     assert auto_stop()["duration"] == 3600
-    assert wait_for(lambda: holds()["holds"] == [] and holds()["restore"] is None)
+    assert wait_until(lambda: holds()["holds"] == [] and holds()["restore"] is None, timeout=30)
     control.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from scripted_http import JSON_OK, Scripted, json_answer, make_certificate
+from waiting import until
 
 from jupyter_devenv.modelarts.auth import TokenAuth
 from jupyter_devenv.modelarts.client import AsyncModelArtsClient
@@ -162,9 +163,9 @@ def test_a_connection_the_server_closed_while_idle_is_replaced():
     async def main() -> None:
         async with Scripted(lambda req, n: JSON_OK, hang_up=True) as server:
             client = client_for(server)
-            for _ in range(3):
+            for n in range(3):
                 assert await call(client) == {"ok": True}
-                await asyncio.sleep(0.05)  # the hang-up reaches the idle connection
+                assert await until(lambda: server.closed == n + 1)  # the hang-up reaches the idle connection
             await client.aclose()
         assert server.connections == 3
     run(main)

@@ -7,6 +7,7 @@ import uuid
 
 import httpx
 from forwarding import Holding
+from waiting import until
 
 from jupyter_devenv.config import DevEnv
 from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
@@ -52,8 +53,7 @@ def test_a_read_that_began_before_a_write_does_not_replace_it(emulator, tmp_path
         async with Holding(emulator.url, "GET", "hold", hold=1.0) as forwarder:
             service = service_for(forwarder.url, tmp_path, backend="demanager", instance_id=iid, cache_ttl=30.0)
             slow_read = asyncio.ensure_future(service.get_state("current"))
-            while "GET" not in forwarder.seen:  # the read is upstream, its answer held back
-                await asyncio.sleep(0.01)
+            assert await until(lambda: "GET" in forwarder.seen)  # the read is upstream, its answer held back
             written = await service.update("current", {"description": "written after the read began"})
             late = await slow_read  # its callers too get the newest state known
             now = await service.get_state("current")
@@ -74,8 +74,7 @@ def test_a_read_during_a_failed_write_still_answers(emulator, tmp_path):
         async with Holding(emulator.url, "GET", "hold", hold=1.0) as forwarder:
             service = service_for(forwarder.url, tmp_path, backend="demanager", instance_id=iid, cache_ttl=30.0)
             slow_read = asyncio.ensure_future(service.get_state("current"))
-            while "GET" not in forwarder.seen:
-                await asyncio.sleep(0.01)
+            assert await until(lambda: "GET" in forwarder.seen)
             try:
                 await service.update("current", {"description": "refused"})
             except DevEnvError as error:
