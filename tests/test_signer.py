@@ -29,8 +29,12 @@ from jupyter_devenv.modelarts.signer import (
     signature,
 )
 
-sdk_request = pytest.importorskip("huaweicloudsdkcore.sdk_request")
-sdk_signer = pytest.importorskip("huaweicloudsdkcore.signer.signer")
+try:  # the official SDK is the oracle of section 4 only: the test vector and the rules never skip
+    from huaweicloudsdkcore import sdk_request
+    from huaweicloudsdkcore.signer import signer as sdk_signer
+except ImportError:
+    sdk_request = sdk_signer = None
+needs_sdk = pytest.mark.skipif(sdk_request is None, reason="the official SDK (huaweicloudsdkcore) is the oracle")
 
 # --------------------------------------------------------------------------------------
 # 1. The test vector of docs/modelarts-api.md, "Authentication" (computed with the official SDK)
@@ -154,6 +158,12 @@ def test_content_type_spelling_follows_the_sdk():
     headers = {"content-type": "text/plain", "X-Sdk-Date": "20250101T000000Z"}
     out = sign("PUT", "h", "/p", [], headers, b"abc", "AK", "SK")
     assert signer.CONTENT_HASH_HEADER not in out
+
+
+@needs_sdk
+def test_content_type_spelling_agrees_with_the_sdk():
+    headers = {"content-type": "text/plain", "X-Sdk-Date": "20250101T000000Z"}
+    out = sign("PUT", "h", "/p", [], headers, b"abc", "AK", "SK")
     assert out["Authorization"] == _sdk_sign("PUT", "h", "/p", [], headers, b"abc", "AK", "SK")[0]
 
 
@@ -185,6 +195,7 @@ def test_sdk_date_format_and_utc():
     assert abs((parsed - datetime.now(timezone.utc)).total_seconds()) < 3600
 
 
+@needs_sdk
 def test_sign_adds_date_when_absent_and_agrees_with_sdk():
     out = sign("GET", "h.example", "/v1/p", [("x", "1")], {}, b"", "AK", "SK")
     assert datetime.strptime(out["X-Sdk-Date"], "%Y%m%dT%H%M%SZ")
@@ -354,6 +365,7 @@ SEEDED_CASES = 300
 BATCHES = 10
 
 
+@needs_sdk
 @pytest.mark.parametrize("batch", range(BATCHES))
 def test_against_official_sdk_seeded(batch):
     """300 seeded random requests, in batches (one pytest item per request is slow to collect)."""
@@ -414,6 +426,7 @@ def _requests(draw):
                 sk=draw(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)))
 
 
+@needs_sdk
 @settings(max_examples=200, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(_requests())
