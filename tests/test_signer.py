@@ -34,7 +34,7 @@ try:  # the official SDK is the oracle of section 4 only: the test vector and th
     from huaweicloudsdkcore.signer import signer as sdk_signer
 except ImportError:
     sdk_request = sdk_signer = None
-needs_sdk = pytest.mark.skipif(sdk_request is None, reason="the official SDK (huaweicloudsdkcore) is the oracle")
+needs_sdk = pytest.mark.skipif(sdk_request is None, reason="needs the official SDK (huaweicloudsdkcore)")
 
 # --------------------------------------------------------------------------------------
 # 1. The test vector of docs/modelarts-api.md, "Authentication" (computed with the official SDK)
