@@ -8,7 +8,8 @@ import { ICountdownModel } from './tokens';
 /**
  * The notebook toolbar's countdown (`devenv-countdown`): a button showing
  * H:MM:SS to the stop or a plain state, with the stop time in its tooltip.
- * It renders from the page's one model; `onClick` opens the popover.
+ * It renders from the page's one model; `onClick` opens the popover. While a
+ * hold keeps the instance running, a "held" mark follows (the reasons in its tooltip).
  */
 export class CountdownItem extends Widget {
   constructor(model: ICountdownModel, trans: ITrans, onClick: (item: CountdownItem) => void) {
@@ -16,6 +17,7 @@ export class CountdownItem extends Widget {
     this.#model = model;
     this.#trans = trans;
     this.#onClick = onClick;
+    this.#held.textContent = trans.__('held');
     this.addClass('jp-DevEnv-countdownItem');
     this.#button = h(
       'button',
@@ -57,6 +59,14 @@ export class CountdownItem extends Widget {
       this.#button.title = title;
       this.#button.setAttribute('aria-label', `${name}: ${d.label}`);
     }
+    // A hold: a mark (added, not hidden: the button's text is the countdown's otherwise).
+    const holds = this.#model.holds?.holds ?? [];
+    if (holds.length) {
+      this.#held.title = holds.map(x => x.reason).join('\n');
+      this.#button.append(this.#held);
+    } else {
+      this.#held.remove();
+    }
     const stop = this.#model.state?.auto_stop.stop_timestamp;
     this.node.dataset.phase = d.phase;
     this.node.dataset.stopTimestamp = stop === null || stop === undefined ? '' : String(stop);
@@ -67,4 +77,5 @@ export class CountdownItem extends Widget {
   readonly #onClick: (item: CountdownItem) => void;
   readonly #button: HTMLButtonElement;
   readonly #label = h('span', { class: 'countdown-label' });
+  readonly #held = h('span', { class: 'held' });
 }

@@ -76,7 +76,7 @@ export async function requestAPI<T>(
       body.field
     );
   }
-  if (data === null) {
+  if (data === null && response.status !== 204) {
     throw new DevEnvError(response.status, 'BAD_RESPONSE', 'The server answered without a JSON body.');
   }
   return data as T;

@@ -39,10 +39,13 @@ const modelPlugin: JupyterFrontEndPlugin<ICountdownModel> = {
     if (registry) {
       try {
         const settings = await registry.load(PLUGIN_ID);
+        const get = (key: string): any => settings.get(key).composite;
         const read = (): ISettingOverrides => ({
-          reminderThresholds: settings.get('reminderThresholds').composite as number[] | null,
-          pollInterval: settings.get('pollInterval').composite as number | null,
-          saveBeforeStop: settings.get('saveBeforeStop').composite as number | null
+          reminderThresholds: get('reminderThresholds'),
+          pollInterval: get('pollInterval'),
+          saveBeforeStop: get('saveBeforeStop'),
+          notify: get('browserNotifications'),
+          title: get('titleCountdown')
         });
         model.setOverrides(read());
         settings.changed.connect(() => model.setOverrides(read()));

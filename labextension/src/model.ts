@@ -8,7 +8,7 @@ import { DevEnvError, requestAPI } from './handler';
 import { phaseOf } from './phase';
 import { effectiveSettings, ISettingOverrides } from './settings';
 import { CountdownPhase, ICountdownModel, IEffectiveSettings } from './tokens';
-import { IAutoStopUpdate, IConfig, IInstanceList, IState } from './types';
+import { IAutoStopUpdate, IConfig, IHoldList, IInstanceList, IState } from './types';
 
 /** Shortest pause between reads near the deadline, in seconds. */
 const NEAR_INTERVAL = 5;
@@ -18,6 +18,9 @@ const UNCONFIGURED_INTERVAL = 5000;
 
 /** Pause between reads while the server extension is not loaded, in ms: it takes a restart to change. */
 const SERVER_MISSING_INTERVAL = 60_000;
+
+/** Least time between two reads of the holds, in ms: a few a minute at most. */
+const HOLDS_INTERVAL = 15_000;
 
 /** First pause after a failed read, in seconds; it doubles up to the poll interval. */
 const RETRY_INTERVAL = 2;
@@ -35,7 +38,8 @@ const RETRY_INTERVAL = 2;
  * `ClockOffset`), so
  * a browser whose clock is off still counts down to the right moment. Nothing
  * is requested per tick; reads happen at the poll interval (shorter near the
- * deadline), never while the page is hidden, and at once after an action.
+ * deadline), never while the page is hidden (unless a hold exists), and at once
+ * after an action. `GET holds` goes with them, at most every 15 s.
  *
  * A failed read keeps the last state: the page counts on to the last stop time
  * the API gave, marked as not confirmed (`unconfirmedFor`), and reads again
@@ -72,6 +76,9 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   }
   get clockOffset(): number {
     return this.#offset.value;
+  }
+  get holds(): IHoldList | null {
+    return this.#holds;
   }
   get changed(): ISignal<ICountdownModel, void> {
     return this.#changed;
@@ -168,6 +175,18 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     return config;
   }
 
+  async releaseHold(id: string): Promise<void> {
+    try {
+      await requestAPI(`holds/${encodeURIComponent(id)}`, { method: 'DELETE' }, this.#serverSettings);
+    } catch (reason) {
+      if ((reason as DevEnvError).code !== 'DEVENV.HOLD_NOT_FOUND') {
+        throw reason;
+      }
+    }
+    this.#holdsAt = 0;
+    await this.refresh();
+  }
+
   dispose(): void {
     if (this.isDisposed) {
       return;
@@ -201,7 +220,10 @@ export class CountdownModel implements ICountdownModel, IDisposable {
           return;
         }
       }
-      const state = await requestAPI<IState>('instances/current', {}, this.#serverSettings);
+      const [state] = await Promise.all([
+        requestAPI<IState>('instances/current', {}, this.#serverSettings),
+        this.#readHolds()
+      ]);
       this.#accept(seq, state, sentAt, Date.now());
     } catch (reason) {
       if (seq > this.#applied) {
@@ -211,6 +233,19 @@ export class CountdownModel implements ICountdownModel, IDisposable {
       throw reason;
     } finally {
       this.#schedule();
+    }
+  }
+
+  /** The holds, with the instance: while the page is visible or a hold exists, at most every `HOLDS_INTERVAL`. */
+  async #readHolds(): Promise<void> {
+    if ((document.hidden && !this.#holds?.holds.length) || Date.now() - this.#holdsAt < HOLDS_INTERVAL) {
+      return;
+    }
+    this.#holdsAt = Date.now();
+    try {
+      this.#holds = await requestAPI<IHoldList>('holds', {}, this.#serverSettings);
+    } catch {
+      // An older server, or a failure: the holds stay as last read.
     }
   }
 
@@ -268,7 +303,10 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     this.#changed.emit();
   }
 
-  /** Read again after the poll interval: sooner near the deadline and after a failure; never while hidden. */
+  /**
+   * Read again after the poll interval: sooner near the deadline and after a failure; never while hidden,
+   * unless a hold exists (the server moves the deadline for it, and hidden tabs remind too).
+   */
   #schedule(): void {
     window.clearTimeout(this.#pollTimer);
     if (!this.#started || this.isDisposed) {
@@ -287,7 +325,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
         ? UNCONFIGURED_INTERVAL
         : Math.max(1000, seconds * 1000);
     this.#pollTimer = window.setTimeout(
-      () => (document.hidden ? this.#schedule() : void this.refresh().catch(() => undefined)),
+      () => (document.hidden && !this.#holds?.holds.length ? this.#schedule() : void this.refresh().catch(() => undefined)),
       ms
     );
   }
@@ -318,6 +356,8 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   /** The length of the run ending at each stop time seen, when known. */
   #runs = new Map<number, number>();
   #state: IState | null = null;
+  #holds: IHoldList | null = null;
+  #holdsAt = 0;
   #config: IConfig | null = null;
   #configSeq = 0;
   #configStale = true;

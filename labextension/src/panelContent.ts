@@ -7,6 +7,7 @@ import { formatLocalTime } from './format';
 import { DevEnvError } from './handler';
 import { ITrans, spanText } from './i18n';
 import { ModelFollower } from './follower';
+import { showHolds } from './holds';
 import { explainError } from './panelErrors';
 import { ICountdownModel } from './tokens';
 
@@ -35,8 +36,8 @@ function stateKey(model: ICountdownModel): string {
 }
 
 /**
- * The body of the auto-stop panel: instance, countdown with a bar, auto-stop
- * on/off and duration, extend, "remind me" and the description. It renders
+ * The body of the auto-stop panel: instance, countdown with a bar, the holds,
+ * auto-stop on/off and duration, extend, "remind me" and the description. It renders
  * from the page's one countdown model, so it shows the same second as the
  * toolbar, and acts through the REST API (never the kernel), so it works
  * while the kernel runs a long cell.
@@ -166,6 +167,7 @@ export class PanelContent extends ModelFollower {
       { class: 'panel', role: 'group', 'aria-label': trans.__('Auto-stop panel') },
       header,
       clock,
+      this.#holds,
       this.#free,
       this.#error,
       autoStop,
@@ -293,6 +295,7 @@ export class PanelContent extends ModelFollower {
     }
     setText(this.#stopAt, stopAt);
     this.#free.hidden = !model.state?.free;
+    showHolds(this.#holds, model, trans);
 
     // Errors: the last action's, else the model's (a kept state: since when it is not confirmed).
     const err = this.#actionError;
@@ -374,6 +377,7 @@ export class PanelContent extends ModelFollower {
   #done = '';
   #doneKey = '';
   #free: HTMLParagraphElement;
+  #holds = h('div', { class: 'holds', 'data-section': 'holds' });
   #actionError: DevEnvError | null = null;
   #savedDescription = '';
   #name: HTMLSpanElement;

@@ -5,13 +5,16 @@ import { AutoStopControls } from './autoStopControls';
 import { apiName, describe, emulatedBadge, showCountdown } from './describe';
 import { button, h, setText } from './dom';
 import { ITrans } from './i18n';
+import { canAskToNotify, showHolds } from './holds';
 import { InstancePicker } from './instancePicker';
 import { ICountdownModel } from './tokens';
 
 /**
  * The toolbar item's popover: the essential controls at once, whatever the
  * kernel is doing (they call the REST API), and a way to insert the full panel;
- * the instances to choose from while none is set, or on "Change instance".
+ * the instances to choose from while none is set, or on "Change instance"; the
+ * holds keeping the instance running, with Release; a button asking for the
+ * browser's permission to notify (reminders in a hidden tab).
  */
 export class AutoStopPopover extends Widget {
   constructor(options: AutoStopPopover.IOptions) {
@@ -52,11 +55,14 @@ export class AutoStopPopover extends Widget {
       });
       footer.append(insert);
     }
-    footer.append(this.#change, this.#fixed, this.#backend);
+    this.#ask = button('notify', trans.__('Enable browser notifications'), 'link');
+    this.#ask.onclick = () => void window.Notification.requestPermission().then(() => this.#render());
+    footer.append(this.#change, this.#fixed, this.#ask, this.#backend);
     this.node.append(
       h('div', { class: 'popover-header' }, this.#countdown, this.#badge, close),
       this.#detail,
       this.#retry,
+      this.#holds,
       this.#picker.node,
       this.#controls.node,
       footer
@@ -104,6 +110,7 @@ export class AutoStopPopover extends Widget {
     const d = describe(this.#options.model, this.#options.trans);
     showCountdown(this.#countdown, 'jp-DevEnv-popover-countdown', d);
     setText(this.#detail, d.detail);
+    showHolds(this.#holds, this.#options.model, this.#options.trans);
     this.#controls.tick();
   }
 
@@ -130,6 +137,7 @@ export class AutoStopPopover extends Widget {
     this.#change.hidden = !set || fixed;
     this.#change.setAttribute('aria-expanded', String(this.#changing));
     this.#fixed.hidden = !set || !fixed;
+    this.#ask.hidden = !canAskToNotify(model);
     this.#footer.hidden = !setUp; // Nothing there to do until an instance is set.
     this.#controls.update();
     this.#controls.node.hidden ||= pick;
@@ -169,6 +177,8 @@ export class AutoStopPopover extends Widget {
   readonly #change: HTMLButtonElement;
   readonly #fixed: HTMLSpanElement;
   readonly #footer: HTMLDivElement;
+  readonly #ask: HTMLButtonElement;
+  readonly #holds = h('div', { class: 'holds', 'data-section': 'holds' });
   /** "Change instance" is open. */
   #changing = false;
   readonly #countdown = h('span');

@@ -3,7 +3,8 @@ import { Notification } from '@jupyterlab/apputils';
 import { AutoStopActions } from './actions';
 import { ModelFollower } from './follower';
 import { claimReminder } from './reminderClaims';
-import { crossedThreshold, formatLocalTime, toastText } from './format';
+import { crossedThreshold, formatHMS, formatLocalTime, toastText } from './format';
+import { canAskToNotify } from './holds';
 import { ITrans, spanText } from './i18n';
 import { ICountdownModel } from './tokens';
 
@@ -14,7 +15,13 @@ export const REMINDER_EXTEND = 3600;
  * Reminders before the stop, as JupyterLab notifications that stay until
  * dismissed. A threshold fires once per deadline on this page (one model per
  * page, however many notebooks are open) and, through `claimReminder`, in one
- * visible tab only; a new deadline re-arms them; none fire while `prompt` is false.
+ * tab only; a new deadline re-arms them; none fire while `prompt` is false.
+ *
+ * A hidden tab waits 2 s past a threshold (a visible tab claims it first), then
+ * reminds too, also through the browser's Notification API when permitted
+ * (asked from the popover or the first reminder); a click on it focuses the tab
+ * and opens the popover. In the last 15 minutes the tab title starts with the
+ * time left. The settings `browserNotifications` and `titleCountdown` turn them off.
  */
 export class Reminders extends ModelFollower {
   constructor(model: ICountdownModel, trans: ITrans, actions: AutoStopActions) {
@@ -27,6 +34,7 @@ export class Reminders extends ModelFollower {
   }
 
   #check(): void {
+    this.#title();
     const model = this.#model;
     const state = model.state;
     const auto = state?.auto_stop;
@@ -51,8 +59,8 @@ export class Reminders extends ModelFollower {
       fired = new Set();
       this.#fired.set(key, fired);
     }
-    if (fired.has(threshold) || document.hidden) {
-      return; // Done, or out of sight: a hidden tab reminds when it is shown again.
+    if (fired.has(threshold) || (document.hidden && remaining > threshold - 2)) {
+      return; // Done, or out of sight: a visible tab may remind first.
     }
     // This one and every larger threshold (already passed) are done for this deadline.
     for (const t of model.settings.reminderThresholds) {
@@ -92,18 +100,49 @@ export class Reminders extends ModelFollower {
         callback: () => void this.#actions.turnOff()
       });
     }
-    actions.push(
-      {
-        label: trans.__("Don't remind again"),
+    actions.push({
+      label: trans.__("Don't remind again"),
+      displayType: 'link',
+      callback: () => void this.#actions.setPrompt(false)
+    });
+    if (canAskToNotify(this.#model)) {
+      actions.push({
+        label: trans.__('Enable browser notifications'),
         displayType: 'link',
-        callback: () => void this.#actions.setPrompt(false)
-      }
-    );
+        callback: () => void window.Notification.requestPermission()
+      });
+    } else if (document.hidden && this.#model.settings.notify && window.Notification?.permission === 'granted') {
+      const note = new window.Notification(trans.__('Auto-stop countdown'), { body: message, tag: key });
+      note.onclick = () => {
+        window.focus();
+        note.close();
+        if (!document.querySelector('.jp-DevEnv-popover')) {
+          document.querySelector<HTMLElement>('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-DevEnv-countdown')?.click();
+        }
+      };
+    }
     if (this.#shown) {
       Notification.dismiss(this.#shown);
     }
     this.#shown = Notification.warning(toastText(message), { autoClose: false, actions, data: { devenv: 'reminder' } });
     this.#shownKey = key;
+  }
+
+  /** The time left before the page's own title in the last 15 minutes; the title alone otherwise. */
+  #title(): void {
+    const model = this.#model;
+    const left = model.remaining ?? 901;
+    const title = document.title;
+    if (title !== this.#titleSet) {
+      this.#titleBase = title; // Set by JupyterLab (another document, say).
+    }
+    this.#titleSet =
+      model.settings.title && model.phase === 'counting' && left <= 900
+        ? `${formatHMS(left)} · ${this.#titleBase}`
+        : this.#titleBase;
+    if (title !== this.#titleSet) {
+      document.title = this.#titleSet;
+    }
   }
 
   readonly #model: ICountdownModel;
@@ -112,4 +151,6 @@ export class Reminders extends ModelFollower {
   #fired = new Map<string, Set<number>>();
   #shown: string | null = null;
   #shownKey: string | null = null;
+  #titleSet = '';
+  #titleBase = '';
 }

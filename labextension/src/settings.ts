@@ -5,7 +5,9 @@ import { IEffectiveSettings } from './tokens';
 export const DEFAULTS: IEffectiveSettings = {
   reminderThresholds: [900, 300, 60],
   pollInterval: 30,
-  saveBeforeStop: 60
+  saveBeforeStop: 60,
+  notify: true,
+  title: true
 };
 
 /** User overrides from the settings registry; null means "the server's value". */
@@ -13,6 +15,8 @@ export interface ISettingOverrides {
   reminderThresholds?: number[] | null;
   pollInterval?: number | null;
   saveBeforeStop?: number | null;
+  notify?: boolean;
+  title?: boolean;
 }
 
 function positiveSorted(values: unknown): number[] | null {
@@ -47,6 +51,8 @@ export function effectiveSettings(
     saveBeforeStop:
       finiteAtLeast(overrides.saveBeforeStop, 0) ??
       finiteAtLeast(config?.save_before_stop, 0) ??
-      DEFAULTS.saveBeforeStop
+      DEFAULTS.saveBeforeStop,
+    notify: overrides.notify ?? true,
+    title: overrides.title ?? true
   };
 }

@@ -2,7 +2,7 @@ import type { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
 import { DevEnvError } from './handler';
-import { IAutoStopUpdate, IConfig, IInstanceList, IState } from './types';
+import { IAutoStopUpdate, IConfig, IHoldList, IInstanceList, IState } from './types';
 
 /**
  * What the countdown shows, derived from the last answer and the local clock.
@@ -47,6 +47,10 @@ export interface IEffectiveSettings {
   pollInterval: number;
   /** Seconds before the stop at which dirty documents are saved; 0 = never. */
   saveBeforeStop: number;
+  /** Reminders also as browser notifications while the page is hidden. */
+  notify: boolean;
+  /** The time left in the tab title in the last 15 minutes. */
+  title: boolean;
 }
 
 /**
@@ -71,6 +75,8 @@ export interface ICountdownModel {
   readonly runTotal: number | null;
   /** `server_time - Date.now()` at the last answer, in ms. */
   readonly clockOffset: number;
+  /** The last `GET holds` (read with the instance while the page is visible or a hold exists), or null. */
+  readonly holds: IHoldList | null;
   /** Emitted when an answer (or an error) arrives or settings change. */
   readonly changed: ISignal<ICountdownModel, void>;
   /** Emitted once a second while the page is open. */
@@ -87,6 +93,8 @@ export interface ICountdownModel {
   instances(): Promise<IInstanceList>;
   /** PUT `config` `{"instance_id": id}`: this server's instance from now on, in every open page. */
   chooseInstance(id: string): Promise<IConfig>;
+  /** DELETE a hold (one already ended counts as released), then read again. */
+  releaseHold(id: string): Promise<void>;
   /** Now on the upstream clock, in ms. */
   serverNow(): number;
 }

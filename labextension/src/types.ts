@@ -95,6 +95,28 @@ export interface IAutoStopUpdate {
   prompt?: boolean;
 }
 
+/** A hold: the server keeps the instance running until `ends_at` (ms, upstream clock) or its release. */
+export interface IHold {
+  id: string;
+  instance_id: string;
+  reason: string;
+  created_at: number;
+  ends_at: number;
+  kernel_id: string | null;
+  notebook: string | null;
+  holder: 'kernel' | 'user' | 'busy';
+  /** Why the server cannot keep the instance running as held, in words; null when it can. */
+  note: string | null;
+}
+
+/** `GET holds`. */
+export interface IHoldList {
+  holds: IHold[];
+  server_time: number;
+  /** Older API: what the end of the last hold puts back (`note` says it in words). */
+  restore: { instance_id: string; enable: boolean; duration: number | null; note: string } | null;
+}
+
 /** Error body of the REST API. */
 export interface IErrorBody {
   error_code: string;

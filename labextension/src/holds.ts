@@ -1,0 +1,52 @@
+import { Notification } from '@jupyterlab/apputils';
+
+import { button, h } from './dom';
+import { DevEnvError } from './handler';
+import { ITrans, spanText } from './i18n';
+import { explainError } from './panelErrors';
+import { ICountdownModel } from './tokens';
+
+/**
+ * The holds keeping the instance running (reason, notebook, time to its end,
+ * Release, the server's note) and what the end of the last one restores; for
+ * the popover and the panel. Rebuilt only when what it shows changes (the time
+ * left is in whole minutes), so a click is not lost to a tick.
+ */
+export function showHolds(el: HTMLElement, model: ICountdownModel, trans: ITrans): void {
+  const list = model.holds;
+  const rows = (list?.holds ?? []).map(hold => ({
+    hold,
+    left: spanText(Math.ceil(Math.max(0, hold.ends_at - model.serverNow()) / 60_000) * 60, trans)
+  }));
+  const key = JSON.stringify([rows, list?.restore]);
+  if (el.dataset.key === key) {
+    return;
+  }
+  el.dataset.key = key;
+  el.replaceChildren(
+    ...rows.map(({ hold, left }) => {
+      const release = button('release', trans.__('Release'), 'link');
+      release.onclick = () => {
+        release.disabled = true;
+        model
+          .releaseHold(hold.id)
+          .catch((e: DevEnvError) => Notification.error(explainError(e, trans), { autoClose: false }));
+      };
+      return h(
+        'div',
+        { class: 'row hold', 'data-hold': hold.id },
+        h('b', {}, hold.reason),
+        `${hold.notebook ?? trans.__('a kernel')} · ${trans.__('%1 left', left)}`,
+        release,
+        hold.note && h('p', { class: 'note' }, hold.note)
+      );
+    }),
+    list?.restore?.note ? h('p', { class: 'note', 'data-note': 'restore' }, list.restore.note) : ''
+  );
+  el.hidden = !el.childElementCount;
+}
+
+/** The reminders can also reach a hidden tab: ask for the browser's permission (on a click, never on load). */
+export function canAskToNotify(model: ICountdownModel): boolean {
+  return model.settings.notify && window.Notification?.permission === 'default';
+}
