@@ -13,7 +13,7 @@ from test_openapi import _response_schema, _validate
 
 from jupyter_devenv.emulator.fake_secrets import secret_values
 
-SUMMARY_KEYS = {"id", "name", "status", "flavor", "backend", "stop_timestamp", "remain_time"}
+SUMMARY_KEYS = {"id", "name", "status", "flavor", "backend", "phase", "stop_timestamp", "remain_time"}
 NOTEBOOKS_LIST = re.compile(r"^/v1/[^/]+/notebooks(/|$)")
 NO_API = {"error_code": "APIGW.0101", "error_msg": "The API does not exist or has not been published."}
 
@@ -104,6 +104,9 @@ async def test_the_deadline_follows_the_rules_of_the_state(api, upstream, instan
     mine = next(s for s in answer["instances"] if s["id"] == instance_id)
     _, state = await api("GET", "instances/current")
     assert mine["stop_timestamp"] == state["auto_stop"]["stop_timestamp"] and mine["status"] == "RUNNING"
+    assert mine["phase"] == "running"
+    stopped = next(s for s in answer["instances"] if s["id"] == seeds["demanager_stopped"])
+    assert (stopped["phase"], stopped["stop_timestamp"]) == ("stopped", None)
     assert 3000 < mine["remain_time"] <= 3600 - 120
 
 

@@ -43,7 +43,7 @@ def summary(instance: Any, backend: str, server_time: int) -> Optional[Summary]:
     state = build_state(instance, backend, server_time)
     inst, auto = state["instance"], state["auto_stop"]
     return {"id": inst["id"], "name": _text(inst.get("name")), "status": _text(inst.get("status")),
-            "flavor": _text(inst.get("flavor")), "backend": backend,
+            "flavor": _text(inst.get("flavor")), "backend": backend, "phase": state["phase"],
             "stop_timestamp": auto["stop_timestamp"], "remain_time": auto["remain_time"]}
 
 
