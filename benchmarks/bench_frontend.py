@@ -20,6 +20,7 @@ is still reported.
     python benchmarks/bench_frontend.py [--duration 60] [--poll-interval 10] [--runs 7]
     JUPYTER_DEVENV_BENCH_QUICK=1 (or --quick): 20 s in the browser, 5 import runs
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,10 +42,19 @@ from jupyter_stack import ProcessStack
 STATIC = ROOT / "jupyter_devenv" / "labextension" / "static"
 OUR_SCRIPTS = "/lab/extensions/jupyter-devenv/"
 CHROMIUM = os.environ.get("JUPYTER_DEVENV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-COUNTDOWN = ('.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="devenv-countdown"] '
-             ".jp-DevEnv-countdown-label")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+COUNTDOWN = (
+    '.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="devenv-countdown"] .jp-DevEnv-countdown-label'
+)
 BUNDLE_TARGET_KB = 60.0
 
 
@@ -63,8 +73,12 @@ def _wall(code: str) -> float:
 
 def _importtime_us(module: str) -> int:
     """``-X importtime``'s cumulative microseconds for the top-level import of ``module``."""
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], check=True,
-                         capture_output=True, text=True).stderr
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stderr
     for line in out.splitlines():
         parts = [p.strip() for p in line.split("|")]
         if len(parts) == 3 and parts[2] == module:  # top level: no indentation before the name
@@ -82,8 +96,10 @@ def import_times(runs: int) -> Dict[str, Dict[str, float]]:
         for _ in range(runs):
             walls.append(_wall(f"import {module}"))
             cumulative.append(_importtime_us(module))
-        out[module] = {"wall_ms": (statistics.median(walls) - statistics.median(base)) * 1000,
-                       "importtime_ms": statistics.median(cumulative) / 1000}
+        out[module] = {
+            "wall_ms": (statistics.median(walls) - statistics.median(base)) * 1000,
+            "importtime_ms": statistics.median(cumulative) / 1000,
+        }
     return out
 
 
@@ -152,8 +168,13 @@ def _profile_times(profile: Dict[str, Any]) -> Dict[str, Any]:
         return ours_inclusive[node_id]
 
     samples, deltas = profile.get("samples", []), profile.get("timeDeltas", [])
-    times: Dict[str, Any] = {"ours_self": 0.0, "ours_inclusive": 0.0, "scripts": 0.0, "sampled": 0.0,
-                             "top": {}}
+    times: Dict[str, Any] = {
+        "ours_self": 0.0,
+        "ours_inclusive": 0.0,
+        "scripts": 0.0,
+        "sampled": 0.0,
+        "top": {},
+    }
     for i, node_id in enumerate(samples):
         dt = (deltas[i + 1] if i + 1 < len(deltas) else 0) / 1000
         times["sampled"] += dt
@@ -164,8 +185,10 @@ def _profile_times(profile: Dict[str, Any]) -> Dict[str, Any]:
         frame = nodes[node_id]["callFrame"]
         if OUR_SCRIPTS in frame.get("url", ""):
             times["ours_self"] += dt
-            where = f"{name or '(anonymous)'} {frame['url'].rsplit('/', 1)[-1]}:{frame.get('lineNumber', 0) + 1}" \
-                    f":{frame.get('columnNumber', 0) + 1}"
+            where = (
+                f"{name or '(anonymous)'} {frame['url'].rsplit('/', 1)[-1]}:{frame.get('lineNumber', 0) + 1}"
+                f":{frame.get('columnNumber', 0) + 1}"
+            )
             times["top"][where] = times["top"].get(where, 0.0) + dt
         if inclusive(node_id):
             times["ours_inclusive"] += dt
@@ -190,7 +213,9 @@ def browser(duration: float, poll_interval: float) -> Dict[str, Any]:
                 page.wait_for_function(
                     "sel => { const el = document.querySelector(sel); "
                     "return !!el && /^\\d+:\\d\\d:\\d\\d$/.test(el.textContent.trim()); }",
-                    arg=COUNTDOWN, timeout=90_000)
+                    arg=COUNTDOWN,
+                    timeout=90_000,
+                )
             except Exception:  # the front end may not be there yet: measure what the page does anyway
                 found = False
             page.wait_for_timeout(1000)
@@ -217,8 +242,14 @@ def browser(duration: float, poll_interval: float) -> Dict[str, Any]:
     gets = [t for t, what in api if what.startswith("GET instances/")]
     gaps = [b - a for a, b in zip(gets, gets[1:])]
     return {
-        "countdown_found": found, "elapsed": elapsed, "labels": len(set(labels)), "api": api, "comm": comm,
-        "gets": len(gets), "gaps": gaps, "times": _profile_times(profile),
+        "countdown_found": found,
+        "elapsed": elapsed,
+        "labels": len(set(labels)),
+        "api": api,
+        "comm": comm,
+        "gets": len(gets),
+        "gaps": gaps,
+        "times": _profile_times(profile),
         "script_ms": (after.get("ScriptDuration", 0) - before.get("ScriptDuration", 0)) * 1000,
         "task_ms": (after.get("TaskDuration", 0) - before.get("TaskDuration", 0)) * 1000,
         "heap_mb": after.get("JSHeapUsedSize", 0) / 2**20,
@@ -226,9 +257,15 @@ def browser(duration: float, poll_interval: float) -> Dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=20.0 if QUICK else 60.0, help="seconds in the browser")
-    parser.add_argument("--poll-interval", type=float, default=10.0, help="c.DevEnv.poll_interval for the run")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--duration", type=float, default=20.0 if QUICK else 60.0, help="seconds in the browser"
+    )
+    parser.add_argument(
+        "--poll-interval", type=float, default=10.0, help="c.DevEnv.poll_interval for the run"
+    )
     parser.add_argument("--runs", type=int, default=5 if QUICK else 9, help="runs of each import")
     parser.add_argument("--quick", action="store_true", help="20 s in the browser, 5 import runs")
     parser.add_argument("--no-browser", action="store_true")
@@ -238,22 +275,30 @@ def main() -> int:
     result: Dict[str, Any] = {"bench": "frontend"}
 
     kb, files = bundle()
-    print(f"Bundle: {len(files)} files in {STATIC.relative_to(ROOT)}, {kb:.1f} KB "
-          f"(target < {BUNDLE_TARGET_KB:.0f} KB: {'MET' if kb < BUNDLE_TARGET_KB else 'NOT MET'})")
+    print(
+        f"Bundle: {len(files)} files in {STATIC.relative_to(ROOT)}, {kb:.1f} KB "
+        f"(target < {BUNDLE_TARGET_KB:.0f} KB: {'MET' if kb < BUNDLE_TARGET_KB else 'NOT MET'})"
+    )
     print(table(["file", "bytes"], files))
     result["bundle_kb"] = round(kb, 1)
 
     imports = import_times(runs)
     print(f"\nImport time in a fresh Python, median of {runs} runs:")
-    print(table(["module", "wall ms (less python -c pass)", "-X importtime cumulative ms"],
-                [[m, f"{v['wall_ms']:.1f}", f"{v['importtime_ms']:.1f}"] for m, v in imports.items()]))
+    print(
+        table(
+            ["module", "wall ms (less python -c pass)", "-X importtime cumulative ms"],
+            [[m, f"{v['wall_ms']:.1f}", f"{v['importtime_ms']:.1f}"] for m, v in imports.items()],
+        )
+    )
     import_ratio = imports["jupyter_devenv"]["importtime_ms"] / imports["ipywidgets"]["importtime_ms"]
     result["import_ratio"] = round(import_ratio, 3)
 
     per_tick: Optional[float] = None
     if not args.no_browser:
-        print(f"\nBrowser: a notebook open in JupyterLab for {duration:.0f} s, "
-              f"poll_interval {args.poll_interval:g} s")
+        print(
+            f"\nBrowser: a notebook open in JupyterLab for {duration:.0f} s, "
+            f"poll_interval {args.poll_interval:g} s"
+        )
         try:
             b = browser(duration, args.poll_interval)
         except Exception as exc:  # report what can be reported
@@ -266,35 +311,57 @@ def main() -> int:
             per_tick = (extra + len(b["comm"])) / ticks
             t = b["times"]
             gaps = b["gaps"]
-            print(table(["figure", "value"], [
-                ["countdown shown", "yes" if b["countdown_found"] else "NO (front end not there)"],
-                ["distinct countdown labels seen (sampled 2/s)", b["labels"]],
-                ["requests to /devenv/api", f"{len(b['api'])} ({', '.join(sorted(set(w for _, w in b['api'])))})"],
-                [f"polls expected at {args.poll_interval:g} s", f"{expected_polls:.1f}"],
-                ["interval between polls s (min / median / max)",
-                 f"{min(gaps):.1f} / {statistics.median(gaps):.1f} / {max(gaps):.1f}" if gaps else "-"],
-                ["comm messages (any comm_*)", len(b["comm"])],
-                ["requests + comm messages per tick, beyond the polls", f"{per_tick:.3f}"],
-                ["our scripts: self time ms (whole run)", f"{t['ours_self']:.1f}"],
-                ["our scripts: on the stack ms (whole run)", f"{t['ours_inclusive']:.1f}"],
-                ["our scripts per tick ms", f"{t['ours_inclusive'] / ticks:.3f}"],
-                ["all page scripts ms (profiler / Performance.ScriptDuration)",
-                 f"{t['scripts']:.1f} / {b['script_ms']:.1f}"],
-                ["page busy (TaskDuration) ms", f"{b['task_ms']:.1f}"],
-                ["JS heap used MB", f"{b['heap_mb']:.1f}"],
-            ]))
+            print(
+                table(
+                    ["figure", "value"],
+                    [
+                        ["countdown shown", "yes" if b["countdown_found"] else "NO (front end not there)"],
+                        ["distinct countdown labels seen (sampled 2/s)", b["labels"]],
+                        [
+                            "requests to /devenv/api",
+                            f"{len(b['api'])} ({', '.join(sorted(set(w for _, w in b['api'])))})",
+                        ],
+                        [f"polls expected at {args.poll_interval:g} s", f"{expected_polls:.1f}"],
+                        [
+                            "interval between polls s (min / median / max)",
+                            f"{min(gaps):.1f} / {statistics.median(gaps):.1f} / {max(gaps):.1f}"
+                            if gaps
+                            else "-",
+                        ],
+                        ["comm messages (any comm_*)", len(b["comm"])],
+                        ["requests + comm messages per tick, beyond the polls", f"{per_tick:.3f}"],
+                        ["our scripts: self time ms (whole run)", f"{t['ours_self']:.1f}"],
+                        ["our scripts: on the stack ms (whole run)", f"{t['ours_inclusive']:.1f}"],
+                        ["our scripts per tick ms", f"{t['ours_inclusive'] / ticks:.3f}"],
+                        [
+                            "all page scripts ms (profiler / Performance.ScriptDuration)",
+                            f"{t['scripts']:.1f} / {b['script_ms']:.1f}",
+                        ],
+                        ["page busy (TaskDuration) ms", f"{b['task_ms']:.1f}"],
+                        ["JS heap used MB", f"{b['heap_mb']:.1f}"],
+                    ],
+                )
+            )
             top = sorted(t["top"].items(), key=lambda kv: -kv[1])[:5]
             if top:
                 print("our functions by self time (minified names, file:line:column):")
                 print(table(["function", "ms"], [[w, f"{v:.1f}"] for w, v in top]))
-            result.update(requests=len(b["api"]), comm=len(b["comm"]), per_tick=round(per_tick, 4),
-                          ours_ms_per_tick=round(t["ours_inclusive"] / ticks, 3))
+            result.update(
+                requests=len(b["api"]),
+                comm=len(b["comm"]),
+                per_tick=round(per_tick, 4),
+                ours_ms_per_tick=round(t["ours_inclusive"] / ticks, 3),
+            )
             ok = per_tick == 0 and all(g >= args.poll_interval * 0.9 for g in gaps)
-            print(f"target: zero requests or comm messages per tick, polls only at the interval -> "
-                  f"{'MET' if ok else 'NOT MET'}")
+            print(
+                f"target: zero requests or comm messages per tick, polls only at the interval -> "
+                f"{'MET' if ok else 'NOT MET'}"
+            )
     print("RESULT " + json.dumps(result))
-    ratio = f"ratio: import jupyter_devenv / import ipywidgets {import_ratio:.4f} (1/{1 / import_ratio:.0f}); " \
-            f"bundle {kb:.1f} KB / {BUNDLE_TARGET_KB:.0f} KB = {kb / BUNDLE_TARGET_KB:.2f}"
+    ratio = (
+        f"ratio: import jupyter_devenv / import ipywidgets {import_ratio:.4f} (1/{1 / import_ratio:.0f}); "
+        f"bundle {kb:.1f} KB / {BUNDLE_TARGET_KB:.0f} KB = {kb / BUNDLE_TARGET_KB:.2f}"
+    )
     if per_tick is not None:
         ratio += f"; requests+comm per tick {per_tick:.3f}"
     print(ratio)

@@ -15,6 +15,7 @@ after the load answered 200 by way of the emulator.
 
     python benchmarks/bench_load.py [--clients 500] [--seconds 30] [--quick]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,13 +38,15 @@ from jupyter_stack import ProcessStack
 
 
 def caused_by(answer: str) -> str:
-    return ", ".join(name for name, answers in CAUSED.items() if answer in answers) or \
-        ("" if answer == "200" else "nothing injected: a failure")
+    return ", ".join(name for name, answers in CAUSED.items() if answer in answers) or (
+        "" if answer == "200" else "nothing injected: a failure"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--quick", action="store_true", help="5 s")
@@ -56,38 +59,83 @@ def main() -> int:
         assert stack.server is not None
         alive = stack.server.proc.poll() is None
     steps = ", ".join(json.dumps(step) for step in SCHEDULE)
-    print(f"Load: {run.clients} clients for {run.seconds:.0f} s ({run.elapsed:.1f} s with the ramp-up and "
-          f"the last answers), {run.requests} requests, {run.requests / run.elapsed:.0f}/s; proxy settings "
-          f"{json.dumps(DEVENV)}")
+    print(
+        f"Load: {run.clients} clients for {run.seconds:.0f} s ({run.elapsed:.1f} s with the ramp-up and "
+        f"the last answers), {run.requests} requests, {run.requests / run.elapsed:.0f}/s; proxy settings "
+        f"{json.dumps(DEVENV)}"
+    )
     print(f"faults: error_rate {ERROR_RATE:.0%} throughout, and every {ARM_EVERY} s the next of {steps}")
-    print(table(["request", "answer", "count", "caused by", "error_msg (one of them)"],
-                [[method, answer, n, caused_by(answer), run.messages.get(answer, "")[:90]]
-                 for (method, answer), n in sorted(run.outcomes.items())]))
-    print(f"fault steps armed: {dict(run.armed)}; upstream calls {run.upstream.get('total')}, of which "
-          f"answered with an error or dropped {run.upstream.get('rejected')}")
-    print(table(["Jupyter server", "start", "halfway", "end", "end - start"], [
-        ["open fds (/proc/<pid>/fd)", run.start.fds, run.middle.fds, run.end.fds,
-         f"{run.end.fds - run.start.fds:+d}"],
-        ["asyncio tasks (task_probe)", run.start.tasks, run.middle.tasks, run.end.tasks,
-         f"{run.end.tasks - run.start.tasks:+d}"],
-        ["RSS MB", f"{run.start.rss_mb:.1f}", f"{run.middle.rss_mb:.1f}", f"{run.end.rss_mb:.1f}",
-         f"{run.end.rss_mb - run.start.rss_mb:+.1f}"],
-    ]))
-    print(f"end read {run.settle:.1f} s after the load stopped (waited for fds and tasks back within "
-          f"{FD_SLACK} / {TASK_SLACK} of the start)")
+    print(
+        table(
+            ["request", "answer", "count", "caused by", "error_msg (one of them)"],
+            [
+                [method, answer, n, caused_by(answer), run.messages.get(answer, "")[:90]]
+                for (method, answer), n in sorted(run.outcomes.items())
+            ],
+        )
+    )
+    print(
+        f"fault steps armed: {dict(run.armed)}; upstream calls {run.upstream.get('total')}, of which "
+        f"answered with an error or dropped {run.upstream.get('rejected')}"
+    )
+    print(
+        table(
+            ["Jupyter server", "start", "halfway", "end", "end - start"],
+            [
+                [
+                    "open fds (/proc/<pid>/fd)",
+                    run.start.fds,
+                    run.middle.fds,
+                    run.end.fds,
+                    f"{run.end.fds - run.start.fds:+d}",
+                ],
+                [
+                    "asyncio tasks (task_probe)",
+                    run.start.tasks,
+                    run.middle.tasks,
+                    run.end.tasks,
+                    f"{run.end.tasks - run.start.tasks:+d}",
+                ],
+                [
+                    "RSS MB",
+                    f"{run.start.rss_mb:.1f}",
+                    f"{run.middle.rss_mb:.1f}",
+                    f"{run.end.rss_mb:.1f}",
+                    f"{run.end.rss_mb - run.start.rss_mb:+.1f}",
+                ],
+            ],
+        )
+    )
+    print(
+        f"end read {run.settle:.1f} s after the load stopped (waited for fds and tasks back within "
+        f"{FD_SLACK} / {TASK_SLACK} of the start)"
+    )
     print(f"after the load: one PUT answered {run.after}, upstream calls {run.after_upstream}")
     for kind, n in run.failures.items():
         print(f"FAILURE {kind}: {n}, e.g. {run.examples[kind]}")
     works = run.after == "200" and run.after_upstream > 0
     ok = alive and works and not run.failures and settled(run.end, run.start)
-    print("RESULT " + json.dumps({"bench": "load", "requests": run.requests, "outcomes": dict(run.answers()),
-                                  "failures": dict(run.failures), "fds": [run.start.fds, run.end.fds],
-                                  "tasks": [run.start.tasks, run.end.tasks], "server_alive": alive,
-                                  "after": [run.after, run.after_upstream]}))
-    print(f"target: only 200 and injected-fault answers ({sum(run.failures.values())} others), fds "
-          f"{run.start.fds} -> {run.end.fds}, tasks {run.start.tasks} -> {run.end.tasks} (slack "
-          f"{FD_SLACK}), {'still proxying' if works else 'NOT proxying'} after the load"
-          f"{'' if alive else ', the server died'} -> {'PASS' if ok else 'MISS'}")
+    print(
+        "RESULT "
+        + json.dumps(
+            {
+                "bench": "load",
+                "requests": run.requests,
+                "outcomes": dict(run.answers()),
+                "failures": dict(run.failures),
+                "fds": [run.start.fds, run.end.fds],
+                "tasks": [run.start.tasks, run.end.tasks],
+                "server_alive": alive,
+                "after": [run.after, run.after_upstream],
+            }
+        )
+    )
+    print(
+        f"target: only 200 and injected-fault answers ({sum(run.failures.values())} others), fds "
+        f"{run.start.fds} -> {run.end.fds}, tasks {run.start.tasks} -> {run.end.tasks} (slack "
+        f"{FD_SLACK}), {'still proxying' if works else 'NOT proxying'} after the load"
+        f"{'' if alive else ', the server died'} -> {'PASS' if ok else 'MISS'}"
+    )
     return 0
 
 

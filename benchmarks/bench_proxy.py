@@ -21,6 +21,7 @@ Targets: proxied PUT p50 over direct PUT p50 with the upstream 20 ms away at mos
 
     python benchmarks/bench_proxy.py [--requests 2000] [--slow-requests 400] [--rounds 4] [--quick]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,10 @@ class Paths:
     def __init__(self, stack: ProcessStack) -> None:
         assert stack.emulator is not None and stack.server is not None
         iid = stack.instance_id
-        self.urls = {"direct": f"{stack.emulator.url}/v1/{PROJECT_ID}/demanager/instances/{iid}",
-                     "proxied": f"{stack.server.api}/instances/current"}
+        self.urls = {
+            "direct": f"{stack.emulator.url}/v1/{PROJECT_ID}/demanager/instances/{iid}",
+            "proxied": f"{stack.server.api}/instances/current",
+        }
         self.ports = {"direct": stack.emulator.port, "proxied": stack.server.port}
         self.direct_auth = AkSkAuth(ACCESS_KEY, SECRET_KEY, PROJECT_ID)
         self.proxied_headers = browser_headers(stack)
@@ -66,8 +69,9 @@ class Paths:
         if path == "direct":
             request = httpx.Request(method, self.urls[path], headers=headers, **kwargs)
             return serialize(request, self.direct_auth)
-        return serialize(httpx.Request(method, self.urls[path], headers={**headers, **self.proxied_headers},
-                                       **kwargs))
+        return serialize(
+            httpx.Request(method, self.urls[path], headers={**headers, **self.proxied_headers}, **kwargs)
+        )
 
 
 def browser_headers(stack: ProcessStack) -> Dict[str, str]:
@@ -122,8 +126,9 @@ def run_concurrent(paths: Paths, path: str, method: str, n: int, start: int) -> 
 Runner = Callable[[Paths, str, str, int, int], List[float]]
 
 
-def measure(paths: Paths, runner: Runner, method: str, n: int, rounds: int,
-            pids: Dict[str, int]) -> Dict[str, Tuple[List[float], float, Dict[str, float]]]:
+def measure(
+    paths: Paths, runner: Runner, method: str, n: int, rounds: int, pids: Dict[str, int]
+) -> Dict[str, Tuple[List[float], float, Dict[str, float]]]:
     """Latencies, wall time and the servers' CPU seconds per path, in alternating blocks of n / rounds."""
     lat: Dict[str, List[float]] = {"direct": [], "proxied": []}
     wall = {"direct": 0.0, "proxied": 0.0}
@@ -143,14 +148,30 @@ def measure(paths: Paths, runner: Runner, method: str, n: int, rounds: int,
     return {p: (lat[p], wall[p], cpu[p]) for p in lat}
 
 
-def add_rows(rows: List[List[Any]], results: Dict[str, Dict[str, float]], mode: str, method: str,
-             got: Dict[str, Tuple[List[float], float, Dict[str, float]]]) -> None:
+def add_rows(
+    rows: List[List[Any]],
+    results: Dict[str, Dict[str, float]],
+    mode: str,
+    method: str,
+    got: Dict[str, Tuple[List[float], float, Dict[str, float]]],
+) -> None:
     for path in ("direct", "proxied"):
         lat, wall, cpu = got[path]
         p50, p99 = median(lat), percentile(lat, 99)
         results[f"{mode}/{method}/{path}"] = {"p50": p50, "p99": p99}
-        rows.append([mode, method, path, len(lat), ms(p50), ms(p99), f"{len(lat) / wall:.0f}",
-                     ms(cpu["jupyter"] / len(lat)), ms(cpu["emulator"] / len(lat))])
+        rows.append(
+            [
+                mode,
+                method,
+                path,
+                len(lat),
+                ms(p50),
+                ms(p99),
+                f"{len(lat) / wall:.0f}",
+                ms(cpu["jupyter"] / len(lat)),
+                ms(cpu["emulator"] / len(lat)),
+            ]
+        )
 
 
 def verdict(ok: bool) -> str:
@@ -158,12 +179,21 @@ def verdict(ok: bool) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=2000,
-                        help="requests per path, method and mode with no upstream latency (default 2000)")
-    parser.add_argument("--slow-requests", type=int, default=400,
-                        help=f"PUTs per path with the emulator answering after {SLOW_MS} ms (default 400)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=2000,
+        help="requests per path, method and mode with no upstream latency (default 2000)",
+    )
+    parser.add_argument(
+        "--slow-requests",
+        type=int,
+        default=400,
+        help=f"PUTs per path with the emulator answering after {SLOW_MS} ms (default 400)",
+    )
     parser.add_argument("--rounds", type=int, default=4, help="alternating direct/proxied blocks")
     parser.add_argument("--quick", action="store_true", help="400 and 100 requests")
     args = parser.parse_args()
@@ -190,8 +220,19 @@ def main() -> int:
                 lat = run_sequential(paths, "proxied", REJECTED, n, 0)
                 wall, cpu_j = time.perf_counter() - t0, cpu_seconds(stack.server.pid) - c0
                 results["floor"] = {"p50": median(lat)}
-                rows.append([mode, REJECTED, "proxied", len(lat), ms(median(lat)), ms(percentile(lat, 99)),
-                             f"{len(lat) / wall:.0f}", ms(cpu_j / len(lat)), ms(0.0)])
+                rows.append(
+                    [
+                        mode,
+                        REJECTED,
+                        "proxied",
+                        len(lat),
+                        ms(median(lat)),
+                        ms(percentile(lat, 99)),
+                        f"{len(lat) / wall:.0f}",
+                        ms(cpu_j / len(lat)),
+                        ms(0.0),
+                    ]
+                )
         stack.emulator.control.faults(latency=SLOW_MS / 1000)
         add_rows(rows, results, SLOW, "PUT", measure(paths, run_sequential, "PUT", n_slow, args.rounds, pids))
         stack.emulator.control.clear_faults()
@@ -199,12 +240,29 @@ def main() -> int:
     return 0
 
 
-def report(rows: List[List[Any]], results: Dict[str, Dict[str, float]], reads: Dict[str, int],
-           n: int, n_slow: int) -> None:
-    print(f"Proxy overhead: {n} requests per row ({n_slow} with the emulator answering after {SLOW_MS} ms), "
-          "emulator and Jupyter server in their own processes, load generator in this process; cache_ttl 5 s")
-    print(table(["mode", "method", "path", "requests", "p50 ms", "p99 ms", "req/s", "Jupyter CPU ms/req",
-                 "emulator CPU ms/req"], rows))
+def report(
+    rows: List[List[Any]], results: Dict[str, Dict[str, float]], reads: Dict[str, int], n: int, n_slow: int
+) -> None:
+    print(
+        f"Proxy overhead: {n} requests per row ({n_slow} with the emulator answering after {SLOW_MS} ms), "
+        "emulator and Jupyter server in their own processes, load generator in this process; cache_ttl 5 s"
+    )
+    print(
+        table(
+            [
+                "mode",
+                "method",
+                "path",
+                "requests",
+                "p50 ms",
+                "p99 ms",
+                "req/s",
+                "Jupyter CPU ms/req",
+                "emulator CPU ms/req",
+            ],
+            rows,
+        )
+    )
     for mode, g in reads.items():
         print(f"{mode}: upstream GETs while measuring GET (direct ones included): {g}")
     print()
@@ -213,27 +271,47 @@ def report(rows: List[List[Any]], results: Dict[str, Dict[str, float]], reads: D
     pairs = [(m, x) for m in ("sequential", f"concurrency {CONCURRENCY}") for x in ("PUT", "GET")]
     for mode, method in pairs + [(SLOW, "PUT")]:
         d, p = results[f"{mode}/{method}/direct"], results[f"{mode}/{method}/proxied"]
-        lines.append([mode, method, f"{p['p50'] / d['p50']:.2f}", f"{(p['p50'] - d['p50']) * 1000:+.2f}",
-                      f"{p['p99'] / d['p99']:.2f}", f"{(p['p99'] - d['p99']) * 1000:+.2f}"])
+        lines.append(
+            [
+                mode,
+                method,
+                f"{p['p50'] / d['p50']:.2f}",
+                f"{(p['p50'] - d['p50']) * 1000:+.2f}",
+                f"{p['p99'] / d['p99']:.2f}",
+                f"{(p['p99'] - d['p99']) * 1000:+.2f}",
+            ]
+        )
     print(table(["mode", "method", "p50 ratio", "p50 diff ms", "p99 ratio", "p99 diff ms"], lines))
     put = results["sequential/PUT/proxied"]["p50"] - results["sequential/PUT/direct"]["p50"]
     floor = results["floor"]["p50"]
     get_ratio = results["sequential/GET/proxied"]["p50"] / results["sequential/GET/direct"]["p50"]
     slow_d, slow_p = results[f"{SLOW}/PUT/direct"]["p50"], results[f"{SLOW}/PUT/proxied"]["p50"]
-    print(f"sequential PUT, no upstream latency: proxied - direct = {put * 1000:.2f} ms = Jupyter's floor "
-          f"{floor * 1000:.2f} ms (the '{REJECTED}' row: one more hop and Jupyter's handling of a PUT, no "
-          f"upstream call) + {(put - floor) * 1000:.2f} ms for the upstream call inside the extension")
+    print(
+        f"sequential PUT, no upstream latency: proxied - direct = {put * 1000:.2f} ms = Jupyter's floor "
+        f"{floor * 1000:.2f} ms (the '{REJECTED}' row: one more hop and Jupyter's handling of a PUT, no "
+        f"upstream call) + {(put - floor) * 1000:.2f} ms for the upstream call inside the extension"
+    )
     print(f"sequential PUT, upstream +{SLOW_MS} ms: proxied - direct = {(slow_p - slow_d) * 1000:.2f} ms")
     print(f"target: cached GET faster than direct: p50 ratio {get_ratio:.2f} -> {verdict(get_ratio < 1.0)}")
-    print("RESULT " + json.dumps({"bench": "proxy", "put_p50_ratio": round(slow_p / slow_d, 3),
-                                  "put_p50_direct_ms": round(slow_d * 1000, 3),
-                                  "put_p50_proxied_ms": round(slow_p * 1000, 3),
-                                  "put_p50_diff_ms_no_latency": round(put * 1000, 3),
-                                  "jupyter_floor_ms": round(floor * 1000, 3),
-                                  "get_p50_ratio": round(get_ratio, 3)}))
-    print(f"ratio: proxied/direct PUT p50 with the emulator answering after {SLOW_MS} ms: "
-          f"{slow_p * 1000:.2f} / {slow_d * 1000:.2f} ms = {slow_p / slow_d:.3f} (target <= {TARGET_RATIO}) "
-          f"-> {verdict(slow_p / slow_d <= TARGET_RATIO)}")
+    print(
+        "RESULT "
+        + json.dumps(
+            {
+                "bench": "proxy",
+                "put_p50_ratio": round(slow_p / slow_d, 3),
+                "put_p50_direct_ms": round(slow_d * 1000, 3),
+                "put_p50_proxied_ms": round(slow_p * 1000, 3),
+                "put_p50_diff_ms_no_latency": round(put * 1000, 3),
+                "jupyter_floor_ms": round(floor * 1000, 3),
+                "get_p50_ratio": round(get_ratio, 3),
+            }
+        )
+    )
+    print(
+        f"ratio: proxied/direct PUT p50 with the emulator answering after {SLOW_MS} ms: "
+        f"{slow_p * 1000:.2f} / {slow_d * 1000:.2f} ms = {slow_p / slow_d:.3f} (target <= {TARGET_RATIO}) "
+        f"-> {verdict(slow_p / slow_d <= TARGET_RATIO)}"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ best round of each is kept (the least disturbed by a shared machine).
 
     python benchmarks/bench_signing.py [--requests 2000] [--rounds 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,18 @@ def requests(n: int, seed: int = 7) -> List[Dict[str, Any]]:
             method, path = "GET", f"/v1/{PROJECT}/demanager/instances/{iid}"
         elif kind == "put":
             method, path = "PUT", f"/v1/{PROJECT}/demanager/instances/{iid}"
-            body = json.dumps({"description": f"note {i}", "spec": {"auto_stop": {
-                "enable": True, "duration": rng.randint(3600, 86400), "prompt": rng.random() < 0.5}}}).encode()
+            body = json.dumps(
+                {
+                    "description": f"note {i}",
+                    "spec": {
+                        "auto_stop": {
+                            "enable": True,
+                            "duration": rng.randint(3600, 86400),
+                            "prompt": rng.random() < 0.5,
+                        }
+                    },
+                }
+            ).encode()
         elif kind == "lease":
             method, path = "PATCH", f"/v1/{PROJECT}/notebooks/{iid}/lease"
             body = json.dumps({"duration": rng.randint(1, 72) * 3_600_000, "type": "TIMING"}).encode()
@@ -59,19 +70,32 @@ def requests(n: int, seed: int = 7) -> List[Dict[str, Any]]:
 
 
 def ours(r: Dict[str, Any]) -> str:
-    return signer.sign(r["method"], HOST, r["path"], r["query"], r["headers"], r["body"], AK, SK)["Authorization"]
+    return signer.sign(r["method"], HOST, r["path"], r["query"], r["headers"], r["body"], AK, SK)[
+        "Authorization"
+    ]
 
 
 def sdk_objects(reqs: List[Dict[str, Any]]):
     from huaweicloudsdkcore.sdk_request import SdkRequest
 
-    return [SdkRequest(method=r["method"], schema="https", host=HOST, resource_path=r["path"],
-                       query_params=list(r["query"]), header_params=dict(r["headers"]), body=r["body"] or None)
-            for r in reqs]
+    return [
+        SdkRequest(
+            method=r["method"],
+            schema="https",
+            host=HOST,
+            resource_path=r["path"],
+            query_params=list(r["query"]),
+            header_params=dict(r["headers"]),
+            body=r["body"] or None,
+        )
+        for r in reqs
+    ]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=2000, help="requests per round")
     parser.add_argument("--rounds", type=int, default=3 if QUICK else 7)
     parser.add_argument("--quick", action="store_true", help="3 rounds")
@@ -82,8 +106,9 @@ def main() -> int:
     sdk = Signer(SimpleNamespace(ak=AK, sk=SK))
     reqs = requests(args.requests)
     # Same answers first: a fast signer that signs wrongly would be worth nothing.
-    mismatches = sum(ours(r) != sdk.sign(o).header_params["Authorization"]
-                     for r, o in zip(reqs, sdk_objects(reqs)))
+    mismatches = sum(
+        ours(r) != sdk.sign(o).header_params["Authorization"] for r, o in zip(reqs, sdk_objects(reqs))
+    )
     if mismatches:
         print(f"{mismatches} of {len(reqs)} signatures differ from the SDK's")
         return 1
@@ -100,12 +125,22 @@ def main() -> int:
             signer.sign(r["method"], HOST, r["path"], r["query"], r["headers"], r["body"], AK, SK)
         best["ours"] = min(best["ours"], time.perf_counter() - t0)
     rate = {k: len(reqs) / v for k, v in best.items()}
-    print(f"Signing: {len(reqs)} requests per round, best of {rounds} rounds; identical Authorization for all")
-    print(table(["signer", "signatures/s", "µs per signature"],
-                [["jupyter_devenv.modelarts.signer.sign", f"{rate['ours']:.0f}", f"{1e6 / rate['ours']:.1f}"],
-                 ["huaweicloudsdkcore Signer.sign", f"{rate['sdk']:.0f}", f"{1e6 / rate['sdk']:.1f}"]]))
-    print("RESULT " + json.dumps({"bench": "signing", "ours_per_s": round(rate["ours"]),
-                                  "sdk_per_s": round(rate["sdk"])}))
+    print(
+        f"Signing: {len(reqs)} requests per round, best of {rounds} rounds; identical Authorization for all"
+    )
+    print(
+        table(
+            ["signer", "signatures/s", "µs per signature"],
+            [
+                ["jupyter_devenv.modelarts.signer.sign", f"{rate['ours']:.0f}", f"{1e6 / rate['ours']:.1f}"],
+                ["huaweicloudsdkcore Signer.sign", f"{rate['sdk']:.0f}", f"{1e6 / rate['sdk']:.1f}"],
+            ],
+        )
+    )
+    print(
+        "RESULT "
+        + json.dumps({"bench": "signing", "ours_per_s": round(rate["ours"]), "sdk_per_s": round(rate["sdk"])})
+    )
     print(f"ratio: ours / SDK signatures per second {rate['ours'] / rate['sdk']:.2f}")
     return 0
 

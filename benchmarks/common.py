@@ -2,6 +2,7 @@
 
 Importing it puts ``tests/`` on ``sys.path`` too, for ``jupyter_stack`` (the servers under test).
 """
+
 from __future__ import annotations
 
 import math
@@ -37,7 +38,10 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A plain text table (also valid Markdown)."""
     rows = [[str(c) for c in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
+    def line(cells: List[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
     out: List[str] = [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r) for r in rows]
     return "\n".join(out)

@@ -23,6 +23,7 @@ are back within ``FD_SLACK`` / ``TASK_SLACK`` of the start, or after ``SETTLE_TI
 Then one more PUT, on the quiet server: it must answer 200 and reach the emulator (a
 proxy whose upstream pool is wedged would pass the counts and fail here).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -69,7 +70,7 @@ SETTLE_TIMEOUT = 20.0
 
 
 def allowed_answers() -> Set[str]:
-    """"200" and what the faults armed here may cause: every other answer is a failure."""
+    """ "200" and what the faults armed here may cause: every other answer is a failure."""
     armed = {"error_rate"} | {name for step in SCHEDULE for name in step}
     return {"200"}.union(*(CAUSED[name] for name in armed))
 
@@ -173,13 +174,22 @@ def requests_for(server: JupyterProcess) -> List[Tuple[str, bytes]]:
     url = f"{server.api}/instances/current"
     headers = {**server.auth, "Accept": "application/json"}
     get = serialize(httpx.Request("GET", url, headers=headers))
-    puts = [serialize(httpx.Request("PUT", url, headers=headers, json={"spec": {"auto_stop": {"prompt": p}}}))
-            for p in (True, False)]
+    puts = [
+        serialize(httpx.Request("PUT", url, headers=headers, json={"spec": {"auto_stop": {"prompt": p}}}))
+        for p in (True, False)
+    ]
     return [("GET", get)] * 18 + [("PUT", put) for put in puts]
 
 
-async def _client(k: int, port: int, requests: List[Tuple[str, bytes]], until: float, run: LoadRun,
-                  allowed: Set[str], opened: asyncio.Semaphore) -> None:
+async def _client(
+    k: int,
+    port: int,
+    requests: List[Tuple[str, bytes]],
+    until: float,
+    run: LoadRun,
+    allowed: Set[str],
+    opened: asyncio.Semaphore,
+) -> None:
     async with opened:  # a few connections at a time: the listen backlog is small
         conn = await Connection("127.0.0.1", port).open()
     try:
@@ -226,8 +236,9 @@ async def _load(stack: ProcessStack, run: LoadRun, probe: Optional[Probe] = None
     until = t0 + run.seconds
     opened = asyncio.Semaphore(50)
     async with httpx.AsyncClient(base_url=stack.emulator.url + "/_emulator", timeout=10) as control:
-        clients = [_client(k, stack.server.port, requests, until, run, allowed, opened)
-                   for k in range(run.clients)]
+        clients = [
+            _client(k, stack.server.port, requests, until, run, allowed, opened) for k in range(run.clients)
+        ]
         if probe is not None:
             (await control.post("/faults", json={"error_rate": ERROR_RATE, "seed": 11})).raise_for_status()
             clients += [_arm(control, until, run), _sample(probe, t0 + run.seconds / 2, run)]
@@ -264,6 +275,10 @@ def run_load(stack: ProcessStack, clients: int, seconds: float) -> LoadRun:
 
 
 def _put(server: JupyterProcess) -> Tuple[int, bytes]:
-    r = httpx.put(f"{server.api}/instances/current", headers=server.auth, timeout=30,
-                  json={"spec": {"auto_stop": {"prompt": True}}})
+    r = httpx.put(
+        f"{server.api}/instances/current",
+        headers=server.auth,
+        timeout=30,
+        json={"spec": {"auto_stop": {"prompt": True}}},
+    )
     return r.status_code, r.content

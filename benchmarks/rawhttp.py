@@ -7,6 +7,7 @@ cost stays out of what is measured. Answers are read by ``read_answer``, a small
 HTTP/1.1 reader: status line, headers, then a body framed by ``Content-Length``, chunked,
 or (HTTP/1.0 style) by the end of the connection; anything else is a ``ProtocolError``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -88,7 +89,7 @@ async def read_answer(reader: asyncio.StreamReader, method: str) -> Tuple[int, b
         body = await reader.readexactly(int(length))
     else:
         body, keep = await reader.read(), False
-    return status, head[len(status_line) + 2:], body, keep
+    return status, head[len(status_line) + 2 :], body, keep
 
 
 class Connection:
@@ -112,7 +113,7 @@ class Connection:
             await self.open()
         assert self._reader is not None and self._writer is not None
         self._writer.write(raw)
-        status, self.last_head, body, keep = await read_answer(self._reader, raw[:raw.index(b" ")].decode())
+        status, self.last_head, body, keep = await read_answer(self._reader, raw[: raw.index(b" ")].decode())
         if not keep:
             await self.close()
         return status, body

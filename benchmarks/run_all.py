@@ -9,6 +9,7 @@ replaces their sections in the block between the ``<!-- figures:begin -->`` and
     python benchmarks/run_all.py [--quick] [--only proxy,fanin,load,frontend,signing] [--no-readme]
     JUPYTER_DEVENV_BENCH_QUICK=1 has the same effect as --quick (shorter runs).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,14 @@ def run(script: str, quick: bool) -> Tuple[int, str, float]:
     if quick:
         env["JUPYTER_DEVENV_BENCH_QUICK"] = "1"
     t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, str(HERE / script)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env, cwd=str(HERE.parent))
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=str(HERE.parent),
+    )
     lines: List[str] = []
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -66,10 +73,10 @@ def update_readme(outputs: Dict[str, Tuple[str, str, int, float]], quick: bool) 
         print(f"{README} has no {BEGIN} ... {END} block: not updated")
         return
     start, end = text.index(BEGIN), text.index(END) + len(END)
-    kept = sections(text[start + len(BEGIN):end - len(END)])
+    kept = sections(text[start + len(BEGIN) : end - len(END)])
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     where = f"on {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-    for name, (title, output, code, seconds) in outputs.items():
+    for title, output, code, _seconds in outputs.values():
         shown = "\n".join(line for line in output.rstrip().splitlines() if not line.startswith("RESULT "))
         status = "" if code == 0 else f" (exit status {code})"
         run_line = f"Run {when}{' (quick mode)' if quick else ''} {where}."
@@ -82,10 +89,12 @@ def update_readme(outputs: Dict[str, Tuple[str, str, int, float]], quick: bool) 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help="shorter runs (also JUPYTER_DEVENV_BENCH_QUICK=1)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="shorter runs (also JUPYTER_DEVENV_BENCH_QUICK=1)"
+    )
     names = ",".join(n for n, _, _ in BENCHMARKS)
     parser.add_argument("--only", default="", help=f"comma-separated names: {names}")
     parser.add_argument("--no-readme", action="store_true", help="do not update benchmarks/README.md")
@@ -103,7 +112,7 @@ def main() -> int:
         if code != 0:
             failed.append(name)
     print("\n=== Summary (each benchmark's last line) ===")
-    for name, (title, output, code, seconds) in outputs.items():
+    for title, output, _code, seconds in outputs.values():
         last = output.rstrip().splitlines()[-1] if output.strip() else "(no output)"
         print(f"{title:<15} {seconds:6.0f} s  {last}")
     if not args.no_readme:

@@ -5,6 +5,7 @@ Loaded by ``ProcessStack(extensions={"task_probe": <this folder>})``, never by t
 The count includes the probe request's own tasks (tornado runs each connection and each
 request handler as a task), the same at every reading.
 """
+
 from __future__ import annotations
 
 import asyncio

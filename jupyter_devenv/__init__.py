@@ -1,4 +1,5 @@
 """jupyter-devenv: a ModelArts notebook instance's auto-stop, in view and under control."""
+
 from __future__ import annotations
 
 from ._version import __version__  # written at install from labextension/package.json's version

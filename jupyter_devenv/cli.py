@@ -1,4 +1,5 @@
 """``jupyter devenv``: status, update, extend, disable, list, use, emulator, demo."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,11 +14,14 @@ from .modelarts.models import validate_update_body
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="jupyter devenv", description="A ModelArts instance's auto-stop.",
-                                epilog="status, update, extend, disable, list and use read c.DevEnv.* from "
-                                "Jupyter's config files and the environment; a --DevEnv.<name>=<value> flag "
-                                "overrides both. In a Jupyter server's terminal or kernel they go through "
-                                "that server instead.")
+    p = argparse.ArgumentParser(
+        prog="jupyter devenv",
+        description="A ModelArts instance's auto-stop.",
+        epilog="status, update, extend, disable, list and use read c.DevEnv.* from "
+        "Jupyter's config files and the environment; a --DevEnv.<name>=<value> flag "
+        "overrides both. In a Jupyter server's terminal or kernel they go through "
+        "that server instead.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     status = sub.add_parser("status", help="show the instance and its auto-stop countdown")
     status.add_argument("--json", action="store_true", help="print the REST State as JSON")
@@ -33,8 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("--json", action="store_true")
     extend = sub.add_parser("extend", help="renew the lease from now (current API only)")
     extend.add_argument("duration", help="e.g. 2h (1-72 h)")
-    extend.add_argument("--allow-earlier", action="store_true",
-                        help="go ahead even when the new stop comes earlier than the current one")
+    extend.add_argument(
+        "--allow-earlier",
+        action="store_true",
+        help="go ahead even when the new stop comes earlier than the current one",
+    )
     extend.add_argument("--json", action="store_true")
     disable = sub.add_parser("disable", help="turn auto-stop off")
     disable.add_argument("--json", action="store_true")
@@ -81,15 +88,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(rest)
     as_json = getattr(args, "json", False)
     if flags and args.command in ("emulator", "demo"):
-        parser.error(f"{FLAG_PREFIX}* flags configure status, update, extend, disable, list and use, not "
-                     f"{args.command}")
+        parser.error(
+            f"{FLAG_PREFIX}* flags configure status, update, extend, disable, list and use, not "
+            f"{args.command}"
+        )
     local = True  # until something is sent: an error now is about what was typed or configured
     try:
         if args.command == "emulator":
             from .emulator import serve
 
-            serve(port=args.port, access_key=args.access_key, secret_key=args.secret_key,
-                  project_id=args.project_id, stop_in=args.stop_in)
+            serve(
+                port=args.port,
+                access_key=args.access_key,
+                secret_key=args.secret_key,
+                project_id=args.project_id,
+                stop_in=args.stop_in,
+            )
             return 0
         if args.command == "demo":
             from .demo import run_demo
@@ -105,8 +119,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         from .server.prompts import PromptStore
 
         if flags and inside_server():
-            print(f"note: the {FLAG_PREFIX}* flags are not used: this process reaches the instance through "
-                  f"its Jupyter server; unset {URL_ENV} to connect directly.", file=sys.stderr)
+            print(
+                f"note: the {FLAG_PREFIX}* flags are not used: this process reaches the instance through "
+                f"its Jupyter server; unset {URL_ENV} to connect directly.",
+                file=sys.stderr,
+            )
         if args.command == "list":
             return list_command(lambda: load_settings(flags), args.json)
         if args.command == "use":

@@ -6,6 +6,7 @@ The files are the ones the Jupyter server reads (``jupyter_config`` then ``jupyt
 4.11.2 (GHSA-m678-f26j-3hrp), the current directory is not searched. Every problem is a
 ``DEVENV.BAD_CONFIG`` error that names the setting or the file, and never a secret value.
 """
+
 from __future__ import annotations
 
 import sys
@@ -40,10 +41,11 @@ def flag_config(flags: List[str]) -> Config:
     traits = DevEnv.class_traits(config=True)
     section = Config()
     for flag in flags:
-        name, equals, raw = flag[len(FLAG_PREFIX):].partition("=")
+        name, equals, raw = flag[len(FLAG_PREFIX) :].partition("=")
         if name not in traits:
-            raise bad_config(f"{FLAG_PREFIX}{name} is not a setting; the settings are "
-                             f"{', '.join(sorted(traits))}.")
+            raise bad_config(
+                f"{FLAG_PREFIX}{name} is not a setting; the settings are {', '.join(sorted(traits))}."
+            )
         if not equals:
             raise bad_config(f"{flag} has no value: write {FLAG_PREFIX}{name}=<value>.", name)
         try:
@@ -70,16 +72,20 @@ def file_config() -> Tuple[Config, List[str]]:
     folders = list(reversed(jupyter_config_path()))  # the first folder has the highest priority
     for base in CONFIG_FILES:
         for folder in folders:
-            for loader in (PyFileConfigLoader(f"{base}.py", path=folder),
-                           JSONFileConfigLoader(f"{base}.json", path=folder)):
+            for loader in (
+                PyFileConfigLoader(f"{base}.py", path=folder),
+                JSONFileConfigLoader(f"{base}.json", path=folder),
+            ):
                 try:
                     config.merge(loader.load_config())
                 except ConfigFileNotFound:
                     continue
                 except Exception as error:
-                    raise bad_config(f"The Jupyter config file {loader.full_filename} could not be read: "
-                                     f"{_reason(error, loader.full_filename)}. Fix it (or move it away) and "
-                                     "run the command again.") from None
+                    raise bad_config(
+                        f"The Jupyter config file {loader.full_filename} could not be read: "
+                        f"{_reason(error, loader.full_filename)}. Fix it (or move it away) and "
+                        "run the command again."
+                    ) from None
                 read.append(loader.full_filename)
     return config, read
 
@@ -96,11 +102,12 @@ def load_settings(flags: List[str]) -> DevEnv:
             warnings.simplefilter("always")
             settings = DevEnv(config=config)
     except TraitError as error:
-        raise bad_config(f"{error} Fix it in the {FLAG_PREFIX}<name>= flag or the Jupyter config file that "
-                         f"sets it (read: {', '.join(read) or 'none'}).") from None
+        raise bad_config(
+            f"{error} Fix it in the {FLAG_PREFIX}<name>= flag or the Jupyter config file that "
+            f"sets it (read: {', '.join(read) or 'none'})."
+        ) from None
     except ValueError as error:  # from an environment variable, which it names
         raise bad_config(f"{error} Fix or unset that environment variable.") from None
     for warning in caught:
         print(f"warning: {warning.message} It is ignored.", file=sys.stderr)
     return settings
-

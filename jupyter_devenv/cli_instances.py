@@ -5,6 +5,7 @@ go through the server: ``use`` changes the server's instance at once, for every 
 kernel. Elsewhere they talk to ModelArts directly, and ``use`` writes the chosen-instance
 file a Jupyter server reads when it starts (next to ``c.DevEnvApp.state_file``).
 """
+
 from __future__ import annotations
 
 import json
@@ -12,15 +13,15 @@ import os
 import sys
 from typing import Any, Callable, Dict, Optional
 
-from .connection import ProxyConnection
 from .cli_config import file_config
 from .config import DevEnv
+from .connection import ProxyConnection
 from .kernel_access import TOKEN_ENV, URL_ENV
 from .modelarts import backends
-from .modelarts.errors import DevEnvError
 from .modelarts.codes import AMBIGUOUS_NAME, NO_SUCH_INSTANCE
-from .modelarts.listing import list_all, pick
 from .modelarts.durations import format_hms
+from .modelarts.errors import DevEnvError
+from .modelarts.listing import list_all, pick
 from .modelarts.models import validate_instance_id
 from .server.choice import ChoiceStore, choice_path, default_state_file
 
@@ -51,9 +52,18 @@ def _left(seconds: Optional[int]) -> str:
 
 
 def table(answer: Dict[str, Any], chosen: Optional[str]) -> str:
-    rows = [COLUMNS] + [("*" if s["id"] == chosen else "", s["name"] or "-", s["id"], s["status"] or "-",
-                         s["flavor"] or "-", _left(s["remain_time"]), s["backend"])
-                        for s in answer["instances"]]
+    rows = [COLUMNS] + [
+        (
+            "*" if s["id"] == chosen else "",
+            s["name"] or "-",
+            s["id"],
+            s["status"] or "-",
+            s["flavor"] or "-",
+            _left(s["remain_time"]),
+            s["backend"],
+        )
+        for s in answer["instances"]
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
 
@@ -75,8 +85,12 @@ def resolve(wanted: str, listed: Callable[[], Dict[str, Any]]) -> str:
             raise
         found = None
     if found is None and not _is_id(wanted):
-        raise DevEnvError(NO_SUCH_INSTANCE, f"No instance has the id or the exact name {wanted!r}: `jupyter "
-                          "devenv list` shows them.", status=404, field="instance_id")
+        raise DevEnvError(
+            NO_SUCH_INSTANCE,
+            f"No instance has the id or the exact name {wanted!r}: `jupyter devenv list` shows them.",
+            status=404,
+            field="instance_id",
+        )
     return found or wanted
 
 
@@ -112,8 +126,12 @@ class Direct:
                 self.client.run(backends.read(self.client.aio, backend, instance_id))
         except DevEnvError as error:
             if backends.is_not_found(error):
-                raise DevEnvError(NO_SUCH_INSTANCE, f"No instance {instance_id} in this project: `jupyter "
-                                  "devenv list` shows them.", status=404, field="instance_id") from None
+                raise DevEnvError(
+                    NO_SUCH_INSTANCE,
+                    f"No instance {instance_id} in this project: `jupyter devenv list` shows them.",
+                    status=404,
+                    field="instance_id",
+                ) from None
             raise
 
 
@@ -148,8 +166,10 @@ def use_command(settings: Callable[[], DevEnv], wanted: str) -> int:
             config = conn.choose(resolve(wanted, conn.instances))
         finally:
             conn.close()
-        print(f"Using {config['instance_id']} ({config['backend']}) on this Jupyter server: its pages, its "
-              "kernels and `jupyter devenv status` here follow at once; it is kept for the next start too.")
+        print(
+            f"Using {config['instance_id']} ({config['backend']}) on this Jupyter server: its pages, its "
+            "kernels and `jupyter devenv status` here follow at once; it is kept for the next start too."
+        )
         return 0
     direct = Direct(settings())
     try:
@@ -160,10 +180,15 @@ def use_command(settings: Callable[[], DevEnv], wanted: str) -> int:
     store = choice_store()
     store.save(instance_id)
     configured = direct.settings.instance_id
-    print(f"Chose {instance_id}, saved in {store.path}: a Jupyter server started from now on with these "
-          "settings uses it, and so do status, update and extend here. A server already running keeps its "
-          "instance: choose in its toolbar's picker or run `jupyter devenv use` in its terminal.")
+    print(
+        f"Chose {instance_id}, saved in {store.path}: a Jupyter server started from now on with these "
+        "settings uses it, and so do status, update and extend here. A server already running keeps its "
+        "instance: choose in its toolbar's picker or run `jupyter devenv use` in its terminal."
+    )
     if configured and configured != instance_id:
-        print(f"note: c.DevEnv.instance_id (env JUPYTER_DEVENV_INSTANCE_ID) is {configured} here, and wins "
-              "over the choice: unset it for the choice to apply.", file=sys.stderr)
+        print(
+            f"note: c.DevEnv.instance_id (env JUPYTER_DEVENV_INSTANCE_ID) is {configured} here, and wins "
+            "over the choice: unset it for the choice to apply.",
+            file=sys.stderr,
+        )
     return 0

@@ -4,6 +4,7 @@ checks of what a user typed, answered with what they typed.
 Local checks name no ModelArts code (the code stays in ``--json`` and the REST answers);
 an error ModelArts gave keeps its code at the end, for a bug report.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,12 @@ from typing import Any, Dict
 from .modelarts.durations import format_hms, parse_duration_text, spoken
 from .modelarts.errors import DevEnvError
 from .modelarts.models import (
-    DURATION_MAX, DURATION_MIN, DURATION_OUT_OF_RANGE, INCORRECT_PROPERTY, LEASE_MAX, LEASE_MIN,
+    DURATION_MAX,
+    DURATION_MIN,
+    DURATION_OUT_OF_RANGE,
+    INCORRECT_PROPERTY,
+    LEASE_MAX,
+    LEASE_MIN,
 )
 
 API_NAMES = {"demanager": "ModelArts notebook (older API)", "notebooks": "ModelArts notebook (current API)"}
@@ -52,10 +58,12 @@ def summary(state: Dict[str, Any]) -> str:
     """A few human lines for a ``State``: which instance, its status, and when it stops."""
     inst = state.get("instance", {})
     status = PHASE_WORDS.get(state.get("phase", "unknown"), "{status}").format(status=inst.get("status", "?"))
-    lines = [f"Instance     {inst.get('name', '?')} ({inst.get('id', '?')})",
-             f"Kind         {API_NAMES.get(state.get('backend', ''), state.get('backend'))}",
-             f"Status       {status}",
-             f"Auto-stop    {_stop_words(state)}"]
+    lines = [
+        f"Instance     {inst.get('name', '?')} ({inst.get('id', '?')})",
+        f"Kind         {API_NAMES.get(state.get('backend', ''), state.get('backend'))}",
+        f"Status       {status}",
+        f"Auto-stop    {_stop_words(state)}",
+    ]
     if state["auto_stop"].get("enable"):
         lines.append(f"Reminders    {'on' if state['auto_stop'].get('prompt') else 'off'}")
     if inst.get("description"):
@@ -70,8 +78,11 @@ def typed_duration(text: str, low: int, high: int) -> int:
     seconds = parse_duration_text(text)
     if not low <= seconds <= high:
         word = "short" if seconds < low else "long"
-        raise DevEnvError(DURATION_OUT_OF_RANGE, f"{text.strip()} is too {word}: the duration must be "
-                          f"between {spoken(low)} and {spoken(high)}.", field="duration")
+        raise DevEnvError(
+            DURATION_OUT_OF_RANGE,
+            f"{text.strip()} is too {word}: the duration must be between {spoken(low)} and {spoken(high)}.",
+            field="duration",
+        )
     return seconds
 
 
@@ -84,8 +95,12 @@ def extend_duration(text: str) -> int:
 
 
 def nothing_to_change() -> DevEnvError:
-    return DevEnvError(INCORRECT_PROPERTY, "Nothing to change: give --description, --enable or --disable, "
-                       "--duration, or --prompt or --no-prompt.", field="body")
+    return DevEnvError(
+        INCORRECT_PROPERTY,
+        "Nothing to change: give --description, --enable or --disable, "
+        "--duration, or --prompt or --no-prompt.",
+        field="body",
+    )
 
 
 def report(error: DevEnvError, local: bool, as_json: bool) -> None:

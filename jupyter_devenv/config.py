@@ -6,6 +6,7 @@ from. AK/SK credentials not given that way are looked for as the official SDK do
 its credentials file, ``modelarts.session.Session()``, then the metadata service.
 A region without a project id gives the project id through IAM.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,19 +15,35 @@ import ssl
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from traitlets import (Bool, Enum, Float, Int, List as ListTrait, TraitError, TraitType, Unicode, default,
-                       validate)
+from traitlets import (
+    Bool,
+    Enum,
+    Float,
+    Int,
+    TraitError,
+    TraitType,
+    Unicode,
+    default,
+    validate,
+)
+from traitlets import (
+    List as ListTrait,
+)
 from traitlets.config import Configurable
 
 from .modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from .modelarts.client import AsyncModelArtsClient, ModelArtsClient
-from .modelarts.credential_sources import (Chain, credentials_file_path, file_fetch, metadata_fetch,
-                                          session_fetch)
-from .modelarts.credentials import Credentials, Keyring
 from .modelarts.codes import BAD_CONFIG, NOT_CONFIGURED
+from .modelarts.credential_sources import (
+    Chain,
+    credentials_file_path,
+    file_fetch,
+    metadata_fetch,
+    session_fetch,
+)
+from .modelarts.credentials import Credentials, Keyring
 from .modelarts.errors import DevEnvError
 from .modelarts.projects import region_project
-
 
 # Every setting's environment variable (the official SDK's names where it has one).
 ENV_NAMES = {
@@ -59,13 +76,28 @@ ENV_NAMES = {
 }
 # The secrets among them: the server extension removes these from its environment once read, so
 # kernels and terminals it starts do not inherit them.
-SECRET_ENV = tuple(ENV_NAMES[name] for name in ("access_key", "secret_key", "security_token", "token",
-                                                "password"))
+SECRET_ENV = tuple(
+    ENV_NAMES[name] for name in ("access_key", "secret_key", "security_token", "token", "password")
+)
 # Settings that end up in an HTTP header or URL: a CR or LF would split it.
-ONE_LINE = ("region", "endpoint", "iam_endpoint", "project_id", "instance_id", "access_key", "secret_key",
-            "security_token", "token", "user", "password", "domain")
-ONE_LINE_RULE = ("must be one line with no control characters; a value read from a file keeps its trailing "
-                 "newline: strip it")
+ONE_LINE = (
+    "region",
+    "endpoint",
+    "iam_endpoint",
+    "project_id",
+    "instance_id",
+    "access_key",
+    "secret_key",
+    "security_token",
+    "token",
+    "user",
+    "password",
+    "domain",
+)
+ONE_LINE_RULE = (
+    "must be one line with no control characters; a value read from a file keeps its trailing "
+    "newline: strip it"
+)
 # Settings that ``modelarts.session.Session()`` can fill, and its attribute names (its keys
 # come through the credential chain, which fetches them again when they are temporary).
 SESSION_ATTRS = {"region": "region_name", "project_id": "project_id"}
@@ -120,64 +152,102 @@ def _session() -> Any:
 class DevEnv(Configurable):
     """Where the instance is and how to reach it."""
 
-    endpoint = Unicode(help="ModelArts base URL, e.g. https://modelarts.cn-north-4.myhuaweicloud.com. "
-                       "Env JUPYTER_DEVENV_ENDPOINT; default derived from region.").tag(config=True)
-    region = Unicode(help="Huawei Cloud region, e.g. cn-north-4. Env HUAWEICLOUD_SDK_REGION."
-                     ).tag(config=True)
+    endpoint = Unicode(
+        help="ModelArts base URL, e.g. https://modelarts.cn-north-4.myhuaweicloud.com. "
+        "Env JUPYTER_DEVENV_ENDPOINT; default derived from region."
+    ).tag(config=True)
+    region = Unicode(help="Huawei Cloud region, e.g. cn-north-4. Env HUAWEICLOUD_SDK_REGION.").tag(
+        config=True
+    )
     project_id = Unicode(help="Project id. Env HUAWEICLOUD_SDK_PROJECT_ID.").tag(config=True)
-    instance_id = Unicode(help="The instance whose auto-stop is shown (DE-... or a UUID); 'current' in the "
-                          "REST API. Env JUPYTER_DEVENV_INSTANCE_ID.").tag(config=True)
-    backend = Enum(["auto", "demanager", "notebooks"], default_value="auto",
-                   help="API generation: demanager (the older API), notebooks (the current one, leases) or "
-                   "auto (from the instance id and what the endpoint answers). Env JUPYTER_DEVENV_BACKEND."
-                   ).tag(config=True)
+    instance_id = Unicode(
+        help="The instance whose auto-stop is shown (DE-... or a UUID); 'current' in the "
+        "REST API. Env JUPYTER_DEVENV_INSTANCE_ID."
+    ).tag(config=True)
+    backend = Enum(
+        ["auto", "demanager", "notebooks"],
+        default_value="auto",
+        help="API generation: demanager (the older API), notebooks (the current one, leases) or "
+        "auto (from the instance id and what the endpoint answers). Env JUPYTER_DEVENV_BACKEND.",
+    ).tag(config=True)
     access_key = Secret(help="AK for request signing. Env HUAWEICLOUD_SDK_AK.").tag(config=True)
     secret_key = Secret(help="SK for request signing. Env HUAWEICLOUD_SDK_SK.").tag(config=True)
-    security_token = Secret(help="Security token of temporary AK/SK. Env HUAWEICLOUD_SDK_SECURITY_TOKEN."
-                             ).tag(config=True)
+    security_token = Secret(
+        help="Security token of temporary AK/SK. Env HUAWEICLOUD_SDK_SECURITY_TOKEN."
+    ).tag(config=True)
     token = Secret(help="A ready IAM token (X-Auth-Token). Env JUPYTER_DEVENV_IAM_TOKEN.").tag(config=True)
     user = Unicode(help="IAM user for password login. Env JUPYTER_DEVENV_IAM_USER.").tag(config=True)
-    password = Secret(help="IAM password for password login. Env JUPYTER_DEVENV_IAM_PASSWORD."
-                      ).tag(config=True)
-    domain = Unicode(help="IAM account (domain) name for password login. Env JUPYTER_DEVENV_IAM_DOMAIN."
-                     ).tag(config=True)
-    iam_endpoint = Unicode(help="IAM base URL. Env JUPYTER_DEVENV_IAM_ENDPOINT; default from region."
-                           ).tag(config=True)
-    poll_interval = Float(30.0, help="Seconds between the browser's reads of the instance. Env "
-                          "JUPYTER_DEVENV_POLL_INTERVAL.").tag(config=True)
-    cache_ttl = Float(5.0, help="Seconds an upstream read is reused for every client. Env "
-                      "JUPYTER_DEVENV_CACHE_TTL.").tag(config=True)
-    request_timeout = Float(10.0, help="Seconds one upstream call may take in all, its retries included. Env "
-                            "JUPYTER_DEVENV_REQUEST_TIMEOUT.").tag(config=True)
-    retries = Int(3, help="Retries of a retryable upstream failure (429, 503, timeouts...). Env "
-                  "JUPYTER_DEVENV_RETRIES.").tag(config=True)
-    reminder_thresholds = ListTrait(Int(), default_value=[900, 300, 60],
-                                    help="Seconds before the stop at which the user is reminded. Env "
-                                    "JUPYTER_DEVENV_REMINDER_THRESHOLDS=900,300,60.").tag(config=True)
-    save_before_stop = Int(60, help="Seconds before the stop at which open documents are saved; 0: never. "
-                           "Env JUPYTER_DEVENV_SAVE_BEFORE_STOP."
-                           ).tag(config=True)
-    emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1."
-                    ).tag(config=True)
-    metadata_endpoint = Unicode("http://169.254.169.254", help="Base URL of the metadata service that gives "
-                                "an instance's temporary credentials when none are set. Env "
-                                "JUPYTER_DEVENV_METADATA_ENDPOINT.").tag(config=True)
-    ca_file = Unicode(help="PEM file of the CA certificates that sign the ModelArts and IAM endpoints' TLS "
-                      "certificates; default: the system's (certifi's). Env JUPYTER_DEVENV_CA_FILE."
-                      ).tag(config=True)
-    allowed_instances = ListTrait(Unicode(), default_value=[],
-                                  help="Instance ids the REST API (browser and kernels) may act on besides "
-                                  "the chosen one; [\"*\"]: every instance of the project. Env "
-                                  "JUPYTER_DEVENV_ALLOWED_INSTANCES=id1,id2.").tag(config=True)
-    hold_while_busy = Bool(False, help="Keep the instance running while a kernel is busy (executing), as if "
-                           "it held a hold, for at most hold_while_busy_max hours per busy spell. Env "
-                           "JUPYTER_DEVENV_HOLD_WHILE_BUSY=1.").tag(config=True)
-    hold_while_busy_max = Float(12.0, help="Hours a busy kernel keeps the instance running at most (with "
-                                "hold_while_busy). Env JUPYTER_DEVENV_HOLD_WHILE_BUSY_MAX.").tag(config=True)
-    hold_check_interval = Float(30.0, help="Seconds between the server's checks of the holds (renewing the "
-                                "lease, ending holds of kernels gone). Env "
-                                "JUPYTER_DEVENV_HOLD_CHECK_INTERVAL."
-                                ).tag(config=True)
+    password = Secret(help="IAM password for password login. Env JUPYTER_DEVENV_IAM_PASSWORD.").tag(
+        config=True
+    )
+    domain = Unicode(help="IAM account (domain) name for password login. Env JUPYTER_DEVENV_IAM_DOMAIN.").tag(
+        config=True
+    )
+    iam_endpoint = Unicode(help="IAM base URL. Env JUPYTER_DEVENV_IAM_ENDPOINT; default from region.").tag(
+        config=True
+    )
+    poll_interval = Float(
+        30.0, help="Seconds between the browser's reads of the instance. Env JUPYTER_DEVENV_POLL_INTERVAL."
+    ).tag(config=True)
+    cache_ttl = Float(
+        5.0, help="Seconds an upstream read is reused for every client. Env JUPYTER_DEVENV_CACHE_TTL."
+    ).tag(config=True)
+    request_timeout = Float(
+        10.0,
+        help="Seconds one upstream call may take in all, its retries included. Env "
+        "JUPYTER_DEVENV_REQUEST_TIMEOUT.",
+    ).tag(config=True)
+    retries = Int(
+        3, help="Retries of a retryable upstream failure (429, 503, timeouts...). Env JUPYTER_DEVENV_RETRIES."
+    ).tag(config=True)
+    reminder_thresholds = ListTrait(
+        Int(),
+        default_value=[900, 300, 60],
+        help="Seconds before the stop at which the user is reminded. Env "
+        "JUPYTER_DEVENV_REMINDER_THRESHOLDS=900,300,60.",
+    ).tag(config=True)
+    save_before_stop = Int(
+        60,
+        help="Seconds before the stop at which open documents are saved; 0: never. "
+        "Env JUPYTER_DEVENV_SAVE_BEFORE_STOP.",
+    ).tag(config=True)
+    emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1.").tag(
+        config=True
+    )
+    metadata_endpoint = Unicode(
+        "http://169.254.169.254",
+        help="Base URL of the metadata service that gives "
+        "an instance's temporary credentials when none are set. Env "
+        "JUPYTER_DEVENV_METADATA_ENDPOINT.",
+    ).tag(config=True)
+    ca_file = Unicode(
+        help="PEM file of the CA certificates that sign the ModelArts and IAM endpoints' TLS "
+        "certificates; default: the system's (certifi's). Env JUPYTER_DEVENV_CA_FILE."
+    ).tag(config=True)
+    allowed_instances = ListTrait(
+        Unicode(),
+        default_value=[],
+        help="Instance ids the REST API (browser and kernels) may act on besides "
+        'the chosen one; ["*"]: every instance of the project. Env '
+        "JUPYTER_DEVENV_ALLOWED_INSTANCES=id1,id2.",
+    ).tag(config=True)
+    hold_while_busy = Bool(
+        False,
+        help="Keep the instance running while a kernel is busy (executing), as if "
+        "it held a hold, for at most hold_while_busy_max hours per busy spell. Env "
+        "JUPYTER_DEVENV_HOLD_WHILE_BUSY=1.",
+    ).tag(config=True)
+    hold_while_busy_max = Float(
+        12.0,
+        help="Hours a busy kernel keeps the instance running at most (with "
+        "hold_while_busy). Env JUPYTER_DEVENV_HOLD_WHILE_BUSY_MAX.",
+    ).tag(config=True)
+    hold_check_interval = Float(
+        30.0,
+        help="Seconds between the server's checks of the holds (renewing the "
+        "lease, ending holds of kernels gone). Env "
+        "JUPYTER_DEVENV_HOLD_CHECK_INTERVAL.",
+    ).tag(config=True)
 
     # Each setting's default, in traitlets' way: its environment variable, else (region, project_id)
     # what ``modelarts.session.Session()`` says, else the trait's own default (``_outside``).
@@ -213,8 +283,9 @@ class DevEnv(Configurable):
 
     @default("iam_endpoint")
     def _iam_endpoint_from_env(self) -> str:
-        return self._outside("iam_endpoint",
-                             lambda: f"https://iam.{self.region}.myhuaweicloud.com" if self.region else "")
+        return self._outside(
+            "iam_endpoint", lambda: f"https://iam.{self.region}.myhuaweicloud.com" if self.region else ""
+        )
 
     def __init__(self, **kwargs: Any) -> None:
         self.origins: Dict[str, str] = {}  # "configuration", "environment (VAR)" or "modelarts.session"
@@ -267,8 +338,10 @@ class DevEnv(Configurable):
     @property
     def _session(self) -> Any:
         if not hasattr(self, "_session_cache"):
-            explicit = any(os.environ.get(n) for n in ("HUAWEICLOUD_SDK_AK", "JUPYTER_DEVENV_IAM_TOKEN",
-                                                        "JUPYTER_DEVENV_IAM_USER"))
+            explicit = any(
+                os.environ.get(n)
+                for n in ("HUAWEICLOUD_SDK_AK", "JUPYTER_DEVENV_IAM_TOKEN", "JUPYTER_DEVENV_IAM_USER")
+            )
             self._session_cache = None if explicit else _session()
         return self._session_cache
 
@@ -300,8 +373,11 @@ class DevEnv(Configurable):
         A region stands in for the project id (found through IAM) except for an IAM
         password login, which needs the project to scope its token.
         """
-        gaps = [name for name in (("endpoint", "instance_id") if instance else ("endpoint",))
-                if not getattr(self, name)]
+        gaps = [
+            name
+            for name in (("endpoint", "instance_id") if instance else ("endpoint",))
+            if not getattr(self, name)
+        ]
         if not self.project_id and not (self.region and self.auth_scheme() != "iam-password"):
             gaps.insert(1, "project_id")
         if self.auth_scheme() == "iam-password" and not self.iam_endpoint:
@@ -310,16 +386,22 @@ class DevEnv(Configurable):
 
     def not_configured(self, instance: bool = True) -> DevEnvError:
         names = ", ".join(self.missing(instance))
-        return DevEnvError(NOT_CONFIGURED, f"jupyter-devenv is not configured: set {names} (c.DevEnv.* or "
-                           "the environment variables in the README).", status=503)
+        return DevEnvError(
+            NOT_CONFIGURED,
+            f"jupyter-devenv is not configured: set {names} (c.DevEnv.* or "
+            "the environment variables in the README).",
+            status=503,
+        )
 
     def describe(self) -> str:
         """One log line of what is used; never a secret."""
         if self.missing():
             return f"jupyter-devenv not configured; missing: {', '.join(self.missing())}"
-        return (f"jupyter-devenv: backend={self.backend} endpoint={self.endpoint} "
-                f"project={self.project_id or 'from region ' + self.region} instance={self.instance_id} "
-                f"auth={self.auth_scheme()} credentials from {self.credential_source()}")
+        return (
+            f"jupyter-devenv: backend={self.backend} endpoint={self.endpoint} "
+            f"project={self.project_id or 'from region ' + self.region} instance={self.instance_id} "
+            f"auth={self.auth_scheme()} credentials from {self.credential_source()}"
+        )
 
     def make_auth(self) -> Any:
         if self.missing(instance=False):
@@ -348,11 +430,20 @@ class DevEnv(Configurable):
                 self._keyring = Keyring.of(creds, self.credential_source())
             else:
                 path = credentials_file_path()
-                self._keyring = Keyring("SDK chain", Chain([
-                    (f"credentials file {path}", file_fetch(path)),
-                    ("modelarts.session", session_fetch),
-                    (f"metadata service {self.metadata_endpoint}", metadata_fetch(self.metadata_endpoint)),
-                ]), on_fetch=self._log_fetch)
+                self._keyring = Keyring(
+                    "SDK chain",
+                    Chain(
+                        [
+                            (f"credentials file {path}", file_fetch(path)),
+                            ("modelarts.session", session_fetch),
+                            (
+                                f"metadata service {self.metadata_endpoint}",
+                                metadata_fetch(self.metadata_endpoint),
+                            ),
+                        ]
+                    ),
+                    on_fetch=self._log_fetch,
+                )
         return self._keyring
 
     def checked_ca_file(self) -> str:
@@ -365,9 +456,14 @@ class DevEnv(Configurable):
             reason = exc.strerror or type(exc).__name__
         else:
             return self.ca_file
-        raise DevEnvError(BAD_CONFIG, f"{setting_names('ca_file')} is {self.ca_file}, which cannot be "
-                          f"used: {reason}. Point it at a readable PEM file of CA certificates, or unset it "
-                          "to use the system's.", status=503, field="ca_file")
+        raise DevEnvError(
+            BAD_CONFIG,
+            f"{setting_names('ca_file')} is {self.ca_file}, which cannot be "
+            f"used: {reason}. Point it at a readable PEM file of CA certificates, or unset it "
+            "to use the system's.",
+            status=503,
+            field="ca_file",
+        )
 
     def client_kwargs(self) -> Dict[str, Any]:
         kwargs: Dict[str, Any] = {"timeout": self.request_timeout, "retries": self.retries}

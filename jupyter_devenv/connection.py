@@ -5,6 +5,7 @@ Inside a kernel started by a Jupyter server with jupyter-devenv, ``JUPYTER_DEVEN
 cloud credentials). Elsewhere (a terminal, a script) ``DirectConnection`` talks to ModelArts with the
 ``DevEnv`` configuration. Both answer with the same ``State`` and raise ``DevEnvError``.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,6 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from .config import DevEnv
+from .kernel_access import SERVER_CERT_ENV, TOKEN_ENV, TOKEN_HEADER, URL_ENV
 from .modelarts import backends
 from .modelarts.answers import decode_answer
 from .modelarts.client import ModelArtsClient
@@ -24,7 +26,6 @@ from .modelarts.errors import DevEnvError
 from .modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
 from .modelarts.state import NOTEBOOKS, build_state
 from .server.prompts import PromptStore
-from .kernel_access import SERVER_CERT_ENV, TOKEN_ENV, TOKEN_HEADER, URL_ENV
 
 State = Dict[str, Any]
 
@@ -75,9 +76,12 @@ def _server_trust(cert: Optional[str]) -> ssl.SSLContext:
             reason = exc.strerror or type(exc).__name__
         else:
             return context
-        raise DevEnvError(BAD_CONFIG, f"{SERVER_CERT_ENV} is {cert}, which cannot be used: {reason}. "
-                          "It should name the Jupyter server's certificate (PEM), readable by this kernel.",
-                          status=503)
+        raise DevEnvError(
+            BAD_CONFIG,
+            f"{SERVER_CERT_ENV} is {cert}, which cannot be used: {reason}. "
+            "It should name the Jupyter server's certificate (PEM), readable by this kernel.",
+            status=503,
+        )
     return context
 
 
@@ -101,17 +105,28 @@ class ProxyConnection(Connection):
     system's CAs, for a Jupyter served over HTTPS with a self-signed certificate.
     """
 
-    def __init__(self, url: str, token: str, instance_id: str = "current", timeout: float = 60.0,
-                 server_cert: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        instance_id: str = "current",
+        timeout: float = 60.0,
+        server_cert: Optional[str] = None,
+    ) -> None:
         self.instance_id = instance_id if instance_id == "current" else validate_instance_id(instance_id)
         verify = _server_trust(server_cert or os.environ.get(SERVER_CERT_ENV))
-        self._http = httpx.Client(base_url=url, timeout=timeout, headers={TOKEN_HEADER: token},
-                                  trust_env=False, verify=verify)
+        self._http = httpx.Client(
+            base_url=url, timeout=timeout, headers={TOKEN_HEADER: token}, trust_env=False, verify=verify
+        )
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         try:
-            response = self._http.request(method, path, content=None if body is None else json.dumps(body),
-                                          headers={"Content-Type": "application/json"})
+            response = self._http.request(
+                method,
+                path,
+                content=None if body is None else json.dumps(body),
+                headers={"Content-Type": "application/json"},
+            )
         except httpx.HTTPError as exc:
             raise _unreachable(exc) from None
         return decode_answer(response).data
@@ -159,8 +174,12 @@ class DirectConnection(Connection):
     for) where the Jupyter server keeps it, so both agree; without it, it is not kept.
     """
 
-    def __init__(self, settings: Optional[DevEnv] = None, instance_id: Optional[str] = None,
-                 prompts: Optional[PromptStore] = None) -> None:
+    def __init__(
+        self,
+        settings: Optional[DevEnv] = None,
+        instance_id: Optional[str] = None,
+        prompts: Optional[PromptStore] = None,
+    ) -> None:
         self.settings = settings or DevEnv()
         self._prompts = prompts
         self.instance_id = validate_instance_id(instance_id or self.settings.instance_id or "")
@@ -187,9 +206,14 @@ class DirectConnection(Connection):
         prompt = body.get("spec", {}).get("auto_stop", {}).get("prompt")
         if self.backend == NOTEBOOKS and prompt is not None:
             if self._prompts is None:
-                raise DevEnvError(UNSUPPORTED, "The current API has no reminder setting of its own: the "
-                                  "Jupyter server keeps it. Run this in a Jupyter terminal, or use the "
-                                  "notebook toolbar's popover.", status=409, field="spec.auto_stop.prompt")
+                raise DevEnvError(
+                    UNSUPPORTED,
+                    "The current API has no reminder setting of its own: the "
+                    "Jupyter server keeps it. Run this in a Jupyter terminal, or use the "
+                    "notebook toolbar's popover.",
+                    status=409,
+                    field="spec.auto_stop.prompt",
+                )
             self._prompts.set(self.instance_id, prompt)
         return self._state(answer)
 
@@ -200,15 +224,21 @@ class DirectConnection(Connection):
 
     def config(self) -> Dict[str, Any]:
         s = self.settings
-        return {"backend": self.backend, "instance_id": self.instance_id, "emulated": s.emulated,
-                "reminder_thresholds": list(s.reminder_thresholds), "poll_interval": s.poll_interval}
+        return {
+            "backend": self.backend,
+            "instance_id": self.instance_id,
+            "emulated": s.emulated,
+            "reminder_thresholds": list(s.reminder_thresholds),
+            "poll_interval": s.poll_interval,
+        }
 
     def close(self) -> None:
         self._client.close()
 
 
-def connect(instance_id: str = "current", settings: Optional[DevEnv] = None,
-            prompts: Optional[PromptStore] = None) -> Connection:
+def connect(
+    instance_id: str = "current", settings: Optional[DevEnv] = None, prompts: Optional[PromptStore] = None
+) -> Connection:
     """A connection for this process: the server extension's when this is one of its kernels.
 
     ``settings`` (default: ``DevEnv()``, from the environment) and ``prompts`` configure a

@@ -5,6 +5,7 @@ save-before-stop can be seen at once. Ctrl-C stops both. JupyterLab works on cop
 the example notebooks in a temporary folder, with its own settings (no news toast) and
 workspaces there too, so the repository is left as it was found.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,12 @@ def demo_folder(work: Path) -> Path:
 def demo_env(emulator: EmulatorThread, instance_id: str, work: Path) -> Dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_DEVENV_", "HUAWEICLOUD_SDK_"))}
     env.update(environment(emulator.url, instance_id))
-    env.update({"JUPYTERLAB_SETTINGS_DIR": str(work / ".settings"),
-                "JUPYTERLAB_WORKSPACES_DIR": str(work / ".workspaces")})
+    env.update(
+        {
+            "JUPYTERLAB_SETTINGS_DIR": str(work / ".settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(work / ".workspaces"),
+        }
+    )
     return env
 
 
@@ -55,9 +60,16 @@ def run_demo(port: int = 8888, open_browser: bool = True, backend: str = "demana
     token = secrets.token_hex(16)
     work = Path(tempfile.mkdtemp(prefix="jupyter-devenv-demo-"))
     root = demo_folder(work)
-    cmd = [sys.executable, "-m", "jupyterlab", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-           "--LabApp.default_url=/lab/tree/demo.ipynb"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.default_url=/lab/tree/demo.ipynb",
+    ]
     if not open_browser:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:

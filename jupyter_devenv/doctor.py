@@ -17,6 +17,7 @@ wrong, a 400 would not prove the permission; were the value accepted (2xx), auto
 would have changed, and the check fails saying so. The client's own calls refuse such
 bodies (``validate_update_body``), so these go through ``AsyncModelArtsClient.request``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,8 +39,14 @@ from .kernel_access import URL_ENV
 from .modelarts import backends
 from .modelarts.answers import Answer, http_date_ms, read_capped
 from .modelarts.client import AsyncModelArtsClient
-from .modelarts.codes import (CLOCK_SKEW, CREDENTIALS_EXPIRED, INSTANCE_NOT_FOUND, NOT_CONFIGURED,
-                              TOKEN_EXPIRED_CODES, WRONG_PROJECT)
+from .modelarts.codes import (
+    CLOCK_SKEW,
+    CREDENTIALS_EXPIRED,
+    INSTANCE_NOT_FOUND,
+    NOT_CONFIGURED,
+    TOKEN_EXPIRED_CODES,
+    WRONG_PROJECT,
+)
 from .modelarts.credential_sources import NoCredentials
 from .modelarts.errors import DevEnvError
 from .modelarts.state import DEMANAGER, NOTEBOOKS
@@ -48,16 +55,34 @@ from .modelarts.transports import Routes
 OK, WARN, FAIL, SKIP = "OK", "WARN", "FAIL", "SKIP"
 SKEW_WARN = 5.0  # seconds; the Date header has a one-second resolution
 SKEW_FAIL = 15 * 60.0  # the API gateway refuses signatures further off (APIGW.0303)
-SHOWN = ("endpoint", "region", "project_id", "instance_id", "backend", "iam_endpoint", "metadata_endpoint",
-         "ca_file", "request_timeout", "retries")
+SHOWN = (
+    "endpoint",
+    "region",
+    "project_id",
+    "instance_id",
+    "backend",
+    "iam_endpoint",
+    "metadata_endpoint",
+    "ca_file",
+    "request_timeout",
+    "retries",
+)
 FROM_REGION = ("endpoint", "iam_endpoint")
 API_NAMES = {DEMANAGER: "the older API (demanager)", NOTEBOOKS: "the current API (notebooks)"}
 # backend -> (method, path under the instance, a body the API must refuse, the IAM action the call needs)
 PROBES = {
-    DEMANAGER: ("PUT", "", {"spec": {"auto_stop": {"enable": True, "duration": 1}}},
-                "modelarts:notebook:update"),
-    NOTEBOOKS: ("PATCH", "/lease", {"duration": 1000, "type": "TIMING"},
-                "modelarts:notebook:updateStopPolicy"),
+    DEMANAGER: (
+        "PUT",
+        "",
+        {"spec": {"auto_stop": {"enable": True, "duration": 1}}},
+        "modelarts:notebook:update",
+    ),
+    NOTEBOOKS: (
+        "PATCH",
+        "/lease",
+        {"duration": 1000, "type": "TIMING"},
+        "modelarts:notebook:updateStopPolicy",
+    ),
 }
 Clock = Callable[[], float]
 
@@ -95,6 +120,7 @@ def utc(epoch: float) -> str:
 
 # -- configuration ---------------------------------------------------------------------------
 
+
 def setting_rows(settings: DevEnv) -> List[Dict[str, str]]:
     """Each setting that matters, its value (none of them is a secret) and where it came from."""
     rows = []
@@ -124,9 +150,12 @@ def configuration_check(settings: DevEnv) -> Result:
     if gaps:
         names = "; ".join(setting_names(name) for name in gaps)
         choose = " (or choose the instance with jupyter devenv use)" if "instance_id" in gaps else ""
-        return Result("configuration", FAIL, f"not set: {', '.join(gaps)}",
-                      f"Set {names} in a Jupyter config file or the environment{choose}, then run the doctor "
-                      "again.")
+        return Result(
+            "configuration",
+            FAIL,
+            f"not set: {', '.join(gaps)}",
+            f"Set {names} in a Jupyter config file or the environment{choose}, then run the doctor again.",
+        )
     problem = ca_problem(settings)
     if problem:
         return Result("configuration", FAIL, problem, "Fix c.DevEnv.ca_file as said.")
@@ -135,16 +164,23 @@ def configuration_check(settings: DevEnv) -> Result:
 
 # -- credentials -----------------------------------------------------------------------------
 
+
 def renew_advice(source: str) -> str:
     """What to do about expired or refused credentials, by where they came from."""
     if source.startswith("credentials file "):
-        return (f"Put fresh credentials in {source[len('credentials file '):]}, or remove that file so that "
-                "the instance's own credentials (metadata service) are used.")
+        return (
+            f"Put fresh credentials in {source[len('credentials file ') :]}, or remove that file so that "
+            "the instance's own credentials (metadata service) are used."
+        )
     if source == "configuration" or source.startswith("environment"):
-        return (f"Set fresh credentials where these come from ({source}), or remove them there so that the "
-                "instance's own credentials are used.")
-    return ("They came expired from the instance itself: check this machine's clock and that the instance "
-            "has an agency, then run the doctor again.")
+        return (
+            f"Set fresh credentials where these come from ({source}), or remove them there so that the "
+            "instance's own credentials are used."
+        )
+    return (
+        "They came expired from the instance itself: check this machine's clock and that the instance "
+        "has an agency, then run the doctor again."
+    )
 
 
 def credentials_result(temporary: bool, source: str, expires_at: Optional[float], now: float) -> Result:
@@ -154,30 +190,47 @@ def credentials_result(temporary: bool, source: str, expires_at: Optional[float]
         return Result("credentials", OK, f"{kind}, from {source}{untold}")
     left = expires_at - now
     if left <= 0:
-        return Result("credentials", FAIL, f"{kind} from {source}: they expired {span(left)} ago "
-                      f"({utc(expires_at)})", renew_advice(source))
-    return Result("credentials", OK, f"{kind}, from {source}; they expire in {span(left)} "
-                  f"({utc(expires_at)}) and are fetched again 40 min before")
+        return Result(
+            "credentials",
+            FAIL,
+            f"{kind} from {source}: they expired {span(left)} ago ({utc(expires_at)})",
+            renew_advice(source),
+        )
+    return Result(
+        "credentials",
+        OK,
+        f"{kind}, from {source}; they expire in {span(left)} "
+        f"({utc(expires_at)}) and are fetched again 40 min before",
+    )
 
 
 async def credentials_check(settings: DevEnv, now: Clock) -> Result:
     scheme, source = settings.auth_scheme(), settings.credential_source()
     if scheme == "token":
-        return Result("credentials", OK, f"an IAM token, from {source}; it cannot be renewed: replace it "
-                      "when it expires (IAM tokens last 24 hours)")
+        return Result(
+            "credentials",
+            OK,
+            f"an IAM token, from {source}; it cannot be renewed: replace it "
+            "when it expires (IAM tokens last 24 hours)",
+        )
     if scheme == "iam-password":
         return Result("credentials", OK, f"IAM password login, from {source} (the instance check logs in)")
     try:
         creds = await settings.keyring().get()
     except NoCredentials as exc:
-        return Result("credentials", FAIL, f"no cloud credentials were found ({exc})",
-                      "Inside ModelArts, check that the instance has an agency and that metadata_endpoint is "
-                      "right; elsewhere set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or the SDK's "
-                      "credentials file.")
+        return Result(
+            "credentials",
+            FAIL,
+            f"no cloud credentials were found ({exc})",
+            "Inside ModelArts, check that the instance has an agency and that metadata_endpoint is "
+            "right; elsewhere set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or the SDK's "
+            "credentials file.",
+        )
     return credentials_result(creds.temporary, settings.credential_source(), creds.expires_at, now())
 
 
 # -- reachability and the clock --------------------------------------------------------------
+
 
 def _cause(exc: BaseException, kind: type) -> Optional[BaseException]:
     """The first exception of ``kind`` in ``exc``'s chain (httpx wraps httpcore wraps the OS's)."""
@@ -193,28 +246,40 @@ def transport_words(exc: BaseException, url: str, timeout: float) -> Tuple[str, 
     where = f"{parsed.host}:{parsed.port or (443 if parsed.scheme == 'https' else 80)}"
     untrusted = _cause(exc, ssl.SSLCertVerificationError)
     if isinstance(untrusted, ssl.SSLCertVerificationError):
-        words = (f"TLS verification failed: the certificate of {parsed.host} is not trusted "
-                 f"({untrusted.verify_message})")
-        return words, ("If a proxy or a private CA signs it, set c.DevEnv.ca_file (env "
-                       "JUPYTER_DEVENV_CA_FILE) to a PEM file of that CA's certificate; otherwise check the "
-                       "URL.")
+        words = (
+            f"TLS verification failed: the certificate of {parsed.host} is not trusted "
+            f"({untrusted.verify_message})"
+        )
+        return words, (
+            "If a proxy or a private CA signs it, set c.DevEnv.ca_file (env "
+            "JUPYTER_DEVENV_CA_FILE) to a PEM file of that CA's certificate; otherwise check the "
+            "URL."
+        )
     if _cause(exc, ssl.SSLError) is not None:
-        return (f"the TLS handshake with {where} failed",
-                "Check the URL's scheme (https) and port, and any proxy in between.")
+        return (
+            f"the TLS handshake with {where} failed",
+            "Check the URL's scheme (https) and port, and any proxy in between.",
+        )
     if _cause(exc, socket.gaierror) is not None:
-        return (f"DNS: the name {parsed.host} does not resolve",
-                "Check the URL for typos, and this machine's DNS (or HTTPS_PROXY, if a proxy is needed).")
+        return (
+            f"DNS: the name {parsed.host} does not resolve",
+            "Check the URL for typos, and this machine's DNS (or HTTPS_PROXY, if a proxy is needed).",
+        )
     if _cause(exc, ConnectionRefusedError) is not None:
         return f"{where} refused the connection (nothing listens there)", "Check the URL's host and port."
     if isinstance(exc, httpx.ProxyError):
         return "the proxy failed or refused the connection", "Check HTTPS_PROXY and NO_PROXY."
     if isinstance(exc, httpx.ConnectTimeout):
-        return (f"no connection to {where} within {timeout:g} s",
-                "A firewall or a missing route may block it: check the network, and HTTPS_PROXY if this "
-                "network needs a proxy.")
+        return (
+            f"no connection to {where} within {timeout:g} s",
+            "A firewall or a missing route may block it: check the network, and HTTPS_PROXY if this "
+            "network needs a proxy.",
+        )
     if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError)):
-        return (f"connected, but no answer within {timeout:g} s",
-                "Try again; if it persists, check any proxy in between or raise c.DevEnv.request_timeout.")
+        return (
+            f"connected, but no answer within {timeout:g} s",
+            "Try again; if it persists, check any proxy in between or raise c.DevEnv.request_timeout.",
+        )
     reason = getattr(_cause(exc, OSError), "strerror", None) or type(exc).__name__
     return f"the connection failed ({reason})", "Check the URL and the network."
 
@@ -229,8 +294,13 @@ async def probe(routes: Routes, url: str, timeout: float, now: Clock) -> Reply:
         await read_capped(response)
     finally:
         await response.aclose()
-    return Reply(response.status_code, response.headers.get("Date"), sent, now(),
-                 response.headers.get("X-Emulator") == "jupyter-devenv")
+    return Reply(
+        response.status_code,
+        response.headers.get("Date"),
+        sent,
+        now(),
+        response.headers.get("X-Emulator") == "jupyter-devenv",
+    )
 
 
 def reach_result(check: str, url: str, outcome: Union[Reply, BaseException], timeout: float) -> Result:
@@ -249,9 +319,12 @@ def clock_result(reply: Reply, signing: bool) -> Result:
     """
     server_ms = http_date_ms(reply.date)
     if server_ms is None:
-        return Result("clock", WARN, "the endpoint's answer has no Date header: the clocks cannot be "
-                      "compared",
-                      "Compare this machine's clock with a time server.")
+        return Result(
+            "clock",
+            WARN,
+            "the endpoint's answer has no Date header: the clocks cannot be compared",
+            "Compare this machine's clock with a time server.",
+        )
     skew = (reply.sent + reply.received) / 2 - server_ms / 1000
     if abs(skew) <= SKEW_WARN:
         return Result("clock", OK, f"this machine's clock is {span(skew)} off the API's (its Date header)")
@@ -260,37 +333,64 @@ def clock_result(reply: Reply, signing: bool) -> Result:
     rule = "the API gateway refuses AK/SK signatures more than 15 minutes off (APIGW.0303)"
     if abs(skew) > SKEW_FAIL and signing:
         return Result("clock", FAIL, words, f"Set this machine's clock right (NTP): {rule}.")
-    return Result("clock", WARN, words, f"Set this machine's clock right (NTP) before it drifts further: "
-                  f"{rule}.")
+    return Result(
+        "clock", WARN, words, f"Set this machine's clock right (NTP) before it drifts further: {rule}."
+    )
 
 
 # -- the instance, and the permission to change auto-stop ------------------------------------
+
 
 def api_failure(check: str, error: DevEnvError, source: str, instance_id: str) -> Result:
     """A failed ModelArts call in words, by its code and status."""
     said = f"{error.error_code}: {error.error_msg}"
     if error.status == 401 and error.error_code == CLOCK_SKEW:
-        return Result(check, FAIL, f"the API refused the request's time: this machine's clock is more than "
-                      f"15 minutes off ({said})", "Set this machine's clock right (NTP).")
+        return Result(
+            check,
+            FAIL,
+            f"the API refused the request's time: this machine's clock is more than 15 minutes off ({said})",
+            "Set this machine's clock right (NTP).",
+        )
     if error.status == 401 and error.error_code == CREDENTIALS_EXPIRED:
-        return Result(check, FAIL, f"the temporary credentials expired: the API refused them ({said})",
-                      renew_advice(source))
+        return Result(
+            check,
+            FAIL,
+            f"the temporary credentials expired: the API refused them ({said})",
+            renew_advice(source),
+        )
     if error.status == 401 and error.error_code in TOKEN_EXPIRED_CODES:
-        return Result(check, FAIL, f"the credentials expired or are no longer valid ({said})",
-                      renew_advice(source))
+        return Result(
+            check, FAIL, f"the credentials expired or are no longer valid ({said})", renew_advice(source)
+        )
     if error.status == 401:
-        return Result(check, FAIL, f"the API refused the credentials ({said})",
-                      f"Check the credentials from {source}: an AK with its own SK, and with temporary ones "
-                      "their security token.")
+        return Result(
+            check,
+            FAIL,
+            f"the API refused the credentials ({said})",
+            f"Check the credentials from {source}: an AK with its own SK, and with temporary ones "
+            "their security token.",
+        )
     if error.error_code == WRONG_PROJECT:
-        return Result(check, FAIL, f"the project id does not belong to these credentials ({said})",
-                      "Set c.DevEnv.project_id to the instance's project, or unset it and set the region.")
+        return Result(
+            check,
+            FAIL,
+            f"the project id does not belong to these credentials ({said})",
+            "Set c.DevEnv.project_id to the instance's project, or unset it and set the region.",
+        )
     if error.status == 403:
-        return Result(check, FAIL, f"this account may not read the instance ({said})",
-                      "Ask an administrator to grant modelarts:notebook:get (an IAM policy for ModelArts).")
+        return Result(
+            check,
+            FAIL,
+            f"this account may not read the instance ({said})",
+            "Ask an administrator to grant modelarts:notebook:get (an IAM policy for ModelArts).",
+        )
     if error.error_code == INSTANCE_NOT_FOUND or error.status == 404:
-        return Result(check, FAIL, f"no instance {instance_id} in this project ({said})",
-                      "Check c.DevEnv.instance_id, and that region and project_id are the instance's.")
+        return Result(
+            check,
+            FAIL,
+            f"no instance {instance_id} in this project ({said})",
+            "Check c.DevEnv.instance_id, and that region and project_id are the instance's.",
+        )
     if error.error_code == NOT_CONFIGURED:
         return Result(check, FAIL, error.error_msg)
     return Result(check, FAIL, said, "Run the doctor again; if it persists, put this report in a bug report.")
@@ -299,35 +399,56 @@ def api_failure(check: str, error: DevEnvError, source: str, instance_id: str) -
 def instance_result(data: Dict[str, Any], backend: str, detected: bool, instance_id: str) -> Result:
     """Only the id, name and status: the instance object also holds secrets (OBS keys, tokens)."""
     how = ", found by backend auto" if detected else ""
-    return Result("instance", OK, f"{instance_id} \"{data.get('name', '?')}\" is {data.get('status', '?')}, "
-                  f"on {API_NAMES[backend]}{how}")
+    return Result(
+        "instance",
+        OK,
+        f'{instance_id} "{data.get("name", "?")}" is {data.get("status", "?")}, on {API_NAMES[backend]}{how}',
+    )
 
 
-def permission_result(backend: str, outcome: Union[Answer, DevEnvError], source: str,
-                      instance_id: str) -> Result:
+def permission_result(
+    backend: str, outcome: Union[Answer, DevEnvError], source: str, instance_id: str
+) -> Result:
     action = PROBES[backend][3]
     if isinstance(outcome, Answer):
-        return Result("permission", FAIL, f"the API accepted a deliberately invalid auto-stop value (1 s) "
-                      f"for {action}: the instance's auto-stop may have changed",
-                      "Look at it now (jupyter devenv status) and set it right; please report this: the "
-                      "doctor expects the API to refuse that value.")
+        return Result(
+            "permission",
+            FAIL,
+            f"the API accepted a deliberately invalid auto-stop value (1 s) "
+            f"for {action}: the instance's auto-stop may have changed",
+            "Look at it now (jupyter devenv status) and set it right; please report this: the "
+            "doctor expects the API to refuse that value.",
+        )
     if outcome.status == 400:
-        return Result("permission", OK, f"may change auto-stop ({action}): the API refused a deliberately "
-                      f"invalid value ({outcome.error_code}) after its permission check; nothing was changed")
+        return Result(
+            "permission",
+            OK,
+            f"may change auto-stop ({action}): the API refused a deliberately "
+            f"invalid value ({outcome.error_code}) after its permission check; nothing was changed",
+        )
     if outcome.status == 403:
-        return Result("permission", FAIL, f"this account may not change auto-stop: {action} is missing "
-                      f"({outcome.error_code}: {outcome.error_msg})",
-                      f"Ask an administrator to grant {action} (an IAM policy for ModelArts) to this user or "
-                      "the instance's agency: without it the countdown shows, but auto-stop cannot be "
-                      "changed.")
+        return Result(
+            "permission",
+            FAIL,
+            f"this account may not change auto-stop: {action} is missing "
+            f"({outcome.error_code}: {outcome.error_msg})",
+            f"Ask an administrator to grant {action} (an IAM policy for ModelArts) to this user or "
+            "the instance's agency: without it the countdown shows, but auto-stop cannot be "
+            "changed.",
+        )
     if outcome.status == 401:
         return api_failure("permission", outcome, source, instance_id)
-    return Result("permission", WARN, f"could not tell whether {action} is granted "
-                  f"({outcome.error_code}: {outcome.error_msg})", "Run the doctor again in a moment.")
+    return Result(
+        "permission",
+        WARN,
+        f"could not tell whether {action} is granted ({outcome.error_code}: {outcome.error_msg})",
+        "Run the doctor again in a moment.",
+    )
 
 
-async def permission_outcome(client: AsyncModelArtsClient, backend: str,
-                             instance_id: str) -> Union[Answer, DevEnvError]:
+async def permission_outcome(
+    client: AsyncModelArtsClient, backend: str, instance_id: str
+) -> Union[Answer, DevEnvError]:
     method, tail, body, _action = PROBES[backend]
     family = "demanager/instances" if backend == DEMANAGER else "notebooks"
     try:
@@ -350,12 +471,14 @@ async def read_instance(client: AsyncModelArtsClient, settings: DevEnv) -> Tuple
 
 # -- the run ---------------------------------------------------------------------------------
 
+
 def skipped(why: str, *checks: str) -> List[Result]:
     return [Result(check, SKIP, f"not checked: {why}") for check in checks]
 
 
-async def reach(routes: Routes, check: str, url: str, timeout: float,
-                now: Clock) -> Tuple[Result, Optional[Reply]]:
+async def reach(
+    routes: Routes, check: str, url: str, timeout: float, now: Clock
+) -> Tuple[Result, Optional[Reply]]:
     try:
         reply = await probe(routes, url, timeout, now)
     except (httpx.HTTPError, asyncio.TimeoutError, OSError) as exc:
@@ -401,8 +524,13 @@ async def diagnose(settings: DevEnv, now: Clock = time.time) -> List[Result]:
 
 def secrets_of(settings: DevEnv) -> List[str]:
     """Every secret value this process holds, kept out of the report whatever an answer said."""
-    values = [settings.access_key, settings.secret_key, settings.security_token, settings.token,
-              settings.password]
+    values = [
+        settings.access_key,
+        settings.secret_key,
+        settings.security_token,
+        settings.token,
+        settings.password,
+    ]
     current = settings.keyring().current if settings.auth_scheme() not in ("token", "iam-password") else None
     if current is not None:
         values += [current.access_key, current.secret_key, current.security_token]
@@ -418,9 +546,13 @@ def scrub(text: str, secrets: List[str]) -> str:
 def notes() -> List[str]:
     if not os.environ.get(URL_ENV):
         return []
-    return [("This terminal belongs to a Jupyter server with jupyter-devenv, which keeps the credentials of "
-             "its own environment to itself: credentials set only there are not seen here (those of config "
-             "files and of the instance itself are).")]
+    return [
+        (
+            "This terminal belongs to a Jupyter server with jupyter-devenv, which keeps the credentials of "
+            "its own environment to itself: credentials set only there are not seen here (those of config "
+            "files and of the instance itself are)."
+        )
+    ]
 
 
 def report(settings: DevEnv, config_files: List[str], now: Clock = time.time) -> Dict[str, Any]:
@@ -433,8 +565,9 @@ def report(settings: DevEnv, config_files: List[str], now: Clock = time.time) ->
         "notes": notes(),
         "settings": setting_rows(settings),
         "config_files": config_files,
-        "checks": [{key: scrub(value, secrets) for key, value in result._asdict().items()}
-                   for result in checks],
+        "checks": [
+            {key: scrub(value, secrets) for key, value in result._asdict().items()} for result in checks
+        ],
     }
 
 

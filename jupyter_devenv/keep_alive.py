@@ -15,6 +15,7 @@ file (``kernel-<id>.json``), so the hold also ends when the kernel is shut down 
 and at the latest after ``hours``. The server keeps the instance running meanwhile: no
 page needs to be open. Outside a kernel of such a server there is no one to keep it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -47,11 +48,14 @@ def _server() -> Any:
     """A connection to the Jupyter server's REST API, or the error saying holds need one."""
     url, token = os.environ.get(URL_ENV), os.environ.get(TOKEN_ENV)
     if not (url and token):
-        raise DevEnvError(HOLDS_NEED_SERVER, "Holds need the Jupyter server: it keeps the instance running, "
-                          "and this process was not started by a Jupyter server with jupyter-devenv "
-                          f"({URL_ENV} and {TOKEN_ENV} are not set). Run this in a notebook of that server; "
-                          "elsewhere, extend the lease (`jupyter devenv extend`) or turn auto-stop off.",
-                          status=503)
+        raise DevEnvError(
+            HOLDS_NEED_SERVER,
+            "Holds need the Jupyter server: it keeps the instance running, "
+            "and this process was not started by a Jupyter server with jupyter-devenv "
+            f"({URL_ENV} and {TOKEN_ENV} are not set). Run this in a notebook of that server; "
+            "elsewhere, extend the lease (`jupyter devenv extend`) or turn auto-stop off.",
+            status=503,
+        )
     from .connection import ProxyConnection
 
     return ProxyConnection(url, token)
@@ -105,6 +109,9 @@ class keep_alive(contextlib.ContextDecorator):
         try:
             release(made["id"])
         except DevEnvError as error:  # never hide the block's own exception; the hold ends by itself
-            warnings.warn(f"jupyter-devenv: the hold could not be released ({error.error_msg}); it ends by "
-                          f"itself within {spoken(self.hours * 3600)} of its start.", stacklevel=2)
+            warnings.warn(
+                f"jupyter-devenv: the hold could not be released ({error.error_msg}); it ends by "
+                f"itself within {spoken(self.hours * 3600)} of its start.",
+                stacklevel=2,
+            )
         return False

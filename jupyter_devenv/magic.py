@@ -1,9 +1,10 @@
 """The ``%devenv`` line magic: the auto-stop panel, and holds.
 
-    %devenv                     the panel
-    %devenv hold 6h [reason]    keep this instance running for at most 6 h (a hold tied to this kernel)
-    %devenv release             end the holds made with %devenv hold in this kernel
+%devenv                     the panel
+%devenv hold 6h [reason]    keep this instance running for at most 6 h (a hold tied to this kernel)
+%devenv release             end the holds made with %devenv hold in this kernel
 """
+
 from __future__ import annotations
 
 import time
@@ -21,14 +22,19 @@ def _hold(args: List[str]) -> str:
     from .keep_alive import hold
 
     if not args:
-        raise DevEnvError(BAD_MAGIC, "%devenv hold needs a duration, e.g. %devenv hold 6h training "
-                          "(at most 72h).", field="duration")
+        raise DevEnvError(
+            BAD_MAGIC,
+            "%devenv hold needs a duration, e.g. %devenv hold 6h training (at most 72h).",
+            field="duration",
+        )
     seconds = parse_duration_text(args[0])
     made = hold(seconds / 3600, " ".join(args[1:]) or "%devenv hold")
     _held.append(made["id"])
     until = time.strftime("%H:%M UTC", time.gmtime(made["ends_at"] / 1000))
-    words = (f"Holding this instance running for at most {spoken(seconds)} (until {until}): "
-             f"{made['reason']}. It ends with this kernel or with %devenv release.")
+    words = (
+        f"Holding this instance running for at most {spoken(seconds)} (until {until}): "
+        f"{made['reason']}. It ends with this kernel or with %devenv release."
+    )
     return words + (f"\n{made['note']}" if made.get("note") else "")
 
 
@@ -57,8 +63,7 @@ def register(ipython: Any) -> None:
         elif args[0] == "release" and len(args) == 1:
             print(_release())
         else:
-            raise DevEnvError(BAD_MAGIC, f"%devenv {line.strip()[:40]} is not known. {USAGE}",
-                              field="line")
+            raise DevEnvError(BAD_MAGIC, f"%devenv {line.strip()[:40]} is not known. {USAGE}", field="line")
         return None
 
     ipython.register_magic_function(devenv, magic_kind="line", magic_name="devenv")

@@ -4,6 +4,7 @@ The server fixtures run every test that uses them once per API generation (``bac
 A module changes the extension's settings by overriding ``devenv_config`` (pytest-jupyter's
 ``jp_server_config`` is built from it), or ``backend`` to run on one generation only.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,18 +52,28 @@ def instance_id(emulator, backend) -> str:
 
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id, tmp_path) -> Dict[str, Any]:
-    return {"endpoint": emulator.url, "project_id": PROJECT_ID, "instance_id": instance_id,
-            "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "backend": backend,
-            "retries": 2, "request_timeout": 2.0, "cache_ttl": 5.0}
+    return {
+        "endpoint": emulator.url,
+        "project_id": PROJECT_ID,
+        "instance_id": instance_id,
+        "access_key": ACCESS_KEY,
+        "secret_key": SECRET_KEY,
+        "backend": backend,
+        "retries": 2,
+        "request_timeout": 2.0,
+        "cache_ttl": 5.0,
+    }
 
 
 @pytest.fixture
 def jp_server_config(devenv_config, tmp_path):
-    return Config({
-        "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
-        "DevEnv": devenv_config,
-        "DevEnvApp": {"state_file": str(tmp_path / "devenv-state.json")},
-    })
+    return Config(
+        {
+            "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
+            "DevEnv": devenv_config,
+            "DevEnvApp": {"state_file": str(tmp_path / "devenv-state.json")},
+        }
+    )
 
 
 @pytest.fixture
@@ -76,8 +87,11 @@ def api(jp_fetch):
     """``await api(method, path, body)`` → (status, decoded JSON) without raising on 4xx/5xx."""
 
     async def call(method: str, path: str, body: Any = None, headers: Any = None, raw: Any = None):
-        kwargs: Dict[str, Any] = {"method": method, "raise_error": False,
-                                  "headers": {"Content-Type": "application/json", **(headers or {})}}
+        kwargs: Dict[str, Any] = {
+            "method": method,
+            "raise_error": False,
+            "headers": {"Content-Type": "application/json", **(headers or {})},
+        }
         if method in ("PUT", "POST", "PATCH"):
             kwargs["body"] = raw if raw is not None else json.dumps(body)
         response = await jp_fetch("devenv", "api", *path.split("/"), **kwargs)
@@ -96,9 +110,14 @@ def server_log(jp_serverapp):
             lines.append(self.format(record))
 
     handler = Keep(level=logging.DEBUG)
-    loggers = [jp_serverapp.log, logging.getLogger(), logging.getLogger("DevEnvApp"),
-               logging.getLogger("tornado.access"), logging.getLogger("tornado.application"),
-               logging.getLogger("tornado.general")]
+    loggers = [
+        jp_serverapp.log,
+        logging.getLogger(),
+        logging.getLogger("DevEnvApp"),
+        logging.getLogger("tornado.access"),
+        logging.getLogger("tornado.application"),
+        logging.getLogger("tornado.general"),
+    ]
     for logger in loggers:
         logger.addHandler(handler)
     yield lines
@@ -143,5 +162,5 @@ def run_in_kernel(jp_serverapp, kernel_env):
         return "".join(out)
 
     yield run
-    for kernel_id, client in started:
+    for _kernel_id, client in started:
         client.stop_channels()  # the server's cleanup shuts the kernel down

@@ -4,6 +4,7 @@
 is applied upstream, its answer comes late) or swallows the request (never applied);
 ``ForwardProxy`` is a forward proxy that records what it was asked for.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,11 +33,15 @@ class Relay:
     async def relay(self, method: str, target: str, headers: Dict[str, str], body: bytes) -> Optional[bytes]:
         raise NotImplementedError
 
-    async def forward(self, method: str, url: str, headers: Dict[str, str], body: bytes,
-                      keep: Tuple[str, ...] = ("date",)) -> bytes:
+    async def forward(
+        self, method: str, url: str, headers: Dict[str, str], body: bytes, keep: Tuple[str, ...] = ("date",)
+    ) -> bytes:
         answer = await self.http.request(method, url, headers=headers, content=body)
-        out = [f"HTTP/1.1 {answer.status_code} X", f"Content-Length: {len(answer.content)}",
-               "Content-Type: application/json"]
+        out = [
+            f"HTTP/1.1 {answer.status_code} X",
+            f"Content-Length: {len(answer.content)}",
+            "Content-Type: application/json",
+        ]
         out += [f"{k}: {v}" for k, v in answer.headers.items() if k.lower() in keep]
         return "\r\n".join(out + ["", ""]).encode() + answer.content
 

@@ -8,6 +8,7 @@ behind. ``EmulatorProcess`` runs the emulator in its own process too, and ``Proc
 the two in a temporary folder (the benchmarks and the load test); the browser tests run the
 emulator in-process instead (``tests/ui/stack.py``).
 """
+
 from __future__ import annotations
 
 import json
@@ -35,11 +36,22 @@ LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
 }
 NOTEBOOK = {
-    "cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {},
-               "outputs": [], "source": "x = 1"}],
-    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                 "language_info": {"name": "python"}},
-    "nbformat": 4, "nbformat_minor": 5,
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "c0",
+            "metadata": {},
+            "outputs": [],
+            "source": "x = 1",
+        }
+    ],
+    "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
 }
 
 
@@ -83,7 +95,7 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
 
 
 class EmulatorProcess:
-    """``python -m jupyter_devenv emulator`` on a free port: ``url``, ``control`` (``EmulatorControl``), ``close()``."""
+    """``python -m jupyter_devenv emulator`` on a free port: ``url``, ``control``, ``close()``."""
 
     def __init__(self, log_path: Path) -> None:
         self.port = free_port()
@@ -92,7 +104,9 @@ class EmulatorProcess:
         self.log_path = log_path
         self._log = open(log_path, "wb")
         args = [sys.executable, "-m", "jupyter_devenv", "emulator", "--port", str(self.port)]
-        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        self.proc = subprocess.Popen(
+            args, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
         self.control = EmulatorControl(self.url)
         deadline = time.monotonic() + 30
         while True:
@@ -132,13 +146,21 @@ class JupyterProcess:
     still there): a package installed while Jupyter was not restarted.
     """
 
-    def __init__(self, tmp: Path, emulator_url: str, backend: str, instance_id: Optional[str],
-                 app: str = "jupyter_server", devenv: Optional[Dict[str, Any]] = None,
-                 lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
-                 extensions: Optional[Dict[str, Path]] = None,
-                 tls: Optional[Tuple[Path, Path]] = None,
-                 extra_env: Optional[Dict[str, str]] = None, terminals: bool = False,
-                 server_extension: bool = True) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        emulator_url: str,
+        backend: str,
+        instance_id: Optional[str],
+        app: str = "jupyter_server",
+        devenv: Optional[Dict[str, Any]] = None,
+        lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
+        extensions: Optional[Dict[str, Path]] = None,
+        tls: Optional[Tuple[Path, Path]] = None,
+        extra_env: Optional[Dict[str, str]] = None,
+        terminals: bool = False,
+        server_extension: bool = True,
+    ) -> None:
         self.instance_id = instance_id
         self.server_extension = server_extension
         self.token = secrets.token_hex(16)
@@ -152,7 +174,9 @@ class JupyterProcess:
         self.root.mkdir(parents=True, exist_ok=True)
         for name in ("a.ipynb", "b.ipynb"):
             _write_json(self.root / name, NOTEBOOK)
-        dirs = {name: tmp / name for name in ("config", "runtime", "settings", "workspaces", "ipython", "data")}
+        dirs = {
+            name: tmp / name for name in ("config", "runtime", "settings", "workspaces", "ipython", "data")
+        }
         for d in dirs.values():
             d.mkdir(exist_ok=True)
         enabled = {"jupyter_devenv": server_extension}
@@ -161,38 +185,63 @@ class JupyterProcess:
         if terminals:
             enabled["jupyter_server_terminals"] = True
         enabled.update({name: True for name in extensions or {}})
-        _write_json(dirs["config"] / "jupyter_server_config.json", {
-            "ServerApp": {"jpserver_extensions": enabled},
-            "DevEnv": dict(devenv or {}),
-            "DevEnvApp": {"state_file": str(tmp / "devenv-state.json")},
-        })
+        _write_json(
+            dirs["config"] / "jupyter_server_config.json",
+            {
+                "ServerApp": {"jpserver_extensions": enabled},
+                "DevEnv": dict(devenv or {}),
+                "DevEnvApp": {"state_file": str(tmp / "devenv-state.json")},
+            },
+        )
         for name, value in {**LAB_SETTINGS, **(lab_settings or {})}.items():
             _write_json(dirs["settings"] / f"{name}.jupyterlab-settings", value)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_DEVENV_", "HUAWEICLOUD_SDK_"))}
-        env.update({
-            "JUPYTER_CONFIG_DIR": str(dirs["config"]),
-            "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
-            "JUPYTER_DATA_DIR": str(dirs["data"]),
-            "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
-            "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
-            "IPYTHONDIR": str(dirs["ipython"]),
-            **environment(emulator_url, instance_id, backend),
-        })
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_DEVENV_", "HUAWEICLOUD_SDK_"))
+        }
+        env.update(
+            {
+                "JUPYTER_CONFIG_DIR": str(dirs["config"]),
+                "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
+                "JUPYTER_DATA_DIR": str(dirs["data"]),
+                "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
+                "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
+                "IPYTHONDIR": str(dirs["ipython"]),
+                **environment(emulator_url, instance_id, backend),
+            }
+        )
         env.update(extra_env or {})
         if extensions:
             folders = [str(folder) for folder in extensions.values()] + [env.get("PYTHONPATH", "")]
             env["PYTHONPATH"] = os.pathsep.join(f for f in folders if f)
-        args: List[str] = [sys.executable, "-m", app, "--no-browser", f"--port={self.port}",
-                           "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",
-                           f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}"]
+        args: List[str] = [
+            sys.executable,
+            "-m",
+            app,
+            "--no-browser",
+            f"--port={self.port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.allow_root=True",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+        ]
         if tls:
             args += [f"--ServerApp.certfile={tls[0]}", f"--ServerApp.keyfile={tls[1]}"]
         if app == "jupyterlab":
-            args += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+            args += [
+                "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            ]
         self.log_path = tmp / "server.log"
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(args, env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(self.root),
-                                     preexec_fn=_die_with_parent)
+        self.proc = subprocess.Popen(
+            args,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            cwd=str(self.root),
+            preexec_fn=_die_with_parent,
+        )
         try:
             self._wait_ready()
         except BaseException:
@@ -209,7 +258,9 @@ class JupyterProcess:
                 path = "/devenv/api/config" if self.server_extension else "/api/status"
                 r = httpx.get(f"{self.url}{path}", headers=self.auth, timeout=2, verify=self.verify)
                 if r.status_code == 200:
-                    assert not self.server_extension or r.json().get("instance_id") == self.instance_id, r.text
+                    assert not self.server_extension or r.json().get("instance_id") == self.instance_id, (
+                        r.text
+                    )
                     return
             except httpx.HTTPError:
                 pass
@@ -243,18 +294,31 @@ class ProcessStack:
     ``extensions``, ``tls``: as for ``JupyterProcess``.
     """
 
-    def __init__(self, backend: str = "demanager", app: str = "jupyter_server",
-                 devenv: Optional[Dict[str, Any]] = None, tmp: Optional[Path] = None,
-                 extensions: Optional[Dict[str, Path]] = None,
-                 tls: Optional[Tuple[Path, Path]] = None) -> None:
+    def __init__(
+        self,
+        backend: str = "demanager",
+        app: str = "jupyter_server",
+        devenv: Optional[Dict[str, Any]] = None,
+        tmp: Optional[Path] = None,
+        extensions: Optional[Dict[str, Path]] = None,
+        tls: Optional[Tuple[Path, Path]] = None,
+    ) -> None:
         self._own_tmp = tmp is None
         self.tmp = Path(tempfile.mkdtemp(prefix="devenv-bench-")) if tmp is None else tmp
         self.emulator: Optional[EmulatorProcess] = None
         self.server: Optional[JupyterProcess] = None
         try:
             self.emulator = EmulatorProcess(self.tmp / "emulator.log")
-            self.server = JupyterProcess(self.tmp / "jupyter", self.emulator.url, backend,
-                                         RUNNING_IDS[backend], app, devenv, extensions=extensions, tls=tls)
+            self.server = JupyterProcess(
+                self.tmp / "jupyter",
+                self.emulator.url,
+                backend,
+                RUNNING_IDS[backend],
+                app,
+                devenv,
+                extensions=extensions,
+                tls=tls,
+            )
         except BaseException:
             self.close()
             raise

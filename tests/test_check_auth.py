@@ -1,4 +1,5 @@
 """Every handler requires authentication, and the installed extension loads."""
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,9 @@ def test_every_handler_method_is_authenticated(pattern, handler):
 
 def _jupyter(*args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER_CONFIG")}
-    run = subprocess.run([sys.executable, "-m", "jupyter", *args], capture_output=True, text=True, env=env,
-                         timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "jupyter", *args], capture_output=True, text=True, env=env, timeout=120
+    )
     return re.sub(r"\x1b\[[0-9;]*m", "", run.stdout + run.stderr)
 
 

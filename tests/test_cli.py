@@ -1,4 +1,5 @@
 """``jupyter devenv`` against the emulator, configured by the environment, Jupyter config files and flags."""
+
 from __future__ import annotations
 
 import json
@@ -31,14 +32,27 @@ def data_dir(tmp_path):
 @pytest.fixture
 def cli(emulator, config_dir, data_dir):
     emu = emulator.emulator
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JUPYTER_DEVENV", "HUAWEICLOUD_SDK", "JUPYTER_CONFIG", "JUPYTER_DATA"))}
-    env.update({**environment(emulator.url, emu.seed_ids["demanager_running"]),
-                "JUPYTER_CONFIG_DIR": str(config_dir), "JUPYTER_DATA_DIR": str(data_dir)})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JUPYTER_DEVENV", "HUAWEICLOUD_SDK", "JUPYTER_CONFIG", "JUPYTER_DATA"))
+    }
+    env.update(
+        {
+            **environment(emulator.url, emu.seed_ids["demanager_running"]),
+            "JUPYTER_CONFIG_DIR": str(config_dir),
+            "JUPYTER_DATA_DIR": str(data_dir),
+        }
+    )
 
     def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "jupyter_devenv", *args], capture_output=True, text=True,
-                              env={**env, **extra}, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "jupyter_devenv", *args],
+            capture_output=True,
+            text=True,
+            env={**env, **extra},
+            timeout=60,
+        )
 
     return run
 
@@ -74,8 +88,9 @@ def test_update_and_disable(cli, emulator):
     run = cli("disable")
     assert run.returncode == 0, run.stderr
     assert "Auto-stop    off: the instance keeps running, and billing, until you stop it" in run.stdout
-    assert run.stdout.endswith("Auto-stop is off: the instance keeps running, and billing, until you stop "
-                               "it.\n")
+    assert run.stdout.endswith(
+        "Auto-stop is off: the instance keeps running, and billing, until you stop it.\n"
+    )
     assert _raw(emulator, instance_id)["spec"]["auto_stop"]["enable"] is False
 
 
@@ -87,19 +102,25 @@ def test_bad_input_exits_non_zero_and_sends_nothing(cli, emulator):
     run = cli("update", "--duration", "25h")
     assert run.stderr == "error: 25h is too long: the duration must be between 1 h and 24 h.\n"
     run = cli("update", "--duration", "soon")
-    assert run.stderr == ("error: 'soon' is not a duration: write it like 2h, 90m, 1h30m or 7200 "
-                          "(seconds).\n")
+    assert run.stderr == (
+        "error: 'soon' is not a duration: write it like 2h, 90m, 1h30m or 7200 (seconds).\n"
+    )
     run = cli("update")
-    assert run.stderr == ("error: Nothing to change: give --description, --enable or --disable, --duration, "
-                          "or --prompt or --no-prompt.\n")
+    assert run.stderr == (
+        "error: Nothing to change: give --description, --enable or --disable, --duration, "
+        "or --prompt or --no-prompt.\n"
+    )
     run = cli("extend", "30m")
     assert run.stderr == "error: 30m is too short: the duration must be between 1 h and 72 h.\n"
     run = cli("update", "--description", "a<b")
     assert run.returncode == 1 and run.stderr.startswith("error: description contains <")
     assert "ModelArts." not in run.stderr  # local checks carry no ModelArts code
     run = cli("update", "--enable", "--duration", "30m", "--json")
-    assert json.loads(run.stderr) == {"error_code": "ModelArts.6349", "field": "duration",
-                                      "error_msg": too_short[len("error: "):-1]}
+    assert json.loads(run.stderr) == {
+        "error_code": "ModelArts.6349",
+        "field": "duration",
+        "error_msg": too_short[len("error: ") : -1],
+    }
     assert httpx.get(f"{emulator.url}/_emulator/stats").json()["total"] == before
 
 
@@ -127,6 +148,7 @@ def test_missing_configuration_is_named(cli):
 
 
 # -- Jupyter config files and --DevEnv.* flags -------------------------------------------------
+
 
 def _shown_id(run: subprocess.CompletedProcess) -> str:
     assert run.returncode == 0, run.stderr
@@ -182,8 +204,11 @@ def test_a_broken_json_config_file_is_named(cli, config_dir):
 
 
 def test_a_bad_flag_value_names_the_setting_and_the_rule(cli):
-    _config_error(cli("status", "--DevEnv.retries=abc"), "--DevEnv.retries=abc is not a valid retries",
-                  "JUPYTER_DEVENV_RETRIES")
+    _config_error(
+        cli("status", "--DevEnv.retries=abc"),
+        "--DevEnv.retries=abc is not a valid retries",
+        "JUPYTER_DEVENV_RETRIES",
+    )
 
 
 def test_a_bad_value_in_a_config_file_names_the_setting_and_the_file(cli, config_dir):
@@ -239,14 +264,19 @@ def test_an_unknown_name_in_a_config_file_is_one_warning_line(cli, config_dir):
 
 
 def test_flags_unused_through_a_jupyter_server_are_said_so(cli):
-    run = cli("status", "--DevEnv.instance_id=DE-1", JUPYTER_DEVENV_URL="http://127.0.0.1:9/devenv/api/",
-              JUPYTER_DEVENV_TOKEN="kernel-token")
+    run = cli(
+        "status",
+        "--DevEnv.instance_id=DE-1",
+        JUPYTER_DEVENV_URL="http://127.0.0.1:9/devenv/api/",
+        JUPYTER_DEVENV_TOKEN="kernel-token",
+    )
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.startswith("note: the --DevEnv.* flags are not used")
     assert "error: The Jupyter server could not be reached" in run.stderr
 
 
 # -- list and use, straight to ModelArts ------------------------------------------------------
+
 
 def _chosen_file(data_dir):
     return data_dir / "jupyter_devenv" / "chosen_instance.json"
@@ -301,10 +331,13 @@ def test_an_ambiguous_name_is_an_error_listing_them(cli, emulator, data_dir):
     assert not _chosen_file(data_dir).exists()
 
 
-@pytest.mark.parametrize("wanted,words", [
-    ("no-such-notebook", "No instance no-such-notebook in this project"),
-    ("two words", "No instance has the id or the exact name"),
-])
+@pytest.mark.parametrize(
+    "wanted,words",
+    [
+        ("no-such-notebook", "No instance no-such-notebook in this project"),
+        ("two words", "No instance has the id or the exact name"),
+    ],
+)
 def test_an_unknown_instance_is_named(cli, data_dir, wanted, words):
     run = cli("use", wanted)
     assert run.returncode == 1 and run.stderr.startswith("error: "), run.stderr

@@ -1,4 +1,5 @@
 """``jupyter devenv list`` and ``use`` through a Jupyter server, and before one starts."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,13 @@ from jupyter_devenv.emulator.control import environment
 @pytest.fixture
 def devenv_config(emulator, backend):
     """No instance configured (``backend`` unused: the API generation is found per instance)."""
-    return {"endpoint": emulator.url, "project_id": PROJECT_ID, "access_key": ACCESS_KEY,
-            "secret_key": SECRET_KEY, "backend": "auto"}
+    return {
+        "endpoint": emulator.url,
+        "project_id": PROJECT_ID,
+        "access_key": ACCESS_KEY,
+        "secret_key": SECRET_KEY,
+        "backend": "auto",
+    }
 
 
 @pytest.fixture
@@ -33,16 +39,23 @@ def cli_env(emulator, tmp_path, state_file):
     config_dir = tmp_path / "cli-config"
     config_dir.mkdir()
     (config_dir / "jupyter_server_config.json").write_text(
-        json.dumps({"DevEnvApp": {"state_file": str(state_file)}}))
+        json.dumps({"DevEnvApp": {"state_file": str(state_file)}})
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_DEVENV", "HUAWEICLOUD_SDK"))}
-    env.update({**environment(emulator.url),
-                "JUPYTER_CONFIG_DIR": str(config_dir), "JUPYTER_DATA_DIR": str(tmp_path / "cli-data")})
+    env.update(
+        {
+            **environment(emulator.url),
+            "JUPYTER_CONFIG_DIR": str(config_dir),
+            "JUPYTER_DATA_DIR": str(tmp_path / "cli-data"),
+        }
+    )
     return env
 
 
 def run_cli(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jupyter_devenv", *args], capture_output=True, text=True,
-                          env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_devenv", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 @pytest.fixture
@@ -59,11 +72,13 @@ def chosen_before_start(request, cli_env, emulator):
 def jp_server_config(devenv_config, state_file, request):
     if "chosen_before_start" in request.fixturenames:
         request.getfixturevalue("chosen_before_start")
-    return Config({
-        "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
-        "DevEnv": devenv_config,
-        "DevEnvApp": {"state_file": str(state_file)},
-    })
+    return Config(
+        {
+            "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
+            "DevEnv": devenv_config,
+            "DevEnvApp": {"state_file": str(state_file)},
+        }
+    )
 
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)

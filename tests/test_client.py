@@ -1,4 +1,5 @@
 """``ModelArtsClient`` against the emulator on loopback: the seed's examples, auth, retries."""
+
 from __future__ import annotations
 
 import httpx
@@ -10,8 +11,20 @@ from jupyter_devenv.modelarts.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from jupyter_devenv.modelarts.client import ModelArtsClient
 from jupyter_devenv.modelarts.errors import DevEnvError
 
-SEED_SUCCESS_FIELDS = ["ai_project", "creation_timestamp", "description", "flavor", "flavor_details", "id",
-                       "latest_update_timestamp", "name", "profile", "status", "user", "workspace"]
+SEED_SUCCESS_FIELDS = [
+    "ai_project",
+    "creation_timestamp",
+    "description",
+    "flavor",
+    "flavor_details",
+    "id",
+    "latest_update_timestamp",
+    "name",
+    "profile",
+    "status",
+    "user",
+    "workspace",
+]
 UNKNOWN_ID = "6fa459ea-ee8a-3ca4-894e-db77e160355e"
 
 
@@ -34,8 +47,11 @@ def _client(emulator, auth=None, **kwargs):
 
 
 def _count(control, method, fragment=""):
-    return sum(n for k, n in control.get("/stats").json()["requests"].items()
-               if k.startswith(method + " ") and fragment in k)
+    return sum(
+        n
+        for k, n in control.get("/stats").json()["requests"].items()
+        if k.startswith(method + " ") and fragment in k
+    )
 
 
 def test_seed_request_example(emulator, emu):
@@ -60,8 +76,13 @@ def test_seed_failure_example(emulator):
 
 def test_invalid_update_is_refused_by_a_direct_connection_before_sending(emulator, emu, control):
     """The client sends what it is given: ``DirectConnection`` (a script's boundary) validates the body."""
-    settings = DevEnv(endpoint=emulator.url, project_id=emu.project_id, access_key=emu.access_key,
-                      secret_key=emu.secret_key, backend="demanager")
+    settings = DevEnv(
+        endpoint=emulator.url,
+        project_id=emu.project_id,
+        access_key=emu.access_key,
+        secret_key=emu.secret_key,
+        backend="demanager",
+    )
     before = control.get("/stats").json()["total"]
     connection = DirectConnection(settings, emu.seed_ids["demanager_running"])
     try:
@@ -77,22 +98,27 @@ def test_invalid_update_is_refused_by_a_direct_connection_before_sending(emulato
 def test_each_auth_scheme_is_accepted(emulator, emu, auth_kind):
     auth = {
         "aksk": lambda: AkSkAuth(emu.access_key, emu.secret_key, emu.project_id),
-        "security-token": lambda: AkSkAuth(emu.temp_access_key, emu.temp_secret_key, emu.project_id,
-                                           emu.security_token),
+        "security-token": lambda: AkSkAuth(
+            emu.temp_access_key, emu.temp_secret_key, emu.project_id, emu.security_token
+        ),
         "token": lambda: TokenAuth(emu.static_token),
-        "iam-password": lambda: IamPasswordAuth(emulator.url, emu.iam_user, emu.iam_password, emu.iam_domain,
-                                                emu.project_id),
+        "iam-password": lambda: IamPasswordAuth(
+            emulator.url, emu.iam_user, emu.iam_password, emu.iam_domain, emu.project_id
+        ),
     }[auth_kind]()
     with _client(emulator, auth) as client:
         assert client.get_instance(emu.seed_ids["demanager_running"]).data["status"] == "RUNNING"
 
 
-@pytest.mark.parametrize("auth", [
-    lambda e: AkSkAuth(e.access_key, "wrong-secret", e.project_id),
-    lambda e: AkSkAuth(e.temp_access_key, e.temp_secret_key, e.project_id),  # no security token
-    lambda e: AkSkAuth(e.temp_access_key, e.temp_secret_key, e.project_id, "wrong-token"),
-    lambda e: TokenAuth("not-a-token"),
-])
+@pytest.mark.parametrize(
+    "auth",
+    [
+        lambda e: AkSkAuth(e.access_key, "wrong-secret", e.project_id),
+        lambda e: AkSkAuth(e.temp_access_key, e.temp_secret_key, e.project_id),  # no security token
+        lambda e: AkSkAuth(e.temp_access_key, e.temp_secret_key, e.project_id, "wrong-token"),
+        lambda e: TokenAuth("not-a-token"),
+    ],
+)
 def test_bad_credentials_are_refused_and_not_retried(emulator, emu, control, auth):
     with _client(emulator, auth(emu)) as client, pytest.raises(DevEnvError) as caught:
         client.get_instance(emu.seed_ids["demanager_running"])
@@ -100,8 +126,9 @@ def test_bad_credentials_are_refused_and_not_retried(emulator, emu, control, aut
     assert control.get("/stats").json()["total"] == 1
 
 
-@pytest.mark.parametrize("fault", [{"rate_limit": {"count": 2, "retry_after": 0}}, {"unavailable": 2},
-                                   {"drop": 2}])
+@pytest.mark.parametrize(
+    "fault", [{"rate_limit": {"count": 2, "retry_after": 0}}, {"unavailable": 2}, {"drop": 2}]
+)
 def test_retryable_faults_are_retried(emulator, emu, control, fault):
     control.post("/faults", json=fault)
     with _client(emulator, retries=3) as client:
@@ -109,10 +136,13 @@ def test_retryable_faults_are_retried(emulator, emu, control, fault):
     assert control.get("/stats").json()["total"] == 3
 
 
-@pytest.mark.parametrize("fault,status,code", [
-    ({"rate_limit": {"count": 10, "retry_after": 0}}, 429, "APIGW.0308"),
-    ({"unavailable": 10}, 503, "APIGW.0203"),
-])
+@pytest.mark.parametrize(
+    "fault,status,code",
+    [
+        ({"rate_limit": {"count": 10, "retry_after": 0}}, 429, "APIGW.0308"),
+        ({"unavailable": 10}, 503, "APIGW.0203"),
+    ],
+)
 def test_retries_stop_at_the_bound(emulator, emu, control, fault, status, code):
     control.post("/faults", json=fault)
     with _client(emulator, retries=2) as client, pytest.raises(DevEnvError) as caught:
@@ -132,8 +162,9 @@ def test_retry_after_is_honoured():
     """The delay before a retry is at least what Retry-After asks (bounded by max_backoff)."""
     from jupyter_devenv.modelarts.client import AsyncModelArtsClient
 
-    client = AsyncModelArtsClient("http://127.0.0.1:9", "p", TokenAuth("t"), backoff=0.01, max_backoff=5,
-                               rand=lambda: 0.0)
+    client = AsyncModelArtsClient(
+        "http://127.0.0.1:9", "p", TokenAuth("t"), backoff=0.01, max_backoff=5, rand=lambda: 0.0
+    )
     throttled = DevEnvError("APIGW.0308", "slow down", status=429, retry_after=3)
     assert client.retry_delay(0, throttled) == 3
     assert client.retry_delay(0, DevEnvError("APIGW.0308", "x", status=429, retry_after=60)) == 5
@@ -155,8 +186,9 @@ def test_expired_token_is_refreshed_once(emulator, emu, control):
 
 def test_token_is_renewed_before_expiry(emulator, emu):
     now = [1_000_000.0]
-    auth = IamPasswordAuth(emulator.url, emu.iam_user, emu.iam_password, emu.iam_domain, emu.project_id,
-                           clock=lambda: now[0])
+    auth = IamPasswordAuth(
+        emulator.url, emu.iam_user, emu.iam_password, emu.iam_domain, emu.project_id, clock=lambda: now[0]
+    )
     with _client(emulator, auth) as client:
         client.get_instance(emu.seed_ids["demanager_running"])
         assert auth.logins == 1
@@ -196,18 +228,34 @@ def test_lease_renewal_counts_from_now(emulator, emu):
 def test_signed_query_is_the_query_sent(emulator, emu):
     """Spaces and reserved characters in a query: what is signed is what goes on the wire."""
     with _client(emulator) as client:
-        answer = client.run(client.aio.request("GET", f"/v1/{emu.project_id}/demanager/instances",
-                                               params={"de_type": "Notebook", "name": "a b+c/d", "limit": "5"}))
+        answer = client.run(
+            client.aio.request(
+                "GET",
+                f"/v1/{emu.project_id}/demanager/instances",
+                params={"de_type": "Notebook", "name": "a b+c/d", "limit": "5"},
+            )
+        )
     assert "instances" in answer.data
 
 
-@pytest.mark.parametrize("deny,call,action", [
-    ("renew_lease", lambda c, e: c.renew_lease(e.seed_ids["notebooks_running"], 7200),
-     "modelarts:notebook:updateStopPolicy"),
-    ("update", lambda c, e: c.update_instance(e.seed_ids["demanager_running"], {"description": "x"}),
-     "modelarts:notebook:update"),
-])
-def test_a_missing_permission_names_the_iam_action_and_who_grants_it(emulator, emu, control, deny, call, action):
+@pytest.mark.parametrize(
+    "deny,call,action",
+    [
+        (
+            "renew_lease",
+            lambda c, e: c.renew_lease(e.seed_ids["notebooks_running"], 7200),
+            "modelarts:notebook:updateStopPolicy",
+        ),
+        (
+            "update",
+            lambda c, e: c.update_instance(e.seed_ids["demanager_running"], {"description": "x"}),
+            "modelarts:notebook:update",
+        ),
+    ],
+)
+def test_a_missing_permission_names_the_iam_action_and_who_grants_it(
+    emulator, emu, control, deny, call, action
+):
     control.post("/faults", json={"deny": [deny]})
     with _client(emulator) as client, pytest.raises(DevEnvError) as caught:
         call(client, emu)

@@ -4,6 +4,7 @@ A ``Holding`` forwarder (``forwarding.py``) sits between the client and the emul
 holds a write's answer back past the client's budget (applied, answer lost) or swallows
 the write (never applied).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,9 @@ def count(emulator, method: str, fragment: str = "") -> int:
 def client_via(url: str, emulator, **kwargs) -> AsyncModelArtsClient:
     emu = emulator.emulator
     kwargs.setdefault("backoff", 0.01)
-    return AsyncModelArtsClient(url, emu.project_id, AkSkAuth(emu.access_key, emu.secret_key, emu.project_id),
-                             **kwargs)
+    return AsyncModelArtsClient(
+        url, emu.project_id, AkSkAuth(emu.access_key, emu.secret_key, emu.project_id), **kwargs
+    )
 
 
 def test_the_timeout_bounds_the_whole_call_with_its_retries(emulator):
@@ -113,7 +115,9 @@ def test_when_the_check_cannot_be_made_the_write_is_not_sent_again(emulator):
                 await original(reader, writer)
 
             forwarder.server.close()
-            forwarder.server = await asyncio.start_server(no_reads, "127.0.0.1", int(forwarder.url.rsplit(":", 1)[1]))
+            forwarder.server = await asyncio.start_server(
+                no_reads, "127.0.0.1", int(forwarder.url.rsplit(":", 1)[1])
+            )
             with pytest.raises(DevEnvError) as caught:
                 await client.update_instance(iid, {"description": "unconfirmed"})
             await client.aclose()

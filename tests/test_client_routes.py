@@ -1,6 +1,7 @@
 """Upstream routes and shared work: proxies decided per origin, one IAM login for many calls,
 and a sync client that leaves no thread behind.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,8 +15,16 @@ from forwarding import ForwardProxy
 from jupyter_devenv.modelarts.auth import IamPasswordAuth
 from jupyter_devenv.modelarts.client import AsyncModelArtsClient, ModelArtsClient
 
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
-                   "http_proxy", "https_proxy", "all_proxy", "no_proxy")
+PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+)
 
 
 def _iam_client(modelarts: str, iam: str, emu) -> AsyncModelArtsClient:
@@ -42,8 +51,9 @@ def test_the_proxy_is_decided_per_origin(emulator, monkeypatch):
             return proxy.urls
 
     urls = asyncio.run(run())
-    assert urls == [f"http://127.0.0.1:{port}/v1/{emu.project_id}/demanager/instances/"
-                    f"{emu.seed_ids['demanager_running']}"]
+    assert urls == [
+        f"http://127.0.0.1:{port}/v1/{emu.project_id}/demanager/instances/{emu.seed_ids['demanager_running']}"
+    ]
     stats = httpx.get(emulator.url + "/_emulator/stats", trust_env=False).json()["requests"]
     assert stats.get("POST /v3/auth/tokens") == 1  # the login went direct, not through the proxy
 
@@ -72,8 +82,11 @@ def _client_threads() -> int:
 def test_the_sync_client_ends_its_thread(emulator):
     emu = emulator.emulator
     before = _client_threads()
-    with ModelArtsClient(emulator.url, emu.project_id, IamPasswordAuth(
-            emulator.url, emu.iam_user, emu.iam_password, emu.iam_domain, emu.project_id)) as client:
+    with ModelArtsClient(
+        emulator.url,
+        emu.project_id,
+        IamPasswordAuth(emulator.url, emu.iam_user, emu.iam_password, emu.iam_domain, emu.project_id),
+    ) as client:
         client.get_instance(emu.seed_ids["demanager_running"])
         assert _client_threads() == before + 1
     assert _client_threads() == before
@@ -83,6 +96,10 @@ def test_the_sync_client_ends_its_thread(emulator):
 def test_a_failed_construction_leaves_no_thread(tmp_path):
     before = _client_threads()
     with pytest.raises(OSError):
-        ModelArtsClient("https://modelarts.example.com", "p", IamPasswordAuth("", "u", "p", "d", "p"),
-                     verify=str(tmp_path / "missing-ca.pem"))
+        ModelArtsClient(
+            "https://modelarts.example.com",
+            "p",
+            IamPasswordAuth("", "u", "p", "d", "p"),
+            verify=str(tmp_path / "missing-ca.pem"),
+        )
     assert _client_threads() == before

@@ -1,8 +1,8 @@
 """``DevEnv``: configuration first, then the environment, then ModelArts' Session()."""
+
 from __future__ import annotations
 
 import asyncio
-
 import sys
 import types
 
@@ -65,8 +65,13 @@ def test_missing_settings_are_named_in_order(clean_env):
 
 
 def test_session_fills_credentials_inside_modelarts(clean_env):
-    session = types.SimpleNamespace(access_key="SESSIONAK", secret_key="SESSIONSK", security_token="STS",
-                                    project_id="sess-proj", region_name="cn-north-4")
+    session = types.SimpleNamespace(
+        access_key="SESSIONAK",
+        secret_key="SESSIONSK",
+        security_token="STS",
+        project_id="sess-proj",
+        region_name="cn-north-4",
+    )
     module = types.ModuleType("modelarts.session")
     module.Session = lambda: session
     clean_env.setitem(sys.modules, "modelarts", types.ModuleType("modelarts"))
@@ -92,8 +97,20 @@ def test_explicit_keys_win_over_the_session(clean_env):
 
 
 # Settings that end up in an HTTP header or URL, with a value that would split it.
-ONE_LINE_SETTINGS = ["access_key", "secret_key", "security_token", "token", "user", "password", "domain",
-                     "project_id", "instance_id", "endpoint", "iam_endpoint", "region"]
+ONE_LINE_SETTINGS = [
+    "access_key",
+    "secret_key",
+    "security_token",
+    "token",
+    "user",
+    "password",
+    "domain",
+    "project_id",
+    "instance_id",
+    "endpoint",
+    "iam_endpoint",
+    "region",
+]
 SNEAKY = "s3cr3t-VALUE-42\r\nX-Injected: 1"
 
 
@@ -148,9 +165,14 @@ def test_the_ca_file_is_passed_on_only_when_set(clean_env):
     assert DevEnv().client_kwargs()["verify"] == certifi.where()
 
 
-@pytest.mark.parametrize("kind, reason", [("missing", "No such file or directory"),
-                                          ("folder", "Is a directory"),
-                                          ("not-pem", "holds no PEM certificate")])
+@pytest.mark.parametrize(
+    "kind, reason",
+    [
+        ("missing", "No such file or directory"),
+        ("folder", "Is a directory"),
+        ("not-pem", "holds no PEM certificate"),
+    ],
+)
 def test_an_unusable_ca_file_is_a_configuration_error_naming_the_path(clean_env, tmp_path, kind, reason):
     path = {"missing": tmp_path / "nope.pem", "folder": tmp_path, "not-pem": tmp_path / "ca.pem"}[kind]
     (tmp_path / "ca.pem").write_text("not a certificate\n")

@@ -4,6 +4,7 @@ The SDK's order: configuration (``c.DevEnv.*``), the environment, the credential
 ``modelarts.session.Session()``, the metadata service. Each test sets up two adjacent
 sources with different keys, only one of which the emulator accepts, so the winner shows.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -98,8 +99,11 @@ def test_no_source_at_all_says_what_was_tried(env, emulator, tmp_path):
         status_with(settings, emulator.emulator.seed_ids["demanager_running"])
     message = caught.value.error_msg
     assert caught.value.error_code == "DEVENV.NOT_CONFIGURED" and caught.value.status == 503
-    for tried in (f"no credentials file at {tmp_path / 'credentials'}", "modelarts.session",
-                  "the metadata service at http://127.0.0.1:9 did not answer"):
+    for tried in (
+        f"no credentials file at {tmp_path / 'credentials'}",
+        "modelarts.session",
+        "the metadata service at http://127.0.0.1:9 did not answer",
+    ):
         assert tried in message
     assert httpx.get(emulator.url + "/_emulator/stats").json()["total"] == 0  # nothing sent unsigned
 

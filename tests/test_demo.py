@@ -1,4 +1,5 @@
 """``jupyter devenv demo`` works on copies in a temporary folder and leaves the repository as it was."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,13 @@ def _notebooks_state() -> dict:
 def test_the_demo_opens_copies_without_the_news_toast_and_cleans_up(tmp_path):
     before = _notebooks_state()
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "jupyter_devenv", "demo", "--no-browser", f"--port={port}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_devenv", "demo", "--no-browser", f"--port={port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
     lines = []
     try:
         deadline = time.monotonic() + 90
@@ -47,7 +53,9 @@ def test_the_demo_opens_copies_without_the_news_toast_and_cleans_up(tmp_path):
 
         assert wait_until(answers, timeout=max(1.0, deadline - time.monotonic()), step=0.5), "".join(lines)
         listed = httpx.get(contents, timeout=5).json()
-        assert {"demo.ipynb", "keep-alive-during-training.ipynb"} <= {item["name"] for item in listed["content"]}
+        assert {"demo.ipynb", "keep-alive-during-training.ipynb"} <= {
+            item["name"] for item in listed["content"]
+        }
         news = work / ".settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
         assert json.loads(news.read_text()) == {"fetchNews": "false", "checkForUpdates": False}
     finally:

@@ -1,6 +1,7 @@
 """The project carries its own documentation: generated pages are current, and nothing cites a
 document the repository lacks.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,12 @@ def tracked_files():
 
 
 def test_generated_pages_are_current():
-    result = subprocess.run([sys.executable, str(ROOT / "docs" / "generate.py"), "--check"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "generate.py"), "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -46,7 +51,8 @@ def test_no_file_cites_a_document_outside_the_repository():
         for cited in CITED.findall(text):
             if cited.startswith(("http", "www.")) or "{" in cited:
                 continue
-            if not any((base / cited).exists() for base in (path.parent, ROOT, ROOT / "docs")) and \
-                    not list(ROOT.glob(f"**/{Path(cited).name}")):
+            if not any((base / cited).exists() for base in (path.parent, ROOT, ROOT / "docs")) and not list(
+                ROOT.glob(f"**/{Path(cited).name}")
+            ):
                 missing.append(f"{path.relative_to(ROOT)} cites {cited}")
     assert not missing, missing

@@ -3,6 +3,7 @@
 Each case checks the words a user reads, that nothing secret is printed, and that the
 permission probe leaves the instance as it was.
 """
+
 from __future__ import annotations
 
 import copy
@@ -77,8 +78,13 @@ def raw(emulator, key: str):
     return copy.deepcopy(emulator.emulator.instance(emulator.emulator.seed_ids[key]))
 
 
-@pytest.mark.parametrize("seed, action", [("demanager_running", "modelarts:notebook:update"),
-                                          ("notebooks_running", "modelarts:notebook:updateStopPolicy")])
+@pytest.mark.parametrize(
+    "seed, action",
+    [
+        ("demanager_running", "modelarts:notebook:update"),
+        ("notebooks_running", "modelarts:notebook:updateStopPolicy"),
+    ],
+)
 def test_a_healthy_instance_passes_every_check_and_nothing_changes(env, emulator, capsys, seed, action):
     env.setenv("JUPYTER_DEVENV_INSTANCE_ID", emulator.emulator.seed_ids[seed])
     before = raw(emulator, seed)
@@ -101,8 +107,11 @@ def test_the_json_report_says_the_same(env, emulator, capsys):
     assert code == 0 and doc["ok"] is True
     assert [c["status"] for c in doc["checks"]] == ["OK"] * 6
     rows = {row["name"]: row for row in doc["settings"]}
-    assert rows["endpoint"] == {"name": "endpoint", "value": emulator.url,
-                                "source": "environment (JUPYTER_DEVENV_ENDPOINT)"}
+    assert rows["endpoint"] == {
+        "name": "endpoint",
+        "value": emulator.url,
+        "source": "environment (JUPYTER_DEVENV_ENDPOINT)",
+    }
     assert rows["backend"]["source"] == "default" and rows["region"]["value"] == "not set"
     assert_no_secret(text, emulator)
 
@@ -125,12 +134,16 @@ def test_a_clock_a_minute_off_is_a_warning(env, emulator, capsys):
     assert "Works, with warnings: clock." in text
 
 
-@pytest.mark.parametrize("seed, switch, action", [
-    ("demanager_running", "update", "modelarts:notebook:update"),
-    ("notebooks_running", "renew_lease", "modelarts:notebook:updateStopPolicy"),
-])
-def test_a_missing_permission_names_the_iam_action_and_changes_nothing(env, emulator, capsys, seed, switch,
-                                                                       action):
+@pytest.mark.parametrize(
+    "seed, switch, action",
+    [
+        ("demanager_running", "update", "modelarts:notebook:update"),
+        ("notebooks_running", "renew_lease", "modelarts:notebook:updateStopPolicy"),
+    ],
+)
+def test_a_missing_permission_names_the_iam_action_and_changes_nothing(
+    env, emulator, capsys, seed, switch, action
+):
     env.setenv("JUPYTER_DEVENV_INSTANCE_ID", emulator.emulator.seed_ids[seed])
     httpx.post(f"{emulator.url}/_emulator/faults", json={"deny": [switch]}).raise_for_status()
     before = raw(emulator, seed)
@@ -160,16 +173,22 @@ def test_expired_temporary_credentials_say_so_and_what_to_do(env, emulator, caps
     httpx.post(f"{emulator.url}/_emulator/credentials", json={"lifetime": 2}).raise_for_status()
     credential = httpx.get(f"{emulator.url}/openstack/latest/securitykey").json()["credential"]
     path = tmp_path / "credentials"
-    path.write_text(f"[basic]\nak = {credential['access']}\nsk = {credential['secret']}\n"
-                    f"security_token = {credential['securitytoken']}\n", encoding="utf-8")
+    path.write_text(
+        f"[basic]\nak = {credential['access']}\nsk = {credential['secret']}\n"
+        f"security_token = {credential['securitytoken']}\n",
+        encoding="utf-8",
+    )
     env.delenv("HUAWEICLOUD_SDK_AK")
     env.delenv("HUAWEICLOUD_SDK_SK")
     emulator.emulator.advance(3)  # past their expiry on the emulator clock
     code, text = run(capsys)
     found = checks(text)
     assert code == 1
-    assert found["credentials"] == ("OK", f"temporary AK/SK (with a security token), from credentials file "
-                                          f"{path}; the source does not say when they expire\n")
+    assert found["credentials"] == (
+        "OK",
+        f"temporary AK/SK (with a security token), from credentials file "
+        f"{path}; the source does not say when they expire\n",
+    )
     status, words = found["instance"]
     assert status == "FAIL" and "the temporary credentials expired" in words and "APIGW.0307" in words
     assert f"Put fresh credentials in {path}" in words
@@ -229,10 +248,28 @@ def tls_server(tmp_path):
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a self-signed certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
 
     class Quiet(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -260,6 +297,7 @@ def test_an_untrusted_certificate_says_to_set_ca_file(env, capsys, tls_server):
 
 
 # -- the pure checks -------------------------------------------------------------------------
+
 
 def test_transport_words_name_dns_and_timeouts_without_asking_anyone():
     error = httpx.ConnectError("lookup failed")
@@ -292,6 +330,7 @@ def test_expired_credentials_with_a_known_expiry_fail_the_credentials_check():
 def test_an_accepted_probe_fails_saying_auto_stop_may_have_changed():
     result = doctor.permission_result("demanager", Answer({}, 0), "configuration", "DE-1")
     assert result.status == "FAIL" and "may have changed" in result.detail
-    unsure = doctor.permission_result("notebooks", DevEnvError("APIGW.0203", "Backend unavailable.", 503),
-                                      "configuration", "1")
+    unsure = doctor.permission_result(
+        "notebooks", DevEnvError("APIGW.0203", "Backend unavailable.", 503), "configuration", "1"
+    )
     assert unsure.status == "WARN"

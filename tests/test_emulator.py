@@ -1,4 +1,5 @@
 """The ModelArts emulator over real HTTP on loopback: auth, the seed's calls, state, faults, stats."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +14,16 @@ import pytest
 
 from jupyter_devenv.emulator import Emulator, EmulatorServer
 from jupyter_devenv.emulator.app import (
-    ACCESS_KEY, IAM_DOMAIN, IAM_PASSWORD, IAM_USER, PROJECT_ID, SECRET_KEY, SECURITY_TOKEN,
-    STATIC_TOKEN, TEMP_ACCESS_KEY, TEMP_SECRET_KEY,
+    ACCESS_KEY,
+    IAM_DOMAIN,
+    IAM_PASSWORD,
+    IAM_USER,
+    PROJECT_ID,
+    SECRET_KEY,
+    SECURITY_TOKEN,
+    STATIC_TOKEN,
+    TEMP_ACCESS_KEY,
+    TEMP_SECRET_KEY,
 )
 from jupyter_devenv.emulator.banner import banner
 from jupyter_devenv.emulator.fake_secrets import MARKER, secret_values
@@ -22,8 +31,18 @@ from jupyter_devenv.emulator.store import DEMANAGER_RUNNING_ID, DEMANAGER_STOPPE
 from jupyter_devenv.modelarts.signer import sdk_date, sign
 
 SEED_SUCCESS_FIELDS = {
-    "ai_project", "creation_timestamp", "description", "flavor", "flavor_details", "id",
-    "latest_update_timestamp", "name", "profile", "status", "user", "workspace",
+    "ai_project",
+    "creation_timestamp",
+    "description",
+    "flavor",
+    "flavor_details",
+    "id",
+    "latest_update_timestamp",
+    "name",
+    "profile",
+    "status",
+    "user",
+    "workspace",
 }
 NOT_FOUND_BODY = {"error_message": "The instance does not exist.", "error_code": "ModelArts.6309"}
 DE = f"/v1/{PROJECT_ID}/demanager/instances"
@@ -38,9 +57,17 @@ class Api:
         self.host = urlsplit(url).netloc
         self.http = httpx.Client(base_url=url, timeout=10)
 
-    def call(self, method: str, path: str, body: Any = None, params: Optional[Dict[str, str]] = None,
-             ak: str = ACCESS_KEY, sk: str = SECRET_KEY, extra: Optional[Dict[str, str]] = None,
-             token: Optional[str] = None) -> httpx.Response:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: Optional[Dict[str, str]] = None,
+        ak: str = ACCESS_KEY,
+        sk: str = SECRET_KEY,
+        extra: Optional[Dict[str, str]] = None,
+        token: Optional[str] = None,
+    ) -> httpx.Response:
         content = json.dumps(body).encode() if body is not None else b""
         headers = {"Content-Type": "application/json", **(extra or {})}
         if token is not None:
@@ -103,9 +130,19 @@ def test_bad_signature_and_unknown_key_are_apigw_0301(api):
     error(api.call("GET", f"{DE}/{DEMANAGER_RUNNING_ID}", sk="wrong-secret"), 401, "APIGW.0301")
     error(api.call("GET", f"{DE}/{DEMANAGER_RUNNING_ID}", ak="UNKNOWNAK0000000000"), 401, "APIGW.0301")
     body = json.dumps({"description": "signed"}).encode()
-    headers = sign("PUT", api.host, f"{DE}/{DEMANAGER_RUNNING_ID}", [], {"Content-Type": "application/json"},
-                   body, ACCESS_KEY, SECRET_KEY)
-    tampered = api.http.put(f"{DE}/{DEMANAGER_RUNNING_ID}", headers=headers, content=b'{"description": "other"}')
+    headers = sign(
+        "PUT",
+        api.host,
+        f"{DE}/{DEMANAGER_RUNNING_ID}",
+        [],
+        {"Content-Type": "application/json"},
+        body,
+        ACCESS_KEY,
+        SECRET_KEY,
+    )
+    tampered = api.http.put(
+        f"{DE}/{DEMANAGER_RUNNING_ID}", headers=headers, content=b'{"description": "other"}'
+    )
     error(tampered, 401, "APIGW.0301")
 
 
@@ -128,17 +165,32 @@ def test_temporary_keys_need_their_signed_security_token(api):
 
 def test_missing_credentials_wrong_project_and_unknown_path(api):
     error(api.http.get(f"{DE}/{DEMANAGER_RUNNING_ID}"), 401, "ModelArts.0201")
-    error(api.call("GET", f"/v1/another-project/demanager/instances/{DEMANAGER_RUNNING_ID}"), 403, "APIGW.0302")
-    error(api.call("GET", f"/v1/another-project/notebooks/{NOTEBOOK_RUNNING_ID}", token=STATIC_TOKEN),
-          403, "APIGW.0302")
+    error(
+        api.call("GET", f"/v1/another-project/demanager/instances/{DEMANAGER_RUNNING_ID}"), 403, "APIGW.0302"
+    )
+    error(
+        api.call("GET", f"/v1/another-project/notebooks/{NOTEBOOK_RUNNING_ID}", token=STATIC_TOKEN),
+        403,
+        "APIGW.0302",
+    )
     error(api.call("GET", "/v1/nothing/here"), 404, "APIGW.0101")
 
 
 def login(api: Api, password: str = IAM_PASSWORD) -> httpx.Response:
-    return api.http.post("/v3/auth/tokens", json={"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": IAM_USER, "password": password, "domain": {"name": IAM_DOMAIN}}}},
-        "scope": {"project": {"id": PROJECT_ID}}}})
+    return api.http.post(
+        "/v3/auth/tokens",
+        json={
+            "auth": {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {
+                        "user": {"name": IAM_USER, "password": password, "domain": {"name": IAM_DOMAIN}}
+                    },
+                },
+                "scope": {"project": {"id": PROJECT_ID}},
+            }
+        },
+    )
 
 
 def test_iam_login_token_use_and_expiry(api):
@@ -192,7 +244,8 @@ def test_instances_carry_unique_recognisable_secrets(api):
     notebook = api.call("GET", f"{NB}/{NOTEBOOK_RUNNING_ID}").json()
     assert first["spec"]["credential"]["secret_key"] in secret_values(first)
     assert first["repository"]["connection_info"]["credential"]["ssh_private_key"].startswith(
-        "-----BEGIN OPENSSH PRIVATE KEY-----")
+        "-----BEGIN OPENSSH PRIVATE KEY-----"
+    )
     assert first["spec"]["repository"]["connection_info"]["credential"]["access_token"].startswith("ghp_")
     assert notebook["data_volumes"][0]["credential"]["access_key"] in secret_values(notebook)
     assert notebook["endpoints"][0]["credential"]["ssh_private_key"]
@@ -210,17 +263,20 @@ def test_unknown_instance_is_the_seeds_6309_body(api):
     assert api.call("GET", f"{NB}/{DEMANAGER_RUNNING_ID}").json() == NOT_FOUND_BODY
 
 
-@pytest.mark.parametrize("body, code", [
-    ({"description": "a/b"}, "ModelArts.6334"),
-    ({"description": "x" * 513}, "ModelArts.6336"),
-    ({}, "ModelArts.6335"),
-    ({"spec": {}}, "ModelArts.6335"),
-    ({"spec": {"auto_stop": {"enable": True}}}, "ModelArts.6348"),
-    ({"spec": {"auto_stop": {"enable": True, "duration": 60}}}, "ModelArts.6349"),
-    ({"spec": {"auto_stop": {"enable": True, "duration": 86401}}}, "ModelArts.6349"),
-    ({"spec": {"auto_stop": {"enable": "yes", "duration": 3600}}}, "ModelArts.6336"),
-    ({"name": "renamed"}, "ModelArts.6336"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"description": "a/b"}, "ModelArts.6334"),
+        ({"description": "x" * 513}, "ModelArts.6336"),
+        ({}, "ModelArts.6335"),
+        ({"spec": {}}, "ModelArts.6335"),
+        ({"spec": {"auto_stop": {"enable": True}}}, "ModelArts.6348"),
+        ({"spec": {"auto_stop": {"enable": True, "duration": 60}}}, "ModelArts.6349"),
+        ({"spec": {"auto_stop": {"enable": True, "duration": 86401}}}, "ModelArts.6349"),
+        ({"spec": {"auto_stop": {"enable": "yes", "duration": 3600}}}, "ModelArts.6336"),
+        ({"name": "renamed"}, "ModelArts.6336"),
+    ],
+)
 def test_update_validation_errors(api, body, code):
     response = api.call("PUT", f"{DE}/{DEMANAGER_RUNNING_ID}", body)
     assert set(error(response, 400, code)) == {"error_code", "error_msg"}
@@ -233,7 +289,9 @@ def test_running_duration_change_applies_at_next_start(api):
     assert changed["duration"] == 7200
     assert changed["stop_timestamp"] == before["stop_timestamp"]
     assert api.call("POST", f"{path}/action", {"action": "stop"}).json() == {
-        "current_status": "STOPPED", "previous_state": "RUNNING"}
+        "current_status": "STOPPED",
+        "previous_state": "RUNNING",
+    }
     started = api.call("POST", f"{path}/action", {"action": "start"})
     assert started.json() == {"current_status": "RUNNING", "previous_state": "STOPPED"}
     now = api.now()
@@ -276,14 +334,17 @@ def test_advancing_the_clock_past_the_deadline_stops_the_instance(api, emulator)
     assert api.call("GET", f"{NB}/{NOTEBOOK_RUNNING_ID}").json()["status"] == "STOPPED"
 
 
-@pytest.mark.parametrize("seeded, action, code", [
-    ("RUNNING", "start", "ModelArts.6305"),
-    ("STARTING", "start", "ModelArts.6306"),
-    ("STOPPED", "stop", "ModelArts.6307"),
-    ("STOPPING", "stop", "ModelArts.6308"),
-    ("STOPPED", "restart", "ModelArts.6327"),
-    ("CREATING", "stop", "ModelArts.6357"),
-])
+@pytest.mark.parametrize(
+    "seeded, action, code",
+    [
+        ("RUNNING", "start", "ModelArts.6305"),
+        ("STARTING", "start", "ModelArts.6306"),
+        ("STOPPED", "stop", "ModelArts.6307"),
+        ("STOPPING", "stop", "ModelArts.6308"),
+        ("STOPPED", "restart", "ModelArts.6327"),
+        ("CREATING", "stop", "ModelArts.6357"),
+    ],
+)
 def test_action_status_errors(api, seeded, action, code):
     inst = api.control("POST", "/instances", {"status": seeded})
     error(api.call("POST", f"{DE}/{inst['id']}/action", {"action": action}), 400, code)

@@ -4,6 +4,7 @@ The metadata service's temporary credentials and their expiry, IAM project listi
 ListNotebooks and the demanager list, and the ``deny`` switches (403 for a missing IAM
 permission). Calls are signed by the product's own signer (``AkSkAuth``).
 """
+
 from __future__ import annotations
 
 import math
@@ -15,12 +16,23 @@ import pytest
 
 from jupyter_devenv.emulator import Emulator, EmulatorThread
 from jupyter_devenv.emulator.app import (
-    ACCESS_KEY, DOMAIN_ID, PROJECT_ID, REGION, SECRET_KEY, SECURITY_TOKEN, STATIC_TOKEN, TEMP_ACCESS_KEY,
+    ACCESS_KEY,
+    DOMAIN_ID,
+    PROJECT_ID,
+    REGION,
+    SECRET_KEY,
+    SECURITY_TOKEN,
+    STATIC_TOKEN,
+    TEMP_ACCESS_KEY,
     TEMP_SECRET_KEY,
 )
 from jupyter_devenv.emulator.fake_secrets import MARKER
 from jupyter_devenv.emulator.store import (
-    DEMANAGER_RUNNING_ID, DEMANAGER_STOPPED_ID, NOTEBOOK_IDLE_ID, NOTEBOOK_RUNNING_ID, NOTEBOOK_STOPPED_ID,
+    DEMANAGER_RUNNING_ID,
+    DEMANAGER_STOPPED_ID,
+    NOTEBOOK_IDLE_ID,
+    NOTEBOOK_RUNNING_ID,
+    NOTEBOOK_STOPPED_ID,
 )
 from jupyter_devenv.modelarts.auth import AkSkAuth
 
@@ -127,9 +139,15 @@ def test_a_metadata_token_sent_must_be_valid_and_unexpired(emu):
     assert emu.securitykey().status_code == 200
 
 
-@pytest.mark.parametrize("headers", [{}, {"X-Metadata-Token-Ttl-Seconds": "0"},
-                                     {"X-Metadata-Token-Ttl-Seconds": "21601"},
-                                     {"X-Metadata-Token-Ttl-Seconds": "1h"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Metadata-Token-Ttl-Seconds": "0"},
+        {"X-Metadata-Token-Ttl-Seconds": "21601"},
+        {"X-Metadata-Token-Ttl-Seconds": "1h"},
+    ],
+)
 def test_metadata_token_needs_a_ttl_of_1_to_21600_seconds(emu, headers):
     assert emu.http.put(TOKEN_PATH, headers=headers).status_code == 400
     assert emu.control("GET", "/credentials")["metadata_tokens"] == 0
@@ -207,8 +225,12 @@ def test_iam_projects_by_region_name(emu):
     body = response.json()
     assert set(body) == {"projects", "links"}
     [project] = body["projects"]
-    assert (project["id"], project["name"], project["domain_id"], project["enabled"]) == \
-        (PROJECT_ID, REGION, DOMAIN_ID, True)
+    assert (project["id"], project["name"], project["domain_id"], project["enabled"]) == (
+        PROJECT_ID,
+        REGION,
+        DOMAIN_ID,
+        True,
+    )
     assert emu.signed.get("/v3/projects", params={"name": "ap-southeast-1"}).json()["projects"] == []
     by_token = emu.http.get("/v3/projects", params={"name": REGION}, headers={"X-Auth-Token": STATIC_TOKEN})
     assert by_token.json()["projects"][0]["id"] == PROJECT_ID
@@ -225,11 +247,16 @@ def test_both_generations_list_seeded_running_and_stopped_instances(emu):
     old = emu.signed.get(DE, params={"de_type": "Notebook", "limit": "10", "offset": "0"}).json()
     assert old["total_count"] == 2
     assert {(i["id"], i["status"]) for i in old["instances"]} == {
-        (DEMANAGER_RUNNING_ID, "RUNNING"), (DEMANAGER_STOPPED_ID, "STOPPED")}
+        (DEMANAGER_RUNNING_ID, "RUNNING"),
+        (DEMANAGER_STOPPED_ID, "STOPPED"),
+    }
     current = emu.signed.get(NB).json()
     assert current["total"] == 3
     assert {(i["id"], i["status"]) for i in current["data"]} == {
-        (NOTEBOOK_RUNNING_ID, "RUNNING"), (NOTEBOOK_STOPPED_ID, "STOPPED"), (NOTEBOOK_IDLE_ID, "RUNNING")}
+        (NOTEBOOK_RUNNING_ID, "RUNNING"),
+        (NOTEBOOK_STOPPED_ID, "STOPPED"),
+        (NOTEBOOK_IDLE_ID, "RUNNING"),
+    }
     second = emu.signed.get(DE, params={"de_type": "Notebook", "limit": "1", "offset": "1"}).json()
     assert [i["id"] for i in second["instances"]] == [DEMANAGER_STOPPED_ID]
 
@@ -243,8 +270,11 @@ def test_list_notebooks_items_are_the_detail_objects_with_their_secrets(emu):
 
 def seed_notebooks(emu: Emu, count: int) -> None:
     for n in range(count):
-        emu.control("POST", "/instances", {"backend": "notebooks", "name": f"train-{n:02d}",
-                                           "status": "STOPPED" if n % 3 else "RUNNING"})
+        emu.control(
+            "POST",
+            "/instances",
+            {"backend": "notebooks", "name": f"train-{n:02d}", "status": "STOPPED" if n % 3 else "RUNNING"},
+        )
 
 
 def test_list_notebooks_paging_counts_offset_in_instances(emu):
@@ -255,8 +285,9 @@ def test_list_notebooks_paging_counts_offset_in_instances(emu):
     rest = emu.signed.get(NB, params={"offset": "10"}).json()
     assert (rest["current"], rest["pages"], rest["size"], rest["total"]) == (2, 2, 10, 13)
     assert len(rest["data"]) == 3
-    assert {i["id"] for i in first["data"]} | {i["id"] for i in rest["data"]} == \
-        {i["id"] for i in emu.emulator.instances()["notebooks"]}
+    assert {i["id"] for i in first["data"]} | {i["id"] for i in rest["data"]} == {
+        i["id"] for i in emu.emulator.instances()["notebooks"]
+    }
     small = emu.signed.get(NB, params={"limit": "4", "offset": "5"}).json()
     assert (small["current"], small["pages"], small["size"]) == (2, math.ceil(13 / 4), 4)
     assert [i["id"] for i in small["data"]] == [i["id"] for i in first["data"][5:9]]
@@ -278,16 +309,25 @@ def test_list_notebooks_filters_and_order(emu):
     assert [i["id"] for i in both["data"]] == [NOTEBOOK_STOPPED_ID]
     assert emu.signed.get(NB, params={"feature": "DEFAULT"}).json()["total"] == 0
     assert emu.signed.get(NB, params={"name": "nothing-like-this"}).json() == {
-        "current": 1, "data": [], "pages": 0, "size": 10, "total": 0}
+        "current": 1,
+        "data": [],
+        "pages": 0,
+        "size": 10,
+        "total": 0,
+    }
 
 
 def test_list_notebooks_answer_has_the_official_sdk_models_fields(emu):
     from huaweicloudsdkmodelarts.v1.model import (
-        Lease, ListNotebooksRequest, ListNotebooksResponse, NotebookResp,
+        Lease,
+        ListNotebooksRequest,
+        ListNotebooksResponse,
+        NotebookResp,
     )
 
-    assert {"feature", "limit", "offset", "name", "status", "sort_key", "sort_dir"} <= \
-        set(ListNotebooksRequest.attribute_map.values())
+    assert {"feature", "limit", "offset", "name", "status", "sort_key", "sort_dir"} <= set(
+        ListNotebooksRequest.attribute_map.values()
+    )
     answer = emu.signed.get(NB).json()
     assert set(answer) == set(ListNotebooksResponse.attribute_map.values())
     for item in answer["data"]:
@@ -295,16 +335,19 @@ def test_list_notebooks_answer_has_the_official_sdk_models_fields(emu):
         assert set(item["lease"]) <= set(Lease.attribute_map.values())
 
 
-@pytest.mark.parametrize("params, code", [
-    ({"limit": "0"}, "ModelArts.6336"),
-    ({"limit": "51"}, "ModelArts.6336"),
-    ({"offset": "-1"}, "ModelArts.6336"),
-    ({"limit": "ten"}, "ModelArts.6336"),
-    ({"status": "SLEEPING"}, "ModelArts.6336"),
-    ({"feature": "OTHER"}, "ModelArts.6336"),
-    ({"sort_dir": "UP"}, "ModelArts.6336"),
-    ({"sort_key": "flavor_details"}, "ModelArts.6303"),
-])
+@pytest.mark.parametrize(
+    "params, code",
+    [
+        ({"limit": "0"}, "ModelArts.6336"),
+        ({"limit": "51"}, "ModelArts.6336"),
+        ({"offset": "-1"}, "ModelArts.6336"),
+        ({"limit": "ten"}, "ModelArts.6336"),
+        ({"status": "SLEEPING"}, "ModelArts.6336"),
+        ({"feature": "OTHER"}, "ModelArts.6336"),
+        ({"sort_dir": "UP"}, "ModelArts.6336"),
+        ({"sort_key": "flavor_details"}, "ModelArts.6303"),
+    ],
+)
 def test_list_notebooks_bad_query(emu, params, code):
     error(emu.signed.get(NB, params=params), 400, code)
 
@@ -317,29 +360,50 @@ DENIED_CALLS = [
     ("list", "GET", NB, None, "modelarts:notebook:list"),
     ("detail", "GET", f"{DE}/{DEMANAGER_RUNNING_ID}", None, "modelarts:notebook:get"),
     ("detail", "GET", f"{NB}/{NOTEBOOK_RUNNING_ID}", None, "modelarts:notebook:get"),
-    ("update", "PUT", f"{DE}/{DEMANAGER_RUNNING_ID}", {"spec": {"auto_stop": {"enable": False}}},
-     "modelarts:notebook:update"),
+    (
+        "update",
+        "PUT",
+        f"{DE}/{DEMANAGER_RUNNING_ID}",
+        {"spec": {"auto_stop": {"enable": False}}},
+        "modelarts:notebook:update",
+    ),
     ("delete", "DELETE", f"{DE}/{DEMANAGER_STOPPED_ID}", None, "modelarts:notebook:delete"),
     ("action", "POST", f"{DE}/{DEMANAGER_RUNNING_ID}/action", {"action": "stop"}, "modelarts:notebook:stop"),
-    ("action", "POST", f"{DE}/{DEMANAGER_STOPPED_ID}/action", {"action": "start"},
-     "modelarts:notebook:start"),
+    (
+        "action",
+        "POST",
+        f"{DE}/{DEMANAGER_STOPPED_ID}/action",
+        {"action": "start"},
+        "modelarts:notebook:start",
+    ),
     ("start", "POST", f"{NB}/{NOTEBOOK_STOPPED_ID}/start", None, "modelarts:notebook:start"),
     ("stop", "POST", f"{NB}/{NOTEBOOK_RUNNING_ID}/stop", None, "modelarts:notebook:stop"),
-    ("renew_lease", "PATCH", f"{NB}/{NOTEBOOK_RUNNING_ID}/lease", {"duration": 7_200_000},
-     "modelarts:notebook:updateStopPolicy"),
+    (
+        "renew_lease",
+        "PATCH",
+        f"{NB}/{NOTEBOOK_RUNNING_ID}/lease",
+        {"duration": 7_200_000},
+        "modelarts:notebook:updateStopPolicy",
+    ),
 ]
 
 
-@pytest.mark.parametrize("switch, method, path, body, iam_action", DENIED_CALLS,
-                         ids=[f"{c[0]}-{c[1]}-{c[2].split('/')[3]}" for c in DENIED_CALLS])
-def test_a_denied_call_answers_403_naming_the_iam_action_and_changes_nothing(emu, switch, method, path, body,
-                                                                          iam_action):
+@pytest.mark.parametrize(
+    "switch, method, path, body, iam_action",
+    DENIED_CALLS,
+    ids=[f"{c[0]}-{c[1]}-{c[2].split('/')[3]}" for c in DENIED_CALLS],
+)
+def test_a_denied_call_answers_403_naming_the_iam_action_and_changes_nothing(
+    emu, switch, method, path, body, iam_action
+):
     before = state(emu)
     assert emu.control("POST", "/faults", {"deny": [switch]})["deny"] == [switch]
     response = emu.signed.request(method, path, json=body)
     assert response.status_code == 403, response.text
-    assert response.json() == {"error_code": "ModelArts.0203",
-                               "error_msg": f"Policy doesn't allow {iam_action} to be performed."}
+    assert response.json() == {
+        "error_code": "ModelArts.0203",
+        "error_msg": f"Policy doesn't allow {iam_action} to be performed.",
+    }
     assert state(emu) == before
     emu.control("DELETE", "/faults")
     assert emu.signed.request(method, path, json=body).status_code == 200

@@ -4,6 +4,7 @@ Seeds, StartNotebook's ``type``, RenewLease's rules (a ``duration`` query parame
 overrides the body and means TIMING; the body's ``type`` is honoured) and the control
 API's idle stop, over real HTTP on loopback, signed by the product's own signer.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -25,8 +26,9 @@ class Nb:
     def __init__(self, running) -> None:
         self.emulator = running.emulator
         self.ids = running.emulator.seed_ids
-        self.signed = httpx.Client(base_url=running.url, timeout=10,
-                                   auth=AkSkAuth(ACCESS_KEY, SECRET_KEY, PROJECT_ID))
+        self.signed = httpx.Client(
+            base_url=running.url, timeout=10, auth=AkSkAuth(ACCESS_KEY, SECRET_KEY, PROJECT_ID)
+        )
         self.control = httpx.Client(base_url=running.url + "/_emulator", timeout=10)
 
     def detail(self, instance_id: str) -> Dict[str, Any]:
@@ -110,8 +112,12 @@ def test_a_duration_query_parameter_overrides_the_body_and_means_timing(nb):
     lease = ok(nb.signed.patch(path, params={"duration": str(2 * HOUR)}, json=body))
     assert lease["type"] == "TIMING"
     assert abs(lease["create_at"] + lease["duration"] - (nb.now() + 2 * HOUR)) < 2000
-    unread = nb.signed.patch(path, params={"duration": str(HOUR)}, content=b"{not json",
-                             headers={"Content-Type": "application/json"})
+    unread = nb.signed.patch(
+        path,
+        params={"duration": str(HOUR)},
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
     assert ok(unread)["type"] == "TIMING"
     refused(nb.signed.patch(path, params={"duration": "900000"}, json=body), 400, "ModelArts.6349")
     refused(nb.signed.patch(path, params={"duration": "2h"}), 400, "ModelArts.6336")

@@ -6,6 +6,7 @@ model's ``openapi_types`` says, and a string or a list of models is not empty un
 listed in MAY_BE_EMPTY. The SDK has no models for the older demanager API (its client
 has no demanager call), so those answers are not checked here.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,11 @@ import httpx
 import pytest
 from huaweicloudsdkmodelarts.v1 import model as sdk
 from huaweicloudsdkmodelarts.v1.model import (
-    ListNotebooksResponse, RenewLeaseResponse, ShowLeaseResponse, ShowNotebookResponse, StartNotebookResponse,
+    ListNotebooksResponse,
+    RenewLeaseResponse,
+    ShowLeaseResponse,
+    ShowNotebookResponse,
+    StartNotebookResponse,
     StopNotebookResponse,
 )
 
@@ -31,9 +36,19 @@ EXTRA = {"data_volumes[].credential", "endpoints[].credential"}
 # Empty where the value has nothing to say for this instance (a built-in CPU image, a
 # system disk, an instance that has not failed, a description nobody wrote).
 MAY_BE_EMPTY = {
-    "description", "fail_reason", "image.origin", "image.status_message", "image.flavor_type",
-    "image.swr_instance_id", "image.tags", "custom_spec.gpu_type", "volume.status", "volume.id",
-    "volume.dew_secret_name", "volume.evs_sku_code", "volume.uri",
+    "description",
+    "fail_reason",
+    "image.origin",
+    "image.status_message",
+    "image.flavor_type",
+    "image.swr_instance_id",
+    "image.tags",
+    "custom_spec.gpu_type",
+    "volume.status",
+    "volume.id",
+    "volume.dew_secret_name",
+    "volume.evs_sku_code",
+    "volume.uri",
 }
 SCALARS = {"str": (str,), "int": (int,), "float": (float, int), "bool": (bool,)}
 
@@ -97,8 +112,11 @@ def test_the_checker_finds_a_missing_an_extra_and_a_mistyped_field(emulator, sig
     detail["lease"]["duration"] = "3600000"
     detail["user"]["domain"]["name"] = ""
     assert problems(ShowNotebookResponse, detail) == [
-        "create_at is in no model", "lease.duration is str, not int", "token is missing",
-        "user.domain.name is empty"]
+        "create_at is in no model",
+        "lease.duration is str, not int",
+        "token is missing",
+        "user.domain.name is empty",
+    ]
 
 
 @pytest.mark.parametrize("seed", ["notebooks_running", "notebooks_stopped", "notebooks_idle"])

@@ -1,4 +1,5 @@
 """Parsing of ModelArts error answers into DevEnvError, and Retry-After."""
+
 from __future__ import annotations
 
 import json
@@ -29,20 +30,48 @@ def test_seed_failure_example_error_message_body():
 @pytest.mark.parametrize(
     "status,body,code,msg",
     [
-        (400, {"error_code": "ModelArts.6334", "error_msg": "Invalid character."}, "ModelArts.6334",
-         "Invalid character."),
-        (401, {"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information",
-               "request_id": "r-1"}, "APIGW.0301", "Incorrect IAM authentication information"),
-        (429, {"error_code": "APIGW.0308", "error_msg": "The throttling threshold has been reached"},
-         "APIGW.0308", "The throttling threshold has been reached"),
-        (500, {"error_code": "ModelArts.6200", "error_message": "Internal error."}, "ModelArts.6200",
-         "Internal error."),
+        (
+            400,
+            {"error_code": "ModelArts.6334", "error_msg": "Invalid character."},
+            "ModelArts.6334",
+            "Invalid character.",
+        ),
+        (
+            401,
+            {
+                "error_code": "APIGW.0301",
+                "error_msg": "Incorrect IAM authentication information",
+                "request_id": "r-1",
+            },
+            "APIGW.0301",
+            "Incorrect IAM authentication information",
+        ),
+        (
+            429,
+            {"error_code": "APIGW.0308", "error_msg": "The throttling threshold has been reached"},
+            "APIGW.0308",
+            "The throttling threshold has been reached",
+        ),
+        (
+            500,
+            {"error_code": "ModelArts.6200", "error_message": "Internal error."},
+            "ModelArts.6200",
+            "Internal error.",
+        ),
         # both spellings: error_msg is preferred
-        (400, {"error_code": "ModelArts.6336", "error_msg": "first", "error_message": "second"},
-         "ModelArts.6336", "first"),
+        (
+            400,
+            {"error_code": "ModelArts.6336", "error_msg": "first", "error_message": "second"},
+            "ModelArts.6336",
+            "first",
+        ),
         # empty error_msg falls back to error_message
-        (400, {"error_code": "ModelArts.6336", "error_msg": "", "error_message": "second"},
-         "ModelArts.6336", "second"),
+        (
+            400,
+            {"error_code": "ModelArts.6336", "error_msg": "", "error_message": "second"},
+            "ModelArts.6336",
+            "second",
+        ),
         # non-ASCII message, as the Chinese pages give
         (400, {"error_code": "ModelArts.6309", "error_msg": "实例不存在"}, "ModelArts.6309", "实例不存在"),
     ],
@@ -64,8 +93,10 @@ def test_message_without_code_gets_an_http_code():
     assert err.error_msg == "bad gateway"
 
 
-HTML = (b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
-        b"</center><hr><center>nginx</center></body></html>")
+HTML = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
+    b"</center><hr><center>nginx</center></body></html>"
+)
 
 
 @pytest.mark.parametrize(
@@ -123,7 +154,9 @@ def test_parse_retry_after(header, expected):
 
 
 def test_retry_after_carried_on_the_error():
-    err = error_from_response(429, _body({"error_code": "APIGW.0308", "error_msg": "throttled"}), retry_after="3")
+    err = error_from_response(
+        429, _body({"error_code": "APIGW.0308", "error_msg": "throttled"}), retry_after="3"
+    )
     assert err.retry_after == 3.0
     assert err.status == 429
     err = error_from_response(429, b"", retry_after="Wed, 21 Oct 2015 07:28:00 GMT")
@@ -132,14 +165,23 @@ def test_retry_after_carried_on_the_error():
 
 def test_devenv_error_to_dict_with_field_and_repr():
     err = DevEnvError("ModelArts.6349", "out of range", status=400, field="spec.auto_stop.duration")
-    assert err.to_dict() == {"error_code": "ModelArts.6349", "error_msg": "out of range",
-                             "field": "spec.auto_stop.duration"}
+    assert err.to_dict() == {
+        "error_code": "ModelArts.6349",
+        "error_msg": "out of range",
+        "field": "spec.auto_stop.duration",
+    }
     assert "ModelArts.6349" in repr(err) and "400" in repr(err)
     with pytest.raises(DevEnvError):
         raise err
 
 
 def test_iam_error_body_shape():
-    body = b'{"error": {"code": "IAM.0004", "message": "The username or password is wrong.", "title": "Unauth"}}'
+    body = (
+        b'{"error": {"code": "IAM.0004", "message": "The username or password is wrong.", "title": "Unauth"}}'
+    )
     error = error_from_response(401, body)
-    assert (error.error_code, error.error_msg, error.status) == ("IAM.0004", "The username or password is wrong.", 401)
+    assert (error.error_code, error.error_msg, error.status) == (
+        "IAM.0004",
+        "The username or password is wrong.",
+        401,
+    )

@@ -11,6 +11,7 @@ while the loop keeps serving. ``JUPYTER_DEVENV_FUZZ_EXAMPLES=N`` runs N examples
 fuzzer instead of the defaults (2,000 Hypothesis cases in all, plus schemathesis' and the
 explicit ones) and draws them at random instead of from the fixed seed.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,8 +34,16 @@ from jupyter_devenv.emulator.fake_secrets import secret_values
 
 SPEC = yaml.safe_load((Path(jupyter_devenv.server.__file__).parent / "openapi.yaml").read_text())
 FUZZ_EXAMPLES = int(os.environ.get("JUPYTER_DEVENV_FUZZ_EXAMPLES") or 0)
-VALIDATION_CODES = {"ModelArts.6334", "ModelArts.6335", "ModelArts.6336", "ModelArts.6348", "ModelArts.6349",
-                    "DEVENV.BAD_JSON", "DEVENV.BODY_TOO_LARGE", "DEVENV.BAD_CONTENT_TYPE"}
+VALIDATION_CODES = {
+    "ModelArts.6334",
+    "ModelArts.6335",
+    "ModelArts.6336",
+    "ModelArts.6348",
+    "ModelArts.6349",
+    "DEVENV.BAD_JSON",
+    "DEVENV.BODY_TOO_LARGE",
+    "DEVENV.BAD_CONTENT_TYPE",
+}
 ID_PATTERN = re.compile(r"current|[A-Za-z0-9][A-Za-z0-9-]{0,63}")  # the openapi.yaml pattern, fully matched
 
 
@@ -47,17 +56,31 @@ def per_backend(backend: str, **defaults: int) -> int:
 
 
 def fuzz_settings(default: int) -> settings:
-    return settings(max_examples=n_examples(default), deadline=None, database=None,
-                    derandomize=not FUZZ_EXAMPLES, suppress_health_check=list(HealthCheck), print_blob=False)
+    return settings(
+        max_examples=n_examples(default),
+        deadline=None,
+        database=None,
+        derandomize=not FUZZ_EXAMPLES,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
 
 
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id):
     """conftest's settings, with a timeout no busy machine reaches: every upstream call counts here."""
     emu = emulator.emulator
-    return {"endpoint": emulator.url, "project_id": emu.project_id, "instance_id": instance_id,
-            "access_key": emu.access_key, "secret_key": emu.secret_key, "backend": backend,
-            "retries": 2, "request_timeout": 60.0, "cache_ttl": 5.0}
+    return {
+        "endpoint": emulator.url,
+        "project_id": emu.project_id,
+        "instance_id": instance_id,
+        "access_key": emu.access_key,
+        "secret_key": emu.secret_key,
+        "backend": backend,
+        "retries": 2,
+        "request_timeout": 60.0,
+        "cache_ttl": 5.0,
+    }
 
 
 # -- the oracle: openapi.yaml read strictly ---------------------------------------------------------
@@ -65,15 +88,20 @@ def _strict_validator(schema: Dict[str, Any]) -> jsonschema.Validator:
     """JSON Schema's "integer" admits 3600.0 and, in Python, True; ModelArts takes neither."""
     base = jsonschema.Draft202012Validator
     checker = base.TYPE_CHECKER.redefine(
-        "integer", lambda _, v: isinstance(v, int) and not isinstance(v, bool))
+        "integer", lambda _, v: isinstance(v, int) and not isinstance(v, bool)
+    )
     strict = jsonschema.validators.extend(base, type_checker=checker)
     return strict({**schema, "components": SPEC["components"]})
 
 
 UPDATE_SCHEMA = _strict_validator(
-    SPEC["paths"]["/instances/{instance_id}"]["put"]["requestBody"]["content"]["application/json"]["schema"])
-EXTEND_SCHEMA = _strict_validator(SPEC["paths"]["/instances/{instance_id}/extend"]["post"]["requestBody"]
-                                  ["content"]["application/json"]["schema"])
+    SPEC["paths"]["/instances/{instance_id}"]["put"]["requestBody"]["content"]["application/json"]["schema"]
+)
+EXTEND_SCHEMA = _strict_validator(
+    SPEC["paths"]["/instances/{instance_id}/extend"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
+)
 STATE_SCHEMA = _strict_validator({"$ref": "#/components/schemas/State"})
 ERROR_SCHEMA = _strict_validator({"$ref": "#/components/schemas/Error"})
 
@@ -103,14 +131,23 @@ def parse(raw: bytes) -> Tuple[bool, Any]:
 
 
 # -- strategies -------------------------------------------------------------------------------------
-JSON_LEAVES = (st.none() | st.booleans() | st.integers(-2**63, 2**63) | st.floats()
-               | st.text(max_size=20))
-JSON = st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=4)
-                    | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12)
-DURATIONS = (st.integers(3000, 90000) | st.sampled_from([3599, 3600, 86400, 86401, 0, -1, 3600.0, "3600", True])
-             | JSON_LEAVES)
-DESCRIPTIONS = (st.text(max_size=40) | st.text(alphabet="ab&<>\"'/\\ \x00é中\ud800", max_size=10)
-                | st.integers(500, 530).map(lambda n: "x" * n) | JSON_LEAVES)
+JSON_LEAVES = st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.floats() | st.text(max_size=20)
+JSON = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+DURATIONS = (
+    st.integers(3000, 90000)
+    | st.sampled_from([3599, 3600, 86400, 86401, 0, -1, 3600.0, "3600", True])
+    | JSON_LEAVES
+)
+DESCRIPTIONS = (
+    st.text(max_size=40)
+    | st.text(alphabet="ab&<>\"'/\\ \x00é中\ud800", max_size=10)
+    | st.integers(500, 530).map(lambda n: "x" * n)
+    | JSON_LEAVES
+)
 
 
 @st.composite
@@ -123,8 +160,11 @@ def update_bodies(draw) -> Any:
         body["description"] = draw(DESCRIPTIONS)
     if draw(st.integers(0, 4)):
         auto: Dict[str, Any] = {}
-        for key, values in (("enable", st.booleans() | JSON_LEAVES), ("duration", DURATIONS),
-                            ("prompt", st.booleans() | JSON_LEAVES)):
+        for key, values in (
+            ("enable", st.booleans() | JSON_LEAVES),
+            ("duration", DURATIONS),
+            ("prompt", st.booleans() | JSON_LEAVES),
+        ):
             if draw(st.booleans()):
                 auto[key] = draw(values)
         if draw(st.integers(0, 9)) == 0:
@@ -140,14 +180,28 @@ def update_bodies(draw) -> Any:
 
 def encodings(values) -> st.SearchStrategy:
     """Raw request bodies: the JSON text of a value (ASCII or UTF-8), or broken bytes."""
+
     def encode(value: Any, ascii_only: bool) -> bytes:
         text = json.dumps(value, ensure_ascii=ascii_only, allow_nan=True)
         return text.encode("utf-8", "surrogatepass")  # a lone surrogate becomes invalid UTF-8
 
     encoded = st.tuples(values, st.booleans()).map(lambda t: encode(*t))
-    broken = st.binary(max_size=40) | encoded.map(lambda b: b[: len(b) // 2]) | st.sampled_from(
-        [b"", b"[" * 5000, b'{"spec": ' * 3000, b'{"description": "a\\ud800b"}', b"NaN", b"{\"a\": 1e999}",
-         b"\xff\xfe{}", b'{"description": "ok"}\x00'])
+    broken = (
+        st.binary(max_size=40)
+        | encoded.map(lambda b: b[: len(b) // 2])
+        | st.sampled_from(
+            [
+                b"",
+                b"[" * 5000,
+                b'{"spec": ' * 3000,
+                b'{"description": "a\\ud800b"}',
+                b"NaN",
+                b'{"a": 1e999}',
+                b"\xff\xfe{}",
+                b'{"description": "ok"}\x00',
+            ]
+        )
+    )
     return st.one_of(encoded, encoded, encoded, broken)
 
 
@@ -173,8 +227,9 @@ class Live:
         self.cases = 0
         self.last_stats: Optional[Dict[str, Any]] = None
 
-    def call(self, method: str, path: str, raw: Optional[bytes] = None,
-             content_type: str = "application/json") -> Tuple[int, Any, Dict[str, int]]:
+    def call(
+        self, method: str, path: str, raw: Optional[bytes] = None, content_type: str = "application/json"
+    ) -> Tuple[int, Any, Dict[str, int]]:
         """(status, decoded JSON body, upstream change {"total", "rejected"}) for one request."""
         # Only this thread makes the server call upstream, so the last reading is "before".
         before = self.last_stats or self.stats()
@@ -191,7 +246,10 @@ class Live:
             assert answer["error_code"] and answer["error_msg"].strip()
         elif r.status_code == 200 and path.startswith("instances/"):
             STATE_SCHEMA.validate(answer)
-        change = {"total": after["total"] - before["total"], "rejected": after["rejected"] - before["rejected"]}
+        change = {
+            "total": after["total"] - before["total"],
+            "rejected": after["rejected"] - before["rejected"],
+        }
         return r.status_code, answer, change
 
     def close(self) -> None:
@@ -199,11 +257,20 @@ class Live:
 
 
 @pytest.fixture
-def live(jp_serverapp, http_server_client, jp_http_port, jp_base_url, jp_auth_header, upstream, emulator,
-         server_log):
+def live(
+    jp_serverapp,
+    http_server_client,
+    jp_http_port,
+    jp_base_url,
+    jp_auth_header,
+    upstream,
+    emulator,
+    server_log,
+):
     """A ``Live`` client; at the end, no secret of any instance in what it saw or in the log."""
-    client = Live(f"http://127.0.0.1:{jp_http_port}{jp_base_url}devenv/api/", dict(jp_auth_header), upstream,
-                  emulator)
+    client = Live(
+        f"http://127.0.0.1:{jp_http_port}{jp_base_url}devenv/api/", dict(jp_auth_header), upstream, emulator
+    )
     yield client
     client.close()
     print(f"\n{client.cases} requests")  # (pytest -rP shows it)
@@ -261,9 +328,11 @@ async def test_fuzz_update_bodies(live, backend):
 
 async def test_fuzz_extend_bodies(live, backend):
     """POST instances/current/extend: a lease renewal on notebooks, 409 on demanager, 4xx if invalid."""
-    bodies = st.one_of(st.fixed_dictionaries({"seconds": DURATIONS | st.integers(3600, 259200)}),
-                       st.fixed_dictionaries({"seconds": st.integers(3000, 260000)},
-                                             optional={"x": JSON_LEAVES}), JSON)
+    bodies = st.one_of(
+        st.fixed_dictionaries({"seconds": DURATIONS | st.integers(3600, 259200)}),
+        st.fixed_dictionaries({"seconds": st.integers(3000, 260000)}, optional={"x": JSON_LEAVES}),
+        JSON,
+    )
     left: Dict[str, Optional[int]] = {"ms": None}  # time to the stop after the last renewal
 
     @fuzz_settings(per_backend(backend, demanager=150, notebooks=250))
@@ -296,8 +365,13 @@ async def test_fuzz_extend_bodies(live, backend):
 
 async def test_fuzz_instance_ids(live, backend, instance_id):
     """Any id in the path: invalid ones answer 4xx, and other instances' 403, without a request upstream."""
-    methods = st.sampled_from([("GET", "", None), ("PUT", "", b'{"spec": {"auto_stop": {"prompt": true}}}'),
-                               ("POST", "/extend", b'{"seconds": 7200}')])
+    methods = st.sampled_from(
+        [
+            ("GET", "", None),
+            ("PUT", "", b'{"spec": {"auto_stop": {"prompt": true}}}'),
+            ("POST", "/extend", b'{"seconds": 7200}'),
+        ]
+    )
 
     @fuzz_settings(per_backend(backend, demanager=250, notebooks=200))
     @given(instance=ID_TEXT | st.just(instance_id), call=methods)
@@ -312,8 +386,11 @@ async def test_fuzz_instance_ids(live, backend, instance_id):
             if instance == "":  # instances/ (or instances//extend) is no route at all
                 assert status == 404, (instance, status, answer)
             else:
-                assert (status, answer["error_code"], answer.get("field")) == (400, "ModelArts.6336",
-                                                                               "instance_id"), answer
+                assert (status, answer["error_code"], answer.get("field")) == (
+                    400,
+                    "ModelArts.6336",
+                    "instance_id",
+                ), answer
             assert change["total"] == 0, (instance, "an invalid id reached the emulator")
             return
         if instance not in ("current", instance_id):  # not the chosen instance: refused here
@@ -328,11 +405,18 @@ async def test_fuzz_instance_ids(live, backend, instance_id):
 
 
 async def test_unknown_paths_and_methods_answer_json(live):
-    for method, path, expected in [("GET", "", 404), ("POST", "instances", 405), ("DELETE", "instances", 405),
-                                   ("GET", "instances/", 404), ("GET", "nope", 404),
-                                   ("PUT", "instances/current/extend", 405),
-                                   ("GET", "instances/current/x", 404), ("DELETE", "instances/current", 405),
-                                   ("PATCH", "config", 405), ("POST", "config", 405)]:
+    for method, path, expected in [
+        ("GET", "", 404),
+        ("POST", "instances", 405),
+        ("DELETE", "instances", 405),
+        ("GET", "instances/", 404),
+        ("GET", "nope", 404),
+        ("PUT", "instances/current/extend", 405),
+        ("GET", "instances/current/x", 404),
+        ("DELETE", "instances/current", 405),
+        ("PATCH", "config", 405),
+        ("POST", "config", 405),
+    ]:
         status, answer, change = await asyncio.to_thread(live.call, method, path)
         assert status == expected, (method, path, status)
         assert answer["error_code"] == f"DEVENV.HTTP_{status}"
@@ -340,10 +424,16 @@ async def test_unknown_paths_and_methods_answer_json(live):
 
 
 async def test_wrong_content_types(live):
-    for ctype in ("text/plain", "application/x-www-form-urlencoded", "", "application/jsonx",
-                  "multipart/form-data"):
+    for ctype in (
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "",
+        "application/jsonx",
+        "multipart/form-data",
+    ):
         status, answer, change = await asyncio.to_thread(
-            live.call, "PUT", "instances/current", b'{"description": "x"}', ctype)
+            live.call, "PUT", "instances/current", b'{"description": "x"}', ctype
+        )
         # tornado itself refuses a multipart body without a boundary (400), before the handler
         expected = ((415, "DEVENV.BAD_CONTENT_TYPE"), (400, "DEVENV.HTTP_400"))
         assert (status, answer["error_code"]) in expected, ctype
@@ -354,8 +444,13 @@ async def test_wrong_content_types(live):
 def _schemathesis_checks():
     from schemathesis import checks
 
-    return [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
-            checks.response_schema_conformance, checks.negative_data_rejection]
+    return [
+        checks.not_a_server_error,
+        checks.status_code_conformance,
+        checks.content_type_conformance,
+        checks.response_schema_conformance,
+        checks.negative_data_rejection,
+    ]
 
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)  # one schema; the backends are fuzzed above
@@ -391,8 +486,11 @@ async def test_schemathesis(live, mode, jp_http_port, jp_base_url, jp_auth_heade
             negative = mode_of_case == GenerationMode.NEGATIVE
             if negative and response.status_code < 300:
                 raise AssertionError(f"an invalid call was accepted: {case.as_curl_command()}")
-            if response.status_code >= 400 and response.status_code != 409 and \
-                    response.json().get("error_code") not in ("ModelArts.6309",):
+            if (
+                response.status_code >= 400
+                and response.status_code != 409
+                and response.json().get("error_code") not in ("ModelArts.6309",)
+            ):
                 assert live.stats()["total"] == before, "an invalid call reached the emulator"
             ran[operation.label] = ran.get(operation.label, 0) + 1
 
@@ -401,16 +499,26 @@ async def test_schemathesis(live, mode, jp_http_port, jp_base_url, jp_auth_heade
     def run_all() -> None:
         for result in schema.get_all_operations():
             operation = result.ok()
-            if mode == "negative" and operation.label in ("GET /config", "GET /instances", "GET /holds",
-                                                          "DELETE /holds/{hold_id}"):
+            if mode == "negative" and operation.label in (
+                "GET /config",
+                "GET /instances",
+                "GET /holds",
+                "DELETE /holds/{hold_id}",
+            ):
                 continue  # no parameter and no body, or any text: nothing to make invalid
             run_operation(operation)
 
     await asyncio.to_thread(run_all)
     # Every operation of the spec ran (the negative mode has nothing to break in GET config, instances, holds
     # nor in DELETE holds/{hold_id}).
-    expected = {"GET /instances/{instance_id}", "PUT /instances/{instance_id}",
-                "POST /instances/{instance_id}/extend", "GET /locale/{locale}", "PUT /config", "POST /holds"}
+    expected = {
+        "GET /instances/{instance_id}",
+        "PUT /instances/{instance_id}",
+        "POST /instances/{instance_id}/extend",
+        "GET /locale/{locale}",
+        "PUT /config",
+        "POST /holds",
+    }
     if mode == "positive":
         expected |= {"GET /config", "GET /instances", "GET /holds", "DELETE /holds/{hold_id}"}
     assert expected <= set(ran), ran

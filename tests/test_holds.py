@@ -3,6 +3,7 @@
 The emulator's clock is advanced step by step and the keeper ticked at each step; the
 emulator's own state (``GET /_emulator/instances/{id}``) says what ModelArts would.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -17,9 +18,18 @@ HOUR = 3600
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id):
     """conftest's settings; the tests tick the keeper themselves (no periodic tick in between)."""
-    return {"endpoint": emulator.url, "project_id": PROJECT_ID, "instance_id": instance_id,
-            "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "backend": backend,
-            "retries": 2, "request_timeout": 5.0, "cache_ttl": 5.0, "hold_check_interval": 3600.0}
+    return {
+        "endpoint": emulator.url,
+        "project_id": PROJECT_ID,
+        "instance_id": instance_id,
+        "access_key": ACCESS_KEY,
+        "secret_key": SECRET_KEY,
+        "backend": backend,
+        "retries": 2,
+        "request_timeout": 5.0,
+        "cache_ttl": 5.0,
+        "hold_check_interval": 3600.0,
+    }
 
 
 @pytest.fixture
@@ -33,18 +43,22 @@ def lease_stop(raw: Dict[str, Any]) -> int:
 
 async def test_bad_bodies_name_the_field_and_keep_nothing(api, upstream):
     before = upstream.total()
-    for body, field in [({"max_seconds": 3600}, "reason"), ({"reason": "x"}, "max_seconds"),
-                        ({"reason": "", "max_seconds": 3600}, "reason"),
-                        ({"reason": "x" * 201, "max_seconds": 3600}, "reason"),
-                        ({"reason": "a\nb", "max_seconds": 3600}, "reason"),
-                        ({"reason": "   ", "max_seconds": 3600}, "reason"),
-                        ({"reason": "x", "max_seconds": 59}, "max_seconds"),
-                        ({"reason": "x", "max_seconds": 259201}, "max_seconds"),
-                        ({"reason": "x", "max_seconds": 3600.0}, "max_seconds"),
-                        ({"reason": "x", "max_seconds": True}, "max_seconds"),
-                        ({"reason": "x", "max_seconds": 3600, "kernel_id": "no such kernel"}, "kernel_id"),
-                        ({"reason": "x", "max_seconds": 3600, "kernel_id": "abc"}, "kernel_id"),
-                        ({"reason": "x", "max_seconds": 3600, "other": 1}, "other"), ([], "body")]:
+    for body, field in [
+        ({"max_seconds": 3600}, "reason"),
+        ({"reason": "x"}, "max_seconds"),
+        ({"reason": "", "max_seconds": 3600}, "reason"),
+        ({"reason": "x" * 201, "max_seconds": 3600}, "reason"),
+        ({"reason": "a\nb", "max_seconds": 3600}, "reason"),
+        ({"reason": "   ", "max_seconds": 3600}, "reason"),
+        ({"reason": "x", "max_seconds": 59}, "max_seconds"),
+        ({"reason": "x", "max_seconds": 259201}, "max_seconds"),
+        ({"reason": "x", "max_seconds": 3600.0}, "max_seconds"),
+        ({"reason": "x", "max_seconds": True}, "max_seconds"),
+        ({"reason": "x", "max_seconds": 3600, "kernel_id": "no such kernel"}, "kernel_id"),
+        ({"reason": "x", "max_seconds": 3600, "kernel_id": "abc"}, "kernel_id"),
+        ({"reason": "x", "max_seconds": 3600, "other": 1}, "other"),
+        ([], "body"),
+    ]:
         status, answer = await api("POST", "holds", body)
         assert status == 400 and answer["field"] == field, (body, answer)
         assert field in answer["error_msg"] and "Nothing was kept" in answer["error_msg"], answer
@@ -145,8 +159,9 @@ async def test_a_hold_is_never_longer_than_its_max_seconds(api, upstream, keeper
 
 
 @pytest.mark.parametrize("backend", ["notebooks"], indirect=True)
-async def test_less_than_the_shortest_renewal_left_is_not_renewed_past_the_end(api, upstream, keeper,
-                                                                                 instance_id, server_log):
+async def test_less_than_the_shortest_renewal_left_is_not_renewed_past_the_end(
+    api, upstream, keeper, instance_id, server_log
+):
     upstream.advance(50 * 60)  # 10 min of the 1 h lease left
     lease = lease_stop(upstream.instance(instance_id))
     status, hold = await api("POST", "holds", {"reason": "finish the epoch", "max_seconds": 30 * 60})

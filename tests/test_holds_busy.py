@@ -1,4 +1,5 @@
 """``c.DevEnv.hold_while_busy``: a busy kernel holds the instance, at most ``hold_while_busy_max`` hours."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,15 +10,25 @@ from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
 
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id):
-    return {"endpoint": emulator.url, "project_id": PROJECT_ID, "instance_id": instance_id,
-            "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "backend": backend, "retries": 2,
-            "request_timeout": 5.0, "hold_check_interval": 3600.0, "hold_while_busy": True,
-            "hold_while_busy_max": 2.0}
+    return {
+        "endpoint": emulator.url,
+        "project_id": PROJECT_ID,
+        "instance_id": instance_id,
+        "access_key": ACCESS_KEY,
+        "secret_key": SECRET_KEY,
+        "backend": backend,
+        "retries": 2,
+        "request_timeout": 5.0,
+        "hold_check_interval": 3600.0,
+        "hold_while_busy": True,
+        "hold_while_busy_max": 2.0,
+    }
 
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
-async def test_a_busy_kernel_holds_for_at_most_the_max(run_in_kernel, api, upstream, instance_id,
-                                                       jp_serverapp):
+async def test_a_busy_kernel_holds_for_at_most_the_max(
+    run_in_kernel, api, upstream, instance_id, jp_serverapp
+):
     keeper = next(iter(jp_serverapp.extension_manager.extension_apps["jupyter_devenv"])).keeper
     await run_in_kernel("x = 1")  # starts the kernel
     km = jp_serverapp.kernel_manager

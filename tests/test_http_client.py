@@ -1,6 +1,7 @@
 """``AsyncModelArtsClient`` on httpx against scripted HTTP servers on loopback: framing, keep-alive,
 failures, size and shape of answers, TLS.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,6 +44,7 @@ def test_keep_alive_reuses_one_connection_and_sends_the_body():
             await client.aclose()
         assert server.connections == 1
         assert server.requests[-1].endswith(b'{"description":"d4"}')
+
     run(main)
 
 
@@ -68,11 +70,15 @@ def test_an_extra_answer_on_a_pooled_connection_is_never_taken_for_the_next_one(
         assert seen[0] == "A"
         assert "SMUGGLED" not in seen
         assert seen[2] == "C"  # never another request's answer
+
     run(main)
 
 
 def test_chunked_answer_is_joined():
-    chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n4;ext=1\r\n 1}\n\r\n0\r\nX-T: 1\r\n\r\n"
+    chunked = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b'5\r\n{"a":\r\n4;ext=1\r\n 1}\n\r\n0\r\nX-T: 1\r\n\r\n'
+    )
 
     async def main() -> None:
         async with Scripted(lambda req, n: chunked) as server:
@@ -81,12 +87,15 @@ def test_chunked_answer_is_joined():
             assert await call(client) == {"a": 1}  # framing kept: reusable
             await client.aclose()
         assert server.connections == 1
+
     run(main)
 
 
 def test_answers_delimited_by_close_are_read_and_not_reused():
-    answers = [b'HTTP/1.0 200 OK\r\n\r\n{"until": "close"}',
-               b'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}']
+    answers = [
+        b'HTTP/1.0 200 OK\r\n\r\n{"until": "close"}',
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
+    ]
 
     async def main() -> None:
         async with Scripted(lambda req, n: answers[n % 2], hang_up=True) as server:
@@ -96,19 +105,23 @@ def test_answers_delimited_by_close_are_read_and_not_reused():
             assert await call(client) == {"until": "close"}
             await client.aclose()
         assert server.connections == 3
+
     run(main)
 
 
 def test_gzip_answer_is_decoded_and_informational_answers_skipped():
     body = gzip.compress(b'{"a": 1}')
-    answer = (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
-              b"Content-Length: %d\r\n\r\n" % len(body)) + body
+    answer = (
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
+    ) + body
 
     async def main() -> None:
         async with Scripted(lambda req, n: answer) as server:
             client = client_for(server)
             assert await call(client) == {"a": 1}
             await client.aclose()
+
     run(main)
 
 
@@ -127,15 +140,20 @@ def test_a_gzip_bomb_stops_at_the_cap():
             await client.aclose()
         assert caught.value.error_code == MALFORMED and caught.value.status == 502
         assert "1024 KiB" in caught.value.error_msg
+
     run(main)
 
 
-@pytest.mark.parametrize("head", [
-    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
-    b"HTTP/1.1 200 OK\r\nContent-Length: +1_0\r\n\r\n{}",
-    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x2\r\n{}\r\n0\r\n\r\n",
-    b"SSH-2.0-OpenSSH\r\n\r\n",
-], ids=["two-lengths", "odd-length", "hex-prefixed-chunk", "not-http"])
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: +1_0\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x2\r\n{}\r\n0\r\n\r\n",
+        b"SSH-2.0-OpenSSH\r\n\r\n",
+    ],
+    ids=["two-lengths", "odd-length", "hex-prefixed-chunk", "not-http"],
+)
 def test_lenient_framing_is_refused_as_malformed(head):
     async def main() -> None:
         async with Scripted(lambda req, n: head, hang_up=True) as server:
@@ -144,10 +162,13 @@ def test_lenient_framing_is_refused_as_malformed(head):
                 await call(client)
             await client.aclose()
         assert caught.value.error_code == MALFORMED and caught.value.status == 502
+
     run(main)
 
 
-@pytest.mark.parametrize("body", [b"[]", b"null", b'"text"', b"42", b'{"a": NaN}', b'{"a": Infinity}', b"{oops"])
+@pytest.mark.parametrize(
+    "body", [b"[]", b"null", b'"text"', b"42", b'{"a": NaN}', b'{"a": Infinity}', b"{oops"]
+)
 def test_answers_that_are_not_a_json_object_are_malformed(body):
     async def main() -> None:
         async with Scripted(lambda req, n: json_answer(body)) as server:
@@ -156,6 +177,7 @@ def test_answers_that_are_not_a_json_object_are_malformed(body):
                 await call(client)
             await client.aclose()
         assert caught.value.error_code == MALFORMED and caught.value.status == 502
+
     run(main)
 
 
@@ -163,18 +185,23 @@ def test_a_connection_the_server_closed_while_idle_is_replaced():
     async def main() -> None:
         async with Scripted(lambda req, n: JSON_OK, hang_up=True) as server:
             client = client_for(server)
-            for n in range(3):
+            for closed in range(1, 4):
                 assert await call(client) == {"ok": True}
-                assert await until(lambda: server.closed == n + 1)  # the hang-up reaches the idle connection
+                assert await until(lambda closed=closed: server.closed == closed)  # the hang-up reached it
             await client.aclose()
         assert server.connections == 3
+
     run(main)
 
 
-@pytest.mark.parametrize("reply,code", [
-    (None, "DEVENV.UPSTREAM_UNREACHABLE"),  # closed without answering
-    (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "DEVENV.UPSTREAM_UNREACHABLE"),  # cut short
-], ids=["no-answer", "cut-short"])
+@pytest.mark.parametrize(
+    "reply,code",
+    [
+        (None, "DEVENV.UPSTREAM_UNREACHABLE"),  # closed without answering
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "DEVENV.UPSTREAM_UNREACHABLE"),  # cut short
+    ],
+    ids=["no-answer", "cut-short"],
+)
 def test_broken_answers_are_502(reply, code):
     async def main() -> None:
         async with Scripted(lambda req, n: reply, hang_up=True) as server:
@@ -183,6 +210,7 @@ def test_broken_answers_are_502(reply, code):
                 await call(client)
             await client.aclose()
         assert caught.value.error_code == code and caught.value.status == 502
+
     run(main)
 
 
@@ -197,6 +225,7 @@ def test_a_timeout_closes_the_connection_and_the_next_call_works():
             assert await call(client) == {"ok": True}
             await client.aclose()
         assert server.connections == 2
+
     run(main)
 
 
@@ -208,7 +237,10 @@ def test_connection_refused_is_unreachable():
         with pytest.raises(DevEnvError) as caught:
             await client.request("GET", "/v1/p/x")
         await client.aclose()
-        assert caught.value.error_code == "DEVENV.UPSTREAM_UNREACHABLE" and "endpoint" in caught.value.error_msg
+        assert (
+            caught.value.error_code == "DEVENV.UPSTREAM_UNREACHABLE" and "endpoint" in caught.value.error_msg
+        )
+
     run(main)
 
 
@@ -234,4 +266,5 @@ def test_https_is_verified(certificate):
             trusting = client_for(server, verify=str(certificate / "cert.pem"))
             assert await call(trusting) == {"ok": True}
             await trusting.aclose()
+
     run(main)

@@ -1,5 +1,6 @@
 """``keep_alive`` and ``%devenv hold``/``release`` in a kernel the server started; holds of a kernel that
 is shut down end (and what they changed is restored)."""
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,18 @@ from jupyter_devenv.modelarts.errors import DevEnvError
 
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id):
-    return {"endpoint": emulator.url, "project_id": PROJECT_ID, "instance_id": instance_id,
-            "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "backend": backend,
-            "retries": 2, "request_timeout": 5.0, "cache_ttl": 5.0, "hold_check_interval": 3600.0}
+    return {
+        "endpoint": emulator.url,
+        "project_id": PROJECT_ID,
+        "instance_id": instance_id,
+        "access_key": ACCESS_KEY,
+        "secret_key": SECRET_KEY,
+        "backend": backend,
+        "retries": 2,
+        "request_timeout": 5.0,
+        "cache_ttl": 5.0,
+        "hold_check_interval": 3600.0,
+    }
 
 
 @pytest.fixture
@@ -36,8 +46,9 @@ def test_outside_a_jupyter_server_it_says_holds_need_one(monkeypatch):
 
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
-async def test_keep_alive_holds_while_the_block_runs_and_releases_after(run_in_kernel, api, upstream,
-                                                                      instance_id, jp_serverapp):
+async def test_keep_alive_holds_while_the_block_runs_and_releases_after(
+    run_in_kernel, api, upstream, instance_id, jp_serverapp
+):
     out = await run_in_kernel(
         "import jupyter_devenv, json, os\n"
         "from jupyter_devenv import keep_alive\n"
@@ -46,7 +57,8 @@ async def test_keep_alive_holds_while_the_block_runs_and_releases_after(run_in_k
         "with keep_alive(hours=2, reason='training') as k:\n"
         "    made, inside = k.hold, server._call('GET', 'holds')\n"
         "    auto = server.get()['auto_stop']\n"
-        "print(json.dumps([made, inside, auto, server._call('GET', 'holds')]))\n")
+        "print(json.dumps([made, inside, auto, server._call('GET', 'holds')]))\n"
+    )
     made, inside, auto, after = json.loads(out)
     kernel_id = jp_serverapp.kernel_manager.list_kernel_ids()[0]
     assert (made["holder"], made["kernel_id"], made["reason"]) == ("kernel", kernel_id, "training")
@@ -66,7 +78,8 @@ async def test_keep_alive_holds_while_the_block_runs_and_releases_after(run_in_k
         "        raise ValueError('stop')\n"
         "except ValueError:\n"
         "    pass\n"
-        "print(train(), len(server._call('GET', 'holds')['holds']))\n")
+        "print(train(), len(server._call('GET', 'holds')['holds']))\n"
+    )
     assert out.split() == ["epoch", "0"]
 
 
@@ -83,10 +96,13 @@ async def test_the_magic_holds_and_releases(run_in_kernel, api):
 
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
-async def test_shutting_the_kernel_down_ends_its_hold_and_restores(run_in_kernel, api, upstream, keeper,
-                                                                  instance_id, jp_serverapp):
-    await run_in_kernel("from jupyter_devenv import keep_alive\nk = keep_alive(hours=5, reason='training')\n"
-                        "_ = k.__enter__()\n")
+async def test_shutting_the_kernel_down_ends_its_hold_and_restores(
+    run_in_kernel, api, upstream, keeper, instance_id, jp_serverapp
+):
+    await run_in_kernel(
+        "from jupyter_devenv import keep_alive\nk = keep_alive(hours=5, reason='training')\n"
+        "_ = k.__enter__()\n"
+    )
     assert [h["holder"] for h in (await api("GET", "holds"))[1]["holds"]] == ["kernel"]
     assert upstream.instance(instance_id)["spec"]["auto_stop"]["enable"] is False
     km = jp_serverapp.kernel_manager

@@ -4,6 +4,7 @@ A real server (``jupyter_stack.ProcessStack``) with ``--ServerApp.certfile/keyfi
 started through its REST API and driven over its websocket reports the variables it was given
 and makes the call itself.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,11 @@ from typing import Dict, Iterator
 import httpx
 import pytest
 import websocket
+from jupyter_stack import JupyterProcess, ProcessStack
 
 from jupyter_devenv.connection import ProxyConnection
 from jupyter_devenv.kernel_access import SERVER_CERT_ENV, TOKEN_ENV, URL_ENV
 from jupyter_devenv.modelarts.errors import DevEnvError
-from jupyter_stack import JupyterProcess, ProcessStack
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +30,36 @@ def tls_files(tmp_path_factory) -> Dict[str, Path]:
         pytest.skip("openssl is needed to make a self-signed certificate")
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return {"cert": cert, "key": key}
 
 
 @pytest.fixture(scope="module")
 def stack(tls_files, tmp_path_factory) -> Iterator[ProcessStack]:
-    with ProcessStack("demanager", tmp=tmp_path_factory.mktemp("stack"),
-                      tls=(tls_files["cert"], tls_files["key"])) as running:
+    with ProcessStack(
+        "demanager", tmp=tmp_path_factory.mktemp("stack"), tls=(tls_files["cert"], tls_files["key"])
+    ) as running:
         yield running
 
 
@@ -48,24 +68,50 @@ class Kernel:
 
     def __init__(self, server: JupyterProcess, cert: Path) -> None:
         self.server = server
-        answer = httpx.post(f"{server.url}/api/kernels", json={"name": "python3"}, headers=server.auth,
-                            verify=server.verify, timeout=60)
+        answer = httpx.post(
+            f"{server.url}/api/kernels",
+            json={"name": "python3"},
+            headers=server.auth,
+            verify=server.verify,
+            timeout=60,
+        )
         answer.raise_for_status()
         self.id = answer.json()["id"]
         ws_url = server.url.replace("https://", "wss://") + f"/api/kernels/{self.id}/channels"
-        self.ws = websocket.create_connection(ws_url, header=[f"Authorization: token {server.token}"],
-                                              sslopt={"ca_certs": str(cert)}, timeout=60)
+        self.ws = websocket.create_connection(
+            ws_url,
+            header=[f"Authorization: token {server.token}"],
+            sslopt={"ca_certs": str(cert)},
+            timeout=60,
+        )
         self.session = uuid.uuid4().hex
 
     def run(self, code: str) -> str:
         msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": self.session,
-                       "username": "test", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell",
-            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True},
-        }))
+        self.ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "session": self.session,
+                        "username": "test",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": False,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         out, status, idle = [], None, False
         while status is None or not idle:  # the reply (shell) and the output (iopub) come in any order
             msg = json.loads(self.ws.recv())
@@ -85,8 +131,12 @@ class Kernel:
 
     def close(self) -> None:
         self.ws.close()
-        httpx.delete(f"{self.server.url}/api/kernels/{self.id}", headers=self.server.auth,
-                     verify=self.server.verify, timeout=30)
+        httpx.delete(
+            f"{self.server.url}/api/kernels/{self.id}",
+            headers=self.server.auth,
+            verify=self.server.verify,
+            timeout=30,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -112,14 +162,17 @@ def test_the_kernel_is_given_an_https_url_and_the_servers_certificate(kernel_env
 
 
 def test_the_kernel_reaches_the_server_with_what_it_was_given(kernel, stack):
-    out = kernel.run("from jupyter_devenv.connection import connect\nc = connect()\n"
-                     "print(type(c).__name__, c.get()['instance']['id'])")
+    out = kernel.run(
+        "from jupyter_devenv.connection import connect\nc = connect()\n"
+        "print(type(c).__name__, c.get()['instance']['id'])"
+    )
     assert out.split() == ["ProxyConnection", stack.instance_id]
 
 
 def test_a_connection_built_from_the_kernels_variables_answers(kernel_env, stack):
-    connection = ProxyConnection(kernel_env[URL_ENV], kernel_env[TOKEN_ENV],
-                                 server_cert=kernel_env[SERVER_CERT_ENV])
+    connection = ProxyConnection(
+        kernel_env[URL_ENV], kernel_env[TOKEN_ENV], server_cert=kernel_env[SERVER_CERT_ENV]
+    )
     try:
         assert connection.get()["instance"]["id"] == stack.instance_id
     finally:

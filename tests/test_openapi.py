@@ -1,4 +1,5 @@
 """``openapi.yaml`` is kept true: every route is in it, every answer matches it."""
+
 from __future__ import annotations
 
 import re
@@ -25,13 +26,15 @@ def _validate(instance, schema):
 
 
 def _route_to_template(pattern: str) -> str:
-    path = re.sub(r"\(\?P<(\w+)>\[\^/\]\+\)", r"{\1}", pattern[len(PREFIX):])
+    path = re.sub(r"\(\?P<(\w+)>\[\^/\]\+\)", r"{\1}", pattern[len(PREFIX) :])
     return re.sub(r"\(\[\^/\]\+\)", "{instance_id}", path)
 
 
 def test_every_route_and_method_is_described():
-    described = {path: {m for m in ops if m in ("get", "put", "post", "patch", "delete")}
-                 for path, ops in SPEC["paths"].items()}
+    described = {
+        path: {m for m in ops if m in ("get", "put", "post", "patch", "delete")}
+        for path, ops in SPEC["paths"].items()
+    }
     served = {}
     for pattern, handler in ROUTES:
         methods = {m for m in ("get", "put", "post", "patch", "delete") if m in vars(handler)}
@@ -75,10 +78,18 @@ async def test_answers_match_the_spec(api, method, template, path, body):
 
 
 BODIES = [
-    {"description": "ok"}, {"description": "x" * 512}, {"description": "x" * 513}, {"description": "a<b"},
-    {"spec": {"auto_stop": {"enable": True, "duration": 3600}}}, {"spec": {"auto_stop": {"enable": False}}},
-    {"spec": {"auto_stop": {"duration": 86401}}}, {"spec": {"auto_stop": {"prompt": "no"}}},
-    {"spec": {}}, {}, {"other": 1}, {"spec": {"auto_stop": {"enable": True, "duration": 3600, "x": 1}}},
+    {"description": "ok"},
+    {"description": "x" * 512},
+    {"description": "x" * 513},
+    {"description": "a<b"},
+    {"spec": {"auto_stop": {"enable": True, "duration": 3600}}},
+    {"spec": {"auto_stop": {"enable": False}}},
+    {"spec": {"auto_stop": {"duration": 86401}}},
+    {"spec": {"auto_stop": {"prompt": "no"}}},
+    {"spec": {}},
+    {},
+    {"other": 1},
+    {"spec": {"auto_stop": {"enable": True, "duration": 3600, "x": 1}}},
 ]
 
 
@@ -95,21 +106,30 @@ def test_update_schema_agrees_with_the_validator(body):
         ours = False
     spec_ok = jsonschema.Draft202012Validator(_schema(schema["schema"])).is_valid(body)
     # The schema cannot say "duration is required when enable is true"; everything else agrees.
-    needs_duration = body.get("spec", {}).get("auto_stop", {}).get("enable") is True and \
-        "duration" not in body.get("spec", {}).get("auto_stop", {})
+    needs_duration = body.get("spec", {}).get("auto_stop", {}).get(
+        "enable"
+    ) is True and "duration" not in body.get("spec", {}).get("auto_stop", {})
     assert ours == (spec_ok and not needs_duration)
 
 
 HOLD_BODIES = [
-    {"reason": "training", "max_seconds": 60}, {"reason": "x" * 200, "max_seconds": 259200},
-    {"reason": "x" * 201, "max_seconds": 600}, {"reason": "", "max_seconds": 600},
-    {"reason": " ", "max_seconds": 600}, {"reason": "a\tb", "max_seconds": 600},
-    {"reason": "a\x85b", "max_seconds": 600}, {"reason": "é 训练", "max_seconds": 600},
-    {"reason": "x", "max_seconds": 59}, {"reason": "x", "max_seconds": 259201}, {"reason": "x"},
-    {"max_seconds": 60}, {"reason": "x", "max_seconds": 60, "kernel_id": "4f1c-a.b_c"},
+    {"reason": "training", "max_seconds": 60},
+    {"reason": "x" * 200, "max_seconds": 259200},
+    {"reason": "x" * 201, "max_seconds": 600},
+    {"reason": "", "max_seconds": 600},
+    {"reason": " ", "max_seconds": 600},
+    {"reason": "a\tb", "max_seconds": 600},
+    {"reason": "a\x85b", "max_seconds": 600},
+    {"reason": "é 训练", "max_seconds": 600},
+    {"reason": "x", "max_seconds": 59},
+    {"reason": "x", "max_seconds": 259201},
+    {"reason": "x"},
+    {"max_seconds": 60},
+    {"reason": "x", "max_seconds": 60, "kernel_id": "4f1c-a.b_c"},
     {"reason": "x", "max_seconds": 60, "kernel_id": ""},
     {"reason": "x", "max_seconds": 60, "kernel_id": "a/b"},
-    {"reason": "x", "max_seconds": 60, "other": 1}, [],
+    {"reason": "x", "max_seconds": 60, "other": 1},
+    [],
 ]
 
 

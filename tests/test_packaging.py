@@ -1,4 +1,5 @@
 """``pip wheel .`` carries the prebuilt labextension, the server extension's config and the translations."""
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,28 @@ ROOT = Path(__file__).parents[1]
 
 
 def test_wheel_carries_the_labextension_and_the_server_config(tmp_path):
-    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
-    run = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
-                          "-q", "-w", str(tmp_path)], capture_output=True, text=True, timeout=600, env=env)
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    }
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     wheel = next(tmp_path.glob("jupyter_devenv-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()

@@ -2,6 +2,7 @@
 
 Tests run as root, which ignores file modes; writes are made to fail in ways that stop root too.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -84,6 +85,7 @@ def test_a_data_folder_that_is_a_file_is_explained(tmp_path):
 
 # -- through the REST API: the notebooks backend keeps prompt in the store --------------------
 
+
 @pytest.fixture
 def blocker(tmp_path):
     path = tmp_path / "jupyter-data"
@@ -93,11 +95,13 @@ def blocker(tmp_path):
 
 @pytest.fixture
 def jp_server_config(devenv_config, blocker):
-    return Config({
-        "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
-        "DevEnv": devenv_config,
-        "DevEnvApp": {"state_file": str(blocker / "jupyter_devenv" / "state.json")},
-    })
+    return Config(
+        {
+            "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
+            "DevEnv": devenv_config,
+            "DevEnvApp": {"state_file": str(blocker / "jupyter_devenv" / "state.json")},
+        }
+    )
 
 
 @pytest.mark.parametrize("backend", ["notebooks"], indirect=True)

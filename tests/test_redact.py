@@ -1,4 +1,5 @@
 """Only allowed fields leave the server: redact() on instance objects shaped like the APIs'."""
+
 from __future__ import annotations
 
 import copy
@@ -26,8 +27,15 @@ DEMANAGER_ALLOWED = {
     "creation_timestamp": "1594887749962",
     "latest_update_timestamp": "1594888070775",
     "profile": {"name": "Python3"},
-    "spec": {"auto_stop": {"enable": True, "duration": 3600, "prompt": True,
-                           "stop_timestamp": 1594891408723, "remain_time": 3336}},
+    "spec": {
+        "auto_stop": {
+            "enable": True,
+            "duration": 3600,
+            "prompt": True,
+            "stop_timestamp": 1594891408723,
+            "remain_time": 3336,
+        }
+    },
 }
 NOTEBOOKS_ALLOWED = {
     "id": "0f4ea5c3-8b69-4a43-9f3b-2a1b8a2c1f2e",
@@ -39,25 +47,43 @@ NOTEBOOKS_ALLOWED = {
     "update_at": NOW,
     "create_time": NOW - 3_600_000,
     "update_time": NOW,
-    "lease": {"enable": True, "duration": 7_200_000, "type": "TIMING", "create_at": NOW, "update_at": NOW,
-              "create_time": NOW, "update_time": NOW},
+    "lease": {
+        "enable": True,
+        "duration": 7_200_000,
+        "type": "TIMING",
+        "create_at": NOW,
+        "update_at": NOW,
+        "create_time": NOW,
+        "update_time": NOW,
+    },
 }
 
 
 def with_unknown_fields(allowed: dict) -> dict:
     """``allowed`` plus fields the server does not know, at every level, holding ``NEW``."""
     out = copy.deepcopy(allowed)
-    out.update({
-        "token": NEW, "url": f"https://notebook.example/lab?token={NEW}", "ssh_private_key": NEW,
-        "endpoints": [{"uri": "host:22", "credential": {"ssh_private_key": NEW}}],
-        "pool": {"id": "pool-1", "secret": NEW}, "billing_items": [NEW], "new_field_2027": {"x": NEW},
-        "credential": {"access_key": NEW},
-    })
+    out.update(
+        {
+            "token": NEW,
+            "url": f"https://notebook.example/lab?token={NEW}",
+            "ssh_private_key": NEW,
+            "endpoints": [{"uri": "host:22", "credential": {"ssh_private_key": NEW}}],
+            "pool": {"id": "pool-1", "secret": NEW},
+            "billing_items": [NEW],
+            "new_field_2027": {"x": NEW},
+            "credential": {"access_key": NEW},
+        }
+    )
     profile = out.setdefault("profile", {})
     profile.update({"id": "Python3-gpu", "provision": {"spec": {"token": NEW}}, "new_field_2027": NEW})
     spec = out.setdefault("spec", {})
-    spec.update({"credential": {"access_key": NEW, "secret_key": NEW}, "new_field_2027": NEW,
-                 "repository": {"connection_info": {"url": "git@x:y.git", "ssh_private_key": NEW}}})
+    spec.update(
+        {
+            "credential": {"access_key": NEW, "secret_key": NEW},
+            "new_field_2027": NEW,
+            "repository": {"connection_info": {"url": "git@x:y.git", "ssh_private_key": NEW}},
+        }
+    )
     spec.setdefault("auto_stop", {}).update({"new_field_2027": NEW, "webhook": {"token": NEW}})
     out.setdefault("lease", {}).update({"new_field_2027": NEW, "owner": {"ssh_private_key": NEW}})
     return out
@@ -81,12 +107,22 @@ def test_unknown_fields_at_every_level_are_dropped(allowed):
     assert result == expected
 
 
-@pytest.mark.parametrize("module,instance_id,block", [
-    (demanager, DEMANAGER_ALLOWED["id"], {"enable": True, "duration": 3600, "prompt": True,
-                                          "stop_timestamp": NOW}),
-    (notebooks, NOTEBOOKS_ALLOWED["id"], {"enable": True, "duration": 3_600_000, "type": "TIMING",
-                                          "create_at": NOW, "update_at": NOW}),
-], ids=["demanager", "notebooks"])
+@pytest.mark.parametrize(
+    "module,instance_id,block",
+    [
+        (
+            demanager,
+            DEMANAGER_ALLOWED["id"],
+            {"enable": True, "duration": 3600, "prompt": True, "stop_timestamp": NOW},
+        ),
+        (
+            notebooks,
+            NOTEBOOKS_ALLOWED["id"],
+            {"enable": True, "duration": 3_600_000, "type": "TIMING", "create_at": NOW, "update_at": NOW},
+        ),
+    ],
+    ids=["demanager", "notebooks"],
+)
 def test_the_emulators_seeded_secrets_never_survive(module, instance_id, block):
     instance = module.render(module.new_instance(instance_id, NOW, "RUNNING", block), NOW)
     assert len(secret_values(instance)) >= 3
@@ -95,19 +131,29 @@ def test_the_emulators_seeded_secrets_never_survive(module, instance_id, block):
     assert result["id"] == instance_id and result["flavor"] == instance["flavor"]
 
 
-@pytest.mark.parametrize("field,value", [
-    ("name", {"first": NEW}), ("description", [NEW]), ("id", {"id": NEW}), ("create_at", [1, NEW]),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("name", {"first": NEW}),
+        ("description", [NEW]),
+        ("id", {"id": NEW}),
+        ("create_at", [1, NEW]),
+    ],
+)
 def test_a_scalar_field_holding_an_object_or_list_is_dropped(field, value):
     result = redact({**NOTEBOOKS_ALLOWED, field: value})
     assert field not in result
     assert NEW not in json.dumps(result)
 
 
-@pytest.mark.parametrize("path,value", [
-    (("spec", "auto_stop", "duration"), {"seconds": NEW}), (("lease", "type"), [NEW]),
-    (("profile", "name"), {"text": NEW}),
-])
+@pytest.mark.parametrize(
+    "path,value",
+    [
+        (("spec", "auto_stop", "duration"), {"seconds": NEW}),
+        (("lease", "type"), [NEW]),
+        (("profile", "name"), {"text": NEW}),
+    ],
+)
 def test_a_nested_scalar_field_holding_an_object_is_dropped(path, value):
     instance = copy.deepcopy({**DEMANAGER_ALLOWED, "lease": NOTEBOOKS_ALLOWED["lease"]})
     node = instance
@@ -140,15 +186,33 @@ def test_input_is_not_mutated_and_result_shares_nothing():
 
 
 # Every path an answer may hold, written out: anything else in a result is a leak.
-ALLOWED_PATHS = {
-    (k,) for k in ("id", "name", "status", "flavor", "description", "create_at", "update_at", "create_time",
-                   "update_time", "creation_timestamp", "latest_update_timestamp", "profile", "spec", "lease")
-} | {("profile", "name"), ("spec", "auto_stop")} | {
-    ("spec", "auto_stop", k) for k in ("enable", "duration", "prompt", "stop_timestamp", "remain_time")
-} | {
-    ("lease", k)
-    for k in ("enable", "duration", "type", "create_at", "update_at", "create_time", "update_time")
-}
+ALLOWED_PATHS = (
+    {
+        (k,)
+        for k in (
+            "id",
+            "name",
+            "status",
+            "flavor",
+            "description",
+            "create_at",
+            "update_at",
+            "create_time",
+            "update_time",
+            "creation_timestamp",
+            "latest_update_timestamp",
+            "profile",
+            "spec",
+            "lease",
+        )
+    }
+    | {("profile", "name"), ("spec", "auto_stop")}
+    | {("spec", "auto_stop", k) for k in ("enable", "duration", "prompt", "stop_timestamp", "remain_time")}
+    | {
+        ("lease", k)
+        for k in ("enable", "duration", "type", "create_at", "update_at", "create_time", "update_time")
+    }
+)
 
 
 def _paths(value, prefix=()):
@@ -159,8 +223,25 @@ def _paths(value, prefix=()):
 
 
 _SENTINEL = "SENTINEL-SECRET-VALUE-9f8e7d"
-_keys = st.sampled_from(["id", "name", "status", "flavor", "spec", "auto_stop", "lease", "profile",
-                         "duration", "enable", "url", "token", "credential", "items", "new_field_2027"])
+_keys = st.sampled_from(
+    [
+        "id",
+        "name",
+        "status",
+        "flavor",
+        "spec",
+        "auto_stop",
+        "lease",
+        "profile",
+        "duration",
+        "enable",
+        "url",
+        "token",
+        "credential",
+        "items",
+        "new_field_2027",
+    ]
+)
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.just(_SENTINEL),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(_keys, children, max_size=4),
@@ -202,7 +283,8 @@ def _plant_unknown_fields(emulator, backend: str, instance_id: str) -> None:
 
 
 async def test_the_answers_instance_has_exactly_the_allowed_fields_of_the_upstream_object(
-        api, upstream, emulator, backend, instance_id):
+    api, upstream, emulator, backend, instance_id
+):
     _plant_unknown_fields(emulator, backend, instance_id)
     for method, body in (("GET", None), ("PUT", {"spec": {"auto_stop": {"prompt": False}}})):
         status, answer = await api(method, "instances/current", body)

@@ -14,6 +14,7 @@ emulator misbehaves. Then:
   inside the emulator after every call that touched the instance);
 - no secret of any instance shows in an answer, a header or a log line.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -56,8 +57,15 @@ SCENARIOS = [
     ("demanager", "iam", {"expire_tokens": True}),
     ("notebooks", "iam", {"expire_tokens": True}),
 ]
-MIXED = {"latency": 0.05, "error_rate": 0.2, "seed": 3, "rate_limit": {"count": 4, "retry_after": 0},
-         "unavailable": 4, "malformed": 4, "drop": 4}
+MIXED = {
+    "latency": 0.05,
+    "error_rate": 0.2,
+    "seed": 3,
+    "rate_limit": {"count": 4, "retry_after": 0},
+    "unavailable": 4,
+    "malformed": 4,
+    "drop": 4,
+}
 SCENARIOS += [(b, "aksk", MIXED) for b in ("demanager", "notebooks")]
 SCENARIOS += [(b, "iam", {**MIXED, "expire_tokens": True}) for b in ("demanager", "notebooks")]
 
@@ -85,9 +93,15 @@ def backend(scenario) -> str:  # overrides conftest's parametrized one
 
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id, scenario):
-    config = {"endpoint": emulator.url, "project_id": emulator.emulator.project_id, "instance_id": instance_id,
-              "backend": backend, "retries": RETRIES, "request_timeout": request_timeout(scenario[2]),
-              "cache_ttl": 0.2}
+    config = {
+        "endpoint": emulator.url,
+        "project_id": emulator.emulator.project_id,
+        "instance_id": instance_id,
+        "backend": backend,
+        "retries": RETRIES,
+        "request_timeout": request_timeout(scenario[2]),
+        "cache_ttl": 0.2,
+    }
     if scenario[1] == "iam":
         config.update(iam_endpoint=emulator.url, user=IAM_USER, password=IAM_PASSWORD, domain=IAM_DOMAIN)
     else:
@@ -125,8 +139,10 @@ def deadlines(emulator) -> Set[int]:
 def hang_bound(faults: Dict[str, Any], exchanges: int) -> float:
     """Seconds within which a request that makes ``exchanges`` upstream calls must be answered."""
     retry_after = faults.get("rate_limit", {}).get("retry_after", 0)
-    backoff = sum(min(MAX_BACKOFF, max(0.25 * 2 ** a, retry_after)) for a in range(RETRIES))
-    per_exchange = request_timeout(faults) * (RETRIES + 1) * 2 + backoff  # x2: an IAM login may precede a call
+    backoff = sum(min(MAX_BACKOFF, max(0.25 * 2**a, retry_after)) for a in range(RETRIES))
+    per_exchange = (
+        request_timeout(faults) * (RETRIES + 1) * 2 + backoff
+    )  # x2: an IAM login may precede a call
     return exchanges * per_exchange + BUSY_MACHINE_ALLOWANCE
 
 
@@ -134,8 +150,7 @@ class Clients:
     """Pollers and updaters on the server's own loop, each request bounded by ``hang_bound``."""
 
     def __init__(self, base: str, headers: Dict[str, str], backend: str, faults: Dict[str, Any]) -> None:
-        self.http = httpx.AsyncClient(base_url=base, headers=headers,
-                                      limits=httpx.Limits(max_connections=50))
+        self.http = httpx.AsyncClient(base_url=base, headers=headers, limits=httpx.Limits(max_connections=50))
         self.backend = backend
         self.faults = faults
         self.answers: List[Tuple[str, int, Any, float]] = []  # (what, status, body, seconds)
@@ -147,7 +162,9 @@ class Clients:
         try:
             r = await asyncio.wait_for(self.http.request(method, path, json=body, timeout=bound + 5), bound)
         except (asyncio.TimeoutError, httpx.TimeoutException):
-            raise AssertionError(f"{method} {path} {body} got no answer within {bound:.1f} s: the server hangs")
+            raise AssertionError(
+                f"{method} {path} {body} got no answer within {bound:.1f} s: the server hangs"
+            ) from None
         elapsed = time.monotonic() - t0
         self.seen_text.append(json.dumps(dict(r.headers)) + "\n" + r.text)
         assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers
@@ -176,10 +193,12 @@ class Clients:
                     body = {"spec": {"auto_stop": {"prompt": bool(choice % 2)}}}
                     await self.call("PUT", "instances/current", body)
             else:
-                bodies = [{"description": f"client {k} round {round_}"},
-                          {"spec": {"auto_stop": {"enable": False}}},
-                          {"spec": {"auto_stop": {"enable": True, "duration": 3600 + 60 * k}}},
-                          {"spec": {"auto_stop": {"prompt": bool(round_ % 2)}}}]
+                bodies = [
+                    {"description": f"client {k} round {round_}"},
+                    {"spec": {"auto_stop": {"enable": False}}},
+                    {"spec": {"auto_stop": {"enable": True, "duration": 3600 + 60 * k}}},
+                    {"spec": {"auto_stop": {"prompt": bool(round_ % 2)}}},
+                ]
                 await self.call("PUT", "instances/current", bodies[(k + round_) % len(bodies)])
                 if round_ % 5 == 0:
                     await self.call("POST", "instances/current/extend", {"seconds": 7200}, exchanges=0)
@@ -199,9 +218,18 @@ def explained(faults: Dict[str, Any], status: int, code: str) -> bool:
     return (status, code) in allowed
 
 
-async def test_faults_while_clients_poll_and_update(scenario, jp_serverapp, http_server_client, jp_http_port,
-                                                    jp_base_url, jp_auth_header, upstream, emulator, deadlines,
-                                                    server_log):
+async def test_faults_while_clients_poll_and_update(
+    scenario,
+    jp_serverapp,
+    http_server_client,
+    jp_http_port,
+    jp_base_url,
+    jp_auth_header,
+    upstream,
+    emulator,
+    deadlines,
+    server_log,
+):
     backend, auth, faults = scenario
     base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}devenv/api/"
     clients = Clients(base, dict(jp_auth_header), backend, faults)
@@ -211,8 +239,9 @@ async def test_faults_while_clients_poll_and_update(scenario, jp_serverapp, http
         rejected_before = upstream.stats()["rejected"]
         upstream.faults(**faults)
         until = time.monotonic() + WINDOW
-        await asyncio.gather(*[clients.poller(until) for _ in range(4)],
-                             *[clients.updater(k, until) for k in range(4)])
+        await asyncio.gather(
+            *[clients.poller(until) for _ in range(4)], *[clients.updater(k, until) for k in range(4)]
+        )
         under_faults = clients.answers[1:]
         faulted = upstream.stats()["rejected"] - rejected_before
         left = upstream.http.get("/faults").json()  # counted faults still armed
@@ -222,11 +251,13 @@ async def test_faults_while_clients_poll_and_update(scenario, jp_serverapp, http
         status, state = await clients.call("GET", "instances/current")
         assert status == 200, state
         if backend == "notebooks":
-            status, state = await clients.call("POST", "instances/current/extend",
-                                               {"seconds": 5400, "allow_earlier": True}, exchanges=2)
+            status, state = await clients.call(
+                "POST", "instances/current/extend", {"seconds": 5400, "allow_earlier": True}, exchanges=2
+            )
         else:
-            status, state = await clients.call("PUT", "instances/current",
-                                               {"spec": {"auto_stop": {"enable": True, "duration": 5400}}})
+            status, state = await clients.call(
+                "PUT", "instances/current", {"spec": {"auto_stop": {"enable": True, "duration": 5400}}}
+            )
         assert status == 200, state
         status, config = await clients.call("GET", "config")
         assert status == 200 and config["instance_id"], config
@@ -237,18 +268,26 @@ async def test_faults_while_clients_poll_and_update(scenario, jp_serverapp, http
     assert len(under_faults) >= 8, under_faults  # every client did work under the faults
     # The faults were hit: rejections (errors, 401s, dropped connections) or counted faults used up
     # (a malformed answer is a 200, not a rejection); latency alone rejects nothing, it is just late.
-    used = [name for name in ("unavailable", "malformed", "drop") if name in faults and left[name] < faults[name]]
+    used = [
+        name for name in ("unavailable", "malformed", "drop") if name in faults and left[name] < faults[name]
+    ]
     if "rate_limit" in faults and left["rate_limit"]["count"] < faults["rate_limit"]["count"]:
         used.append("rate_limit")
     if set(faults) - {"latency"}:
         assert faulted > 0 or used, "the faults were never hit"
-    unexplained = [(what, status, body) for what, status, body, _ in under_faults
-                   if status >= 400 and not explained(faults, status, body.get("error_code", ""))]
+    unexplained = [
+        (what, status, body)
+        for what, status, body, _ in under_faults
+        if status >= 400 and not explained(faults, status, body.get("error_code", ""))
+    ]
     assert not unexplained, unexplained[:5]
 
     # Never a deadline the API did not give.
-    reported = [(what, body["auto_stop"]["stop_timestamp"]) for what, status, body, _ in clients.answers
-                if status == 200 and "auto_stop" in body]
+    reported = [
+        (what, body["auto_stop"]["stop_timestamp"])
+        for what, status, body, _ in clients.answers
+        if status == 200 and "auto_stop" in body
+    ]
     assert reported
     invented = [(what, ts) for what, ts in reported if ts is not None and ts not in deadlines]
     assert not invented, (invented[:5], sorted(deadlines)[-5:])

@@ -17,6 +17,7 @@ faults (rate_limit, unavailable, drop, malformed) and a latency are re-armed eve
 - memory: start and end RSS are printed (``pytest -rP``), only a generous bound asserted;
 - no secret of the instance in the server's log, no traceback.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,16 +39,23 @@ SECONDS = float(os.environ.get("JUPYTER_DEVENV_LOAD_SECONDS") or 4)
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    with ProcessStack(backend="demanager", app="jupyter_server", tmp=tmp_path_factory.mktemp("load"),
-                      devenv=DEVENV, extensions=EXTENSIONS) as running:
+    with ProcessStack(
+        backend="demanager",
+        app="jupyter_server",
+        tmp=tmp_path_factory.mktemp("load"),
+        devenv=DEVENV,
+        extensions=EXTENSIONS,
+    ) as running:
         yield running
 
 
 def test_500_clients_with_faults_only_injected_errors_no_growth(stack):
     server, emulator = stack.server, stack.emulator
     run = run_load(stack, CLIENTS, SECONDS)
-    print(f"\nload: {CLIENTS} clients for {SECONDS:.0f} s ({run.elapsed:.1f} s in all): {run.requests} "
-          f"requests; answers {dict(run.outcomes)}; faults armed {dict(run.armed)}; upstream {run.upstream}")
+    print(
+        f"\nload: {CLIENTS} clients for {SECONDS:.0f} s ({run.elapsed:.1f} s in all): {run.requests} "
+        f"requests; answers {dict(run.outcomes)}; faults armed {dict(run.armed)}; upstream {run.upstream}"
+    )
     for name in ("start", "middle", "end"):
         print(f"server {name}: {getattr(run, name)}")
     print(f"end read {run.settle:.1f} s after the load")

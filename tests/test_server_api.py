@@ -1,4 +1,5 @@
 """The REST contract of the server extension, against the emulator on loopback."""
+
 from __future__ import annotations
 
 import asyncio
@@ -42,8 +43,9 @@ async def test_auto_stop_update_shows_the_emulators_deadline(api, upstream, inst
     assert status == 200, state
     assert state["auto_stop"]["enable"] is False and state["auto_stop"]["stop_timestamp"] is None
     assert upstream.instance(instance_id)["spec"]["auto_stop"]["enable"] is False
-    status, state = await api("PUT", "instances/current",
-                              {"spec": {"auto_stop": {"enable": True, "duration": 7200}}})
+    status, state = await api(
+        "PUT", "instances/current", {"spec": {"auto_stop": {"enable": True, "duration": 7200}}}
+    )
     assert status == 200, state
     raw = upstream.instance(instance_id)["spec"]["auto_stop"]
     assert raw["enable"] is True
@@ -85,8 +87,11 @@ async def test_config(api, backend, instance_id):
 
 
 UNKNOWN = "DE-00000000-0000-0000-0000-000000000000"
-CALLS_ON = [("GET", "", None), ("PUT", "", {"spec": {"auto_stop": {"prompt": False}}}),
-            ("POST", "/extend", {"seconds": 7200})]
+CALLS_ON = [
+    ("GET", "", None),
+    ("PUT", "", {"spec": {"auto_stop": {"prompt": False}}}),
+    ("POST", "/extend", {"seconds": 7200}),
+]
 
 
 @pytest.fixture
@@ -96,14 +101,20 @@ def other_id(upstream, backend):
 
 
 @pytest.mark.parametrize("method,tail,body", CALLS_ON)
-async def test_another_instance_is_not_allowed_and_nothing_goes_upstream(api, upstream, other_id, instance_id,
-                                                                         method, tail, body):
+async def test_another_instance_is_not_allowed_and_nothing_goes_upstream(
+    api, upstream, other_id, instance_id, method, tail, body
+):
     before, raw = upstream.total(), upstream.instance(other_id)
     status, error = await api(method, f"instances/{other_id}{tail}", body)
     assert status == 403, error
     assert (error["error_code"], error["field"]) == ("DEVENV.INSTANCE_NOT_ALLOWED", "instance_id")
-    for words in (instance_id, "picker", "jupyter devenv use", "c.DevEnv.allowed_instances",
-                  "JUPYTER_DEVENV_ALLOWED_INSTANCES"):
+    for words in (
+        instance_id,
+        "picker",
+        "jupyter devenv use",
+        "c.DevEnv.allowed_instances",
+        "JUPYTER_DEVENV_ALLOWED_INSTANCES",
+    ):
         assert words in error["error_msg"]
     assert upstream.total() == before and upstream.instance(other_id) == raw
 
@@ -115,8 +126,14 @@ async def test_the_chosen_instance_by_its_id_is_allowed(api, instance_id):
 
 async def test_the_kernel_token_is_held_to_the_chosen_instance_too(jp_fetch, kernel_env, upstream, other_id):
     before = upstream.total()
-    response = await jp_fetch("devenv", "api", "instances", other_id, raise_error=False,
-                              headers={TOKEN_HEADER: kernel_env[TOKEN_ENV]})
+    response = await jp_fetch(
+        "devenv",
+        "api",
+        "instances",
+        other_id,
+        raise_error=False,
+        headers={TOKEN_HEADER: kernel_env[TOKEN_ENV]},
+    )
     assert response.code == 403 and json.loads(response.body)["error_code"] == "DEVENV.INSTANCE_NOT_ALLOWED"
     assert upstream.total() == before
 

@@ -1,10 +1,10 @@
 """Bad input: a 4xx JSON error naming the problem, and nothing sent upstream."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 
 BAD_BODIES = [
     ("{not json", 400, "DEVENV.BAD_JSON"),
@@ -41,15 +41,18 @@ async def test_bad_update_bodies(api, upstream, raw, status, code):
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
 async def test_field_is_named(api):
-    _, error = await api("PUT", "instances/current", {"spec": {"auto_stop": {"enable": True, "duration": 10}}})
+    _, error = await api(
+        "PUT", "instances/current", {"spec": {"auto_stop": {"enable": True, "duration": 10}}}
+    )
     assert error["field"] == "spec.auto_stop.duration"
     assert "3600" in error["error_msg"] and "86400" in error["error_msg"]
 
 
 async def test_wrong_content_type(api, upstream):
     before = upstream.total()
-    got, error = await api("PUT", "instances/current", raw='{"description": "x"}',
-                           headers={"Content-Type": "text/plain"})
+    got, error = await api(
+        "PUT", "instances/current", raw='{"description": "x"}', headers={"Content-Type": "text/plain"}
+    )
     assert (got, error["error_code"]) == (415, "DEVENV.BAD_CONTENT_TYPE")
     assert upstream.total() == before
 
@@ -73,11 +76,18 @@ async def test_bad_instance_ids(api, upstream, bad_id):
     assert upstream.total() == before
 
 
-@pytest.mark.parametrize("body,code", [
-    ({"seconds": 3599}, "ModelArts.6349"), ({"seconds": 259201}, "ModelArts.6349"),
-    ({"seconds": "2h"}, "ModelArts.6336"), ({"seconds": 7200.0}, "ModelArts.6336"),
-    ({"seconds": True}, "ModelArts.6336"), ({}, "ModelArts.6335"), ({"seconds": 3600, "x": 1}, "ModelArts.6336"),
-])
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        ({"seconds": 3599}, "ModelArts.6349"),
+        ({"seconds": 259201}, "ModelArts.6349"),
+        ({"seconds": "2h"}, "ModelArts.6336"),
+        ({"seconds": 7200.0}, "ModelArts.6336"),
+        ({"seconds": True}, "ModelArts.6336"),
+        ({}, "ModelArts.6335"),
+        ({"seconds": 3600, "x": 1}, "ModelArts.6336"),
+    ],
+)
 async def test_bad_extend_bodies(api, upstream, body, code):
     before = upstream.total()
     got, error = await api("POST", "instances/current/extend", body)
@@ -90,8 +100,9 @@ def raw_fetch(http_server_client):
     """Requests with no Jupyter credentials attached (``jp_fetch`` always adds the token)."""
 
     async def fetch(path: str, method: str, body=None, headers=None):
-        return await http_server_client.fetch(path, method=method, body=body, headers=headers or {},
-                                              follow_redirects=False, raise_error=False)
+        return await http_server_client.fetch(
+            path, method=method, body=body, headers=headers or {}, follow_redirects=False, raise_error=False
+        )
 
     return fetch
 
@@ -99,9 +110,12 @@ def raw_fetch(http_server_client):
 async def test_no_authentication_is_refused(jp_base_url, upstream, raw_fetch):
     base = f"{jp_base_url}devenv/api/"
     before = upstream.total()
-    for method, path, body in (("GET", "instances/current", None), ("GET", "config", None),
-                               ("PUT", "instances/current", '{"description": "x"}'),
-                               ("POST", "instances/current/extend", '{"seconds": 3600}')):
+    for method, path, body in (
+        ("GET", "instances/current", None),
+        ("GET", "config", None),
+        ("PUT", "instances/current", '{"description": "x"}'),
+        ("POST", "instances/current/extend", '{"seconds": 3600}'),
+    ):
         response = await raw_fetch(base + path, method, body, {"Content-Type": "application/json"})
         assert response.code == 403, (method, path, response.code)
     assert upstream.total() == before
@@ -117,15 +131,27 @@ async def test_browser_without_xsrf_is_refused(jp_base_url, jp_serverapp, upstre
     xsrf = [c.split("=", 1)[1] for c in cookies.split("; ") if c.startswith("_xsrf=")][0]
     url = root + "devenv/api/instances/current"
     before = upstream.total()
-    refused = await raw_fetch(url, "PUT", '{"spec": {"auto_stop": {"prompt": false}}}',
-                               {"Cookie": cookies, "Content-Type": "application/json"})
+    refused = await raw_fetch(
+        url,
+        "PUT",
+        '{"spec": {"auto_stop": {"prompt": false}}}',
+        {"Cookie": cookies, "Content-Type": "application/json"},
+    )
     assert refused.code == 403
     assert upstream.total() == before
-    wrong = await raw_fetch(url, "PUT", '{"spec": {"auto_stop": {"prompt": false}}}',
-                             {"Cookie": cookies, "Content-Type": "application/json", "X-XSRFToken": "wrong"})
+    wrong = await raw_fetch(
+        url,
+        "PUT",
+        '{"spec": {"auto_stop": {"prompt": false}}}',
+        {"Cookie": cookies, "Content-Type": "application/json", "X-XSRFToken": "wrong"},
+    )
     assert wrong.code == 403
-    accepted = await raw_fetch(url, "PUT", '{"spec": {"auto_stop": {"prompt": false}}}',
-                                {"Cookie": cookies, "Content-Type": "application/json", "X-XSRFToken": xsrf})
+    accepted = await raw_fetch(
+        url,
+        "PUT",
+        '{"spec": {"auto_stop": {"prompt": false}}}',
+        {"Cookie": cookies, "Content-Type": "application/json", "X-XSRFToken": xsrf},
+    )
     assert accepted.code == 200, accepted.body
 
 

@@ -1,4 +1,5 @@
 """``PUT devenv/api/config``: choosing the instance without a restart, kept for the next start."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,15 @@ CHOICE_FILE = "chosen_instance.json"
 @pytest.fixture
 def devenv_config(emulator, backend):
     """Nothing chosen: no instance_id, and the API generation found per instance (``backend`` unused)."""
-    return {"endpoint": emulator.url, "project_id": PROJECT_ID, "access_key": ACCESS_KEY,
-            "secret_key": SECRET_KEY, "backend": "auto", "retries": 2, "request_timeout": 2.0}
+    return {
+        "endpoint": emulator.url,
+        "project_id": PROJECT_ID,
+        "access_key": ACCESS_KEY,
+        "secret_key": SECRET_KEY,
+        "backend": "auto",
+        "retries": 2,
+        "request_timeout": 2.0,
+    }
 
 
 @pytest.fixture
@@ -42,11 +50,13 @@ def jp_server_config(devenv_config, state_dir, stored):
     if stored is not None:
         state_dir.mkdir(parents=True, exist_ok=True)
         (state_dir / CHOICE_FILE).write_text(stored)
-    return Config({
-        "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
-        "DevEnv": devenv_config,
-        "DevEnvApp": {"state_file": str(state_dir / "devenv-state.json")},
-    })
+    return Config(
+        {
+            "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
+            "DevEnv": devenv_config,
+            "DevEnvApp": {"state_file": str(state_dir / "devenv-state.json")},
+        }
+    )
 
 
 def _seeds(emulator):
@@ -106,21 +116,26 @@ async def test_only_the_chosen_instance_is_allowed(api, emulator, upstream):
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
 async def test_an_id_no_api_knows_is_refused_and_changes_nothing(api, state_dir):
     status, error = await api("PUT", "config", {"instance_id": "DE-00000000-0000-0000-0000-000000000000"})
-    assert status == 404 and (error["error_code"], error["field"]) == ("DEVENV.INSTANCE_NOT_FOUND",
-                                                                       "instance_id")
+    assert status == 404 and (error["error_code"], error["field"]) == (
+        "DEVENV.INSTANCE_NOT_FOUND",
+        "instance_id",
+    )
     assert "neither API generation knows it" in error["error_msg"]
     assert "jupyter devenv list" in error["error_msg"]
     assert (await _config(api))["instance_id"] is None
     assert not (state_dir / CHOICE_FILE).exists()
 
 
-@pytest.mark.parametrize("body,code,field", [
-    ({"instance_id": "a/b"}, "ModelArts.6336", "instance_id"),
-    ({"instance_id": 7}, "ModelArts.6336", "instance_id"),
-    ({}, "ModelArts.6335", "instance_id"),
-    ({"instance_id": "DE-1", "backend": "notebooks"}, "ModelArts.6336", "backend"),
-    (["DE-1"], "ModelArts.6336", "body"),
-])
+@pytest.mark.parametrize(
+    "body,code,field",
+    [
+        ({"instance_id": "a/b"}, "ModelArts.6336", "instance_id"),
+        ({"instance_id": 7}, "ModelArts.6336", "instance_id"),
+        ({}, "ModelArts.6335", "instance_id"),
+        ({"instance_id": "DE-1", "backend": "notebooks"}, "ModelArts.6336", "backend"),
+        (["DE-1"], "ModelArts.6336", "body"),
+    ],
+)
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
 async def test_bad_bodies_are_refused_before_anything_goes_upstream(api, upstream, body, code, field):
     before = upstream.total()
@@ -149,8 +164,9 @@ async def test_an_unusable_stored_choice_is_ignored(api):
 def test_an_unusable_stored_choice_is_named_in_the_log(tmp_path, caplog, stored, reason):
     path = tmp_path / CHOICE_FILE
     path.write_text(stored)
-    settings = DevEnv(endpoint="http://127.0.0.1:9", project_id=PROJECT_ID, access_key=ACCESS_KEY,
-                      secret_key=SECRET_KEY)
+    settings = DevEnv(
+        endpoint="http://127.0.0.1:9", project_id=PROJECT_ID, access_key=ACCESS_KEY, secret_key=SECRET_KEY
+    )
     log = logging.getLogger("test-chooser")
     service = InstanceService(settings, PromptStore(str(tmp_path / "state.json")), log)
     with caplog.at_level(logging.WARNING, logger="test-chooser"):
@@ -191,8 +207,13 @@ class TestUnwritable:
     async def test_a_choice_that_cannot_be_saved_changes_nothing(self, api, emulator, state_dir, server_log):
         status, error = await api("PUT", "config", {"instance_id": _seeds(emulator)["demanager_running"]})
         assert status == 500 and error["error_code"] == "DEVENV.STATE_NOT_SAVED", error
-        for words in (str(state_dir / CHOICE_FILE), "Not a directory", "Nothing changed", "JUPYTER_DATA_DIR",
-                      "choose again"):
+        for words in (
+            str(state_dir / CHOICE_FILE),
+            "Not a directory",
+            "Nothing changed",
+            "JUPYTER_DATA_DIR",
+            "choose again",
+        ):
             assert words in error["error_msg"]
         assert (await _config(api))["instance_id"] is None
         assert (await api("GET", "instances/current"))[0] == 503

@@ -1,16 +1,23 @@
 """A server with no credentials set runs on the metadata service's temporary ones, across expiries."""
+
 from __future__ import annotations
 
 import pytest
 
 
-
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id):
     """No keys, no token: only where the metadata service is (the emulator plays it)."""
-    return {"endpoint": emulator.url, "project_id": emulator.emulator.project_id, "instance_id": instance_id,
-            "backend": backend, "metadata_endpoint": emulator.url, "retries": 2, "request_timeout": 5.0,
-            "cache_ttl": 0.0}
+    return {
+        "endpoint": emulator.url,
+        "project_id": emulator.emulator.project_id,
+        "instance_id": instance_id,
+        "backend": backend,
+        "metadata_endpoint": emulator.url,
+        "retries": 2,
+        "request_timeout": 5.0,
+        "cache_ttl": 0.0,
+    }
 
 
 async def test_every_poll_answers_across_three_credential_expiries(api, upstream, emulator, server_log):

@@ -1,4 +1,5 @@
 """Extend (lease renewal), the kept ``prompt`` of the current API, and backend auto-detection."""
+
 from __future__ import annotations
 
 import pytest
@@ -62,9 +63,15 @@ class TestAuto:
     @pytest.fixture
     def devenv_config(self, emulator, backend, instance_id):
         emu = emulator.emulator
-        return {"endpoint": emulator.url, "project_id": emu.project_id, "instance_id": instance_id,
-                "access_key": emu.access_key, "secret_key": emu.secret_key, "backend": "auto",
-                "allowed_instances": ["*"]}
+        return {
+            "endpoint": emulator.url,
+            "project_id": emu.project_id,
+            "instance_id": instance_id,
+            "access_key": emu.access_key,
+            "secret_key": emu.secret_key,
+            "backend": "auto",
+            "allowed_instances": ["*"],
+        }
 
     async def test_auto_picks_the_api_of_the_instance(self, api, backend, jp_serverapp, caplog):
         status, state = await api("GET", "instances/current")
@@ -74,14 +81,17 @@ class TestAuto:
 
     async def test_auto_falls_back_on_what_the_endpoint_answers(self, api, upstream, backend):
         """A notebooks-API id that looks like an old one (DE-...) is still found."""
-        odd = upstream.http.post("/instances", json={"backend": "notebooks",
-                                                     "id": "DE-11111111-2222-3333-4444-555555555555"}).json()
+        odd = upstream.http.post(
+            "/instances", json={"backend": "notebooks", "id": "DE-11111111-2222-3333-4444-555555555555"}
+        ).json()
         status, state = await api("GET", f"instances/{odd['id']}")
         assert status == 200 and state["backend"] == "notebooks"
 
 
 def _renewals(upstream) -> int:
-    return sum(n for key, n in upstream.stats()["requests"].items() if key.startswith("PATCH ") and "/lease" in key)
+    return sum(
+        n for key, n in upstream.stats()["requests"].items() if key.startswith("PATCH ") and "/lease" in key
+    )
 
 
 @pytest.mark.parametrize("backend", ["notebooks"], indirect=True)
@@ -93,8 +103,9 @@ async def test_an_extend_that_would_stop_earlier_asks_first(api, upstream, insta
 
     status, error = await api("POST", "instances/current/extend", {"seconds": 3600})
     assert status == 409 and error["error_code"] == "DEVENV.EXTEND_EARLIER" and error["field"] == "seconds"
-    assert error["error_msg"].startswith("Extending by 1 h counts from now, so the instance would stop in 1 h "
-                                         "instead of in 20 h")
+    assert error["error_msg"].startswith(
+        "Extending by 1 h counts from now, so the instance would stop in 1 h instead of in 20 h"
+    )
     assert _renewals(upstream) == renewals  # nothing sent
     lease = upstream.instance(instance_id)["lease"]
     assert lease["create_at"] + lease["duration"] == twenty_hours

@@ -1,4 +1,5 @@
 """``GET devenv/api/instances``: the project's instances of both API generations, for a picker."""
+
 from __future__ import annotations
 
 import asyncio
@@ -33,12 +34,17 @@ class Gate:
                 if blocked.match(self.path.split("?")[0]):
                     status, content, date = 404, json.dumps(NO_API).encode(), self.date_time_string()
                 else:
-                    answer = gate.http.request(self.command, upstream + self.path, content=body,
-                                               headers=dict(self.headers))
+                    answer = gate.http.request(
+                        self.command, upstream + self.path, content=body, headers=dict(self.headers)
+                    )
                     status, content, date = answer.status_code, answer.content, answer.headers["Date"]
                 self.send_response_only(status)
-                for name, value in (("Content-Type", "application/json"), ("Date", date),
-                                    ("Content-Length", str(len(content))), ("Connection", "close")):
+                for name, value in (
+                    ("Content-Type", "application/json"),
+                    ("Date", date),
+                    ("Content-Length", str(len(content))),
+                    ("Connection", "close"),
+                ):
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(content)
@@ -89,8 +95,13 @@ async def test_the_deadline_follows_the_rules_of_the_state(api, upstream, instan
     status, answer = await api("GET", "instances")
     assert status == 200
     seeds = emulator.emulator.seed_ids
-    left = {seeds["demanager_running"]: 3480, seeds["notebooks_running"]: 3480, seeds["notebooks_idle"]: None,
-            seeds["demanager_stopped"]: None, seeds["notebooks_stopped"]: None}
+    left = {
+        seeds["demanager_running"]: 3480,
+        seeds["notebooks_running"]: 3480,
+        seeds["notebooks_idle"]: None,
+        seeds["demanager_stopped"]: None,
+        seeds["notebooks_stopped"]: None,
+    }
     assert {s["id"] for s in answer["instances"]} == set(left)
     for s in answer["instances"]:
         if left[s["id"]] is None:

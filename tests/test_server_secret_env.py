@@ -5,6 +5,7 @@ emulator's temporary AK/SK and security token, which it accepts together, and IA
 and password values holding ``EMUSECRET``); it must still reach ModelArts (the values were
 read at start), and no value may show in a kernel's or a terminal's environment.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,6 +42,7 @@ def _leaked(text: str):
 
 # -- a kernel of the in-process server --------------------------------------------------------
 
+
 @pytest.fixture
 def secret_env(monkeypatch):
     for name, value in {**SECRETS, **NOT_SECRET}.items():
@@ -50,16 +52,23 @@ def secret_env(monkeypatch):
 @pytest.fixture
 def devenv_config(emulator, backend, instance_id):
     """Everything but the credentials, which come from the environment."""
-    return {"endpoint": emulator.url, "project_id": PROJECT_ID, "instance_id": instance_id, "backend": backend}
+    return {
+        "endpoint": emulator.url,
+        "project_id": PROJECT_ID,
+        "instance_id": instance_id,
+        "backend": backend,
+    }
 
 
 @pytest.fixture
 def jp_server_config(secret_env, devenv_config, tmp_path):
-    return Config({
-        "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
-        "DevEnv": devenv_config,
-        "DevEnvApp": {"state_file": str(tmp_path / "devenv-state.json")},
-    })
+    return Config(
+        {
+            "ServerApp": {"jpserver_extensions": {"jupyter_devenv": True}},
+            "DevEnv": devenv_config,
+            "DevEnvApp": {"state_file": str(tmp_path / "devenv-state.json")},
+        }
+    )
 
 
 @pytest.mark.parametrize("backend", ["notebooks"], indirect=True)
@@ -75,6 +84,7 @@ async def test_a_kernel_has_none_of_the_servers_credentials(api, run_in_kernel):
 
 
 # -- a terminal of a Jupyter server in its own process ----------------------------------------
+
 
 async def _terminal_output(server: JupyterProcess, command: str, end: str) -> str:
     """What a new terminal prints for ``command``, up to the line ``end`` (its websocket protocol)."""
@@ -99,9 +109,14 @@ async def _terminal_output(server: JupyterProcess, command: str, end: str) -> st
 
 
 def test_a_terminal_has_none_of_the_servers_credentials(emulator, tmp_path):
-    server = JupyterProcess(tmp_path / "jupyter", emulator.url, "demanager",
-                            emulator.emulator.seed_ids["demanager_running"],
-                            extra_env={**SECRETS, **NOT_SECRET}, terminals=True)
+    server = JupyterProcess(
+        tmp_path / "jupyter",
+        emulator.url,
+        "demanager",
+        emulator.emulator.seed_ids["demanager_running"],
+        extra_env={**SECRETS, **NOT_SECRET},
+        terminals=True,
+    )
     try:
         answer = httpx.get(f"{server.api}/instances/current", headers=server.auth, timeout=30)
         assert answer.status_code == 200, answer.text

@@ -1,4 +1,5 @@
 """No secret of the instance reaches an answer, an error message or the server log."""
+
 from __future__ import annotations
 
 import json
@@ -6,13 +7,16 @@ import json
 from jupyter_devenv.emulator.fake_secrets import secret_values
 
 
-async def test_no_secret_in_answers_errors_or_log(api, upstream, instance_id, emulator, server_log, jp_serverapp):
+async def test_no_secret_in_answers_errors_or_log(
+    api, upstream, instance_id, emulator, server_log, jp_serverapp
+):
     secrets = secret_values(upstream.instance(instance_id))
     secrets += [emulator.emulator.secret_key, emulator.emulator.access_key]
     assert len(secrets) >= 5  # OBS AK/SK, SSH key, access token, our AK/SK
     bodies = []
     for method, path, body in [
-        ("GET", "instances/current", None), ("GET", "config", None),
+        ("GET", "instances/current", None),
+        ("GET", "config", None),
         ("PUT", "instances/current", {"spec": {"auto_stop": {"prompt": False}}}),
         ("PUT", "instances/current", {"description": "bad/char"}),
         ("POST", "instances/current/extend", {"seconds": 7200}),

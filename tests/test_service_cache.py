@@ -1,4 +1,5 @@
 """``InstanceService``'s cache: unknown ids remembered, and no stale read over a newer write."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,14 @@ from jupyter_devenv.server.service import InstanceService
 
 
 def service_for(endpoint: str, tmp_path, **settings) -> InstanceService:
-    devenv = DevEnv(endpoint=endpoint, project_id=PROJECT_ID, access_key=ACCESS_KEY, secret_key=SECRET_KEY,
-                    request_timeout=5.0, **settings)
+    devenv = DevEnv(
+        endpoint=endpoint,
+        project_id=PROJECT_ID,
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        request_timeout=5.0,
+        **settings,
+    )
     return InstanceService(devenv, PromptStore(str(tmp_path / "prompts.json")), logging.getLogger("test"))
 
 
@@ -27,8 +34,14 @@ def upstream_calls(emulator) -> int:
 
 
 def test_an_unknown_id_is_looked_up_once_per_cache_ttl(emulator, tmp_path):
-    service = service_for(emulator.url, tmp_path, backend="auto", cache_ttl=30.0, allowed_instances=["*"],
-                          instance_id=emulator.emulator.seed_ids["demanager_running"])
+    service = service_for(
+        emulator.url,
+        tmp_path,
+        backend="auto",
+        cache_ttl=30.0,
+        allowed_instances=["*"],
+        instance_id=emulator.emulator.seed_ids["demanager_running"],
+    )
     unknown = str(uuid.UUID(int=7))
 
     async def main() -> None:
@@ -51,14 +64,20 @@ def test_a_read_that_began_before_a_write_does_not_replace_it(emulator, tmp_path
 
     async def main() -> None:
         async with Holding(emulator.url, "GET", "hold", hold=1.0) as forwarder:
-            service = service_for(forwarder.url, tmp_path, backend="demanager", instance_id=iid, cache_ttl=30.0)
+            service = service_for(
+                forwarder.url, tmp_path, backend="demanager", instance_id=iid, cache_ttl=30.0
+            )
             slow_read = asyncio.ensure_future(service.get_state("current"))
             assert await until(lambda: "GET" in forwarder.seen)  # the read is upstream, its answer held back
             written = await service.update("current", {"description": "written after the read began"})
             late = await slow_read  # its callers too get the newest state known
             now = await service.get_state("current")
-            assert written["instance"]["description"] == late["instance"]["description"] == \
-                now["instance"]["description"] == "written after the read began"
+            assert (
+                written["instance"]["description"]
+                == late["instance"]["description"]
+                == now["instance"]["description"]
+                == "written after the read began"
+            )
             assert forwarder.seen == ["GET", "PUT"]  # the last state came from the cache
             await service.close()
 
@@ -72,7 +91,9 @@ def test_a_read_during_a_failed_write_still_answers(emulator, tmp_path):
 
     async def main() -> None:
         async with Holding(emulator.url, "GET", "hold", hold=1.0) as forwarder:
-            service = service_for(forwarder.url, tmp_path, backend="demanager", instance_id=iid, cache_ttl=30.0)
+            service = service_for(
+                forwarder.url, tmp_path, backend="demanager", instance_id=iid, cache_ttl=30.0
+            )
             slow_read = asyncio.ensure_future(service.get_state("current"))
             assert await until(lambda: "GET" in forwarder.seen)
             try:

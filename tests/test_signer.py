@@ -4,6 +4,7 @@
 generated requests as ours and the ``Authorization`` headers must agree byte for byte.
 No network is used.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,8 +57,16 @@ VECTOR_WIRE_QUERY = "a=x%20y&b=2"
 
 
 def _vector_sign() -> Dict[str, str]:
-    return sign("PUT", VECTOR_HOST, VECTOR_PATH, VECTOR_QUERY, dict(VECTOR_HEADERS), VECTOR_BODY,
-                "AKEXAMPLE", "SKEXAMPLE")
+    return sign(
+        "PUT",
+        VECTOR_HOST,
+        VECTOR_PATH,
+        VECTOR_QUERY,
+        dict(VECTOR_HEADERS),
+        VECTOR_BODY,
+        "AKEXAMPLE",
+        "SKEXAMPLE",
+    )
 
 
 def test_vector_authorization_byte_for_byte():
@@ -71,8 +80,11 @@ def test_vector_authorization_byte_for_byte():
 def test_vector_parts():
     out = _vector_sign()
     parts = parse_authorization(out["Authorization"])
-    assert parts == {"Access": "AKEXAMPLE", "SignedHeaders": VECTOR_SIGNED_HEADERS,
-                     "Signature": VECTOR_SIGNATURE}
+    assert parts == {
+        "Access": "AKEXAMPLE",
+        "SignedHeaders": VECTOR_SIGNED_HEADERS,
+        "Signature": VECTOR_SIGNATURE,
+    }
     assert out["Host"] == VECTOR_HOST
     assert out["X-Sdk-Date"] == "20250101T000000Z"
     # JSON content type: the payload is hashed, no UNSIGNED-PAYLOAD header is added
@@ -110,9 +122,16 @@ def test_vector_security_token_is_signed():
     ids=lambda c: next(iter(c)),
 )
 def test_vector_every_input_matters(change):
-    args = dict(method="PUT", host=VECTOR_HOST, path=VECTOR_PATH, query=VECTOR_QUERY,
-                headers=dict(VECTOR_HEADERS), body=VECTOR_BODY, access_key="AKEXAMPLE",
-                secret_key="SKEXAMPLE")
+    args = dict(
+        method="PUT",
+        host=VECTOR_HOST,
+        path=VECTOR_PATH,
+        query=VECTOR_QUERY,
+        headers=dict(VECTOR_HEADERS),
+        body=VECTOR_BODY,
+        access_key="AKEXAMPLE",
+        secret_key="SKEXAMPLE",
+    )
     args.update(change)
     out = sign(**args)
     assert parse_authorization(out["Authorization"])["Signature"] != VECTOR_SIGNATURE
@@ -148,8 +167,9 @@ def test_unsigned_payload_for_non_json_content_type():
     out = sign("POST", "h", "/p", [], headers, b"\x00\x01", "AK", "SK")
     assert out[signer.CONTENT_HASH_HEADER] == "UNSIGNED-PAYLOAD"
     assert "x-sdk-content-sha256" in parse_authorization(out["Authorization"])["SignedHeaders"].split(";")
-    text, _ = canonical_request("POST", "/p", [], {k: v for k, v in out.items() if k != "Authorization"},
-                                b"\x00\x01")
+    text, _ = canonical_request(
+        "POST", "/p", [], {k: v for k, v in out.items() if k != "Authorization"}, b"\x00\x01"
+    )
     assert text.endswith("\nUNSIGNED-PAYLOAD")
 
 
@@ -200,14 +220,23 @@ def test_sign_adds_date_when_absent_and_agrees_with_sdk():
     out = sign("GET", "h.example", "/v1/p", [("x", "1")], {}, b"", "AK", "SK")
     assert datetime.strptime(out["X-Sdk-Date"], "%Y%m%dT%H%M%SZ")
     assert out["Host"] == "h.example"
-    sdk_auth, _ = _sdk_sign("GET", "h.example", "/v1/p", [("x", "1")],
-                            {"X-Sdk-Date": out["X-Sdk-Date"]}, b"", "AK", "SK")
+    sdk_auth, _ = _sdk_sign(
+        "GET", "h.example", "/v1/p", [("x", "1")], {"X-Sdk-Date": out["X-Sdk-Date"]}, b"", "AK", "SK"
+    )
     assert out["Authorization"] == sdk_auth
 
 
 def test_given_host_header_is_kept():
-    out = sign("GET", "ignored.example", "/p", [], {"Host": "real.example:8443", "X-Sdk-Date": "20250101T000000Z"},
-               b"", "AK", "SK")
+    out = sign(
+        "GET",
+        "ignored.example",
+        "/p",
+        [],
+        {"Host": "real.example:8443", "X-Sdk-Date": "20250101T000000Z"},
+        b"",
+        "AK",
+        "SK",
+    )
     assert out["Host"] == "real.example:8443"
     assert "Host" in out and "host" not in out
 
@@ -219,8 +248,11 @@ def test_given_host_header_is_kept():
 
 def test_parse_authorization_roundtrip():
     value = "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=host;x-sdk-date, Signature=" + "ab" * 32
-    assert parse_authorization(value) == {"Access": "AK1", "SignedHeaders": "host;x-sdk-date",
-                                          "Signature": "ab" * 32}
+    assert parse_authorization(value) == {
+        "Access": "AK1",
+        "SignedHeaders": "host;x-sdk-date",
+        "Signature": "ab" * 32,
+    }
 
 
 @pytest.mark.parametrize(
@@ -258,17 +290,37 @@ CONTENT_TYPES = [
     "multipart/form-data; boundary=xyz",
     "application/x-www-form-urlencoded",
 ]
-EXTRA_HEADER_NAMES = ["X-Request-Id", "Accept", "User-Agent", "x-custom-lower", "X_Trace_Id",
-                      "x_underscore_lower", "X-Mixed_Name"]
+EXTRA_HEADER_NAMES = [
+    "X-Request-Id",
+    "Accept",
+    "User-Agent",
+    "x-custom-lower",
+    "X_Trace_Id",
+    "x_underscore_lower",
+    "X-Mixed_Name",
+]
 HEADER_VALUE_CHARS = string.ascii_letters + string.digits + " -_.:/;=,é中"
 
 
-def _sdk_sign(method: str, host: str, path: str, query: List[Tuple[str, str]], headers: Dict[str, str],
-              body: Optional[bytes], ak: str, sk: str) -> Tuple[str, str]:
+def _sdk_sign(
+    method: str,
+    host: str,
+    path: str,
+    query: List[Tuple[str, str]],
+    headers: Dict[str, str],
+    body: Optional[bytes],
+    ak: str,
+    sk: str,
+) -> Tuple[str, str]:
     """Authorization and the request URI (path?query) as the official SDK computes them."""
     req = sdk_request.SdkRequest(
-        method=method, schema="https", host=host, resource_path=path,
-        query_params=list(query), header_params=dict(headers), body=body,
+        method=method,
+        schema="https",
+        host=host,
+        resource_path=path,
+        query_params=list(query),
+        header_params=dict(headers),
+        body=body,
     )
     creds = SimpleNamespace(ak=ak, sk=sk)
     signed = sdk_signer.Signer(creds).sign(req)
@@ -281,8 +333,11 @@ def _rand_text(rng: random.Random, chars: str, low: int, high: int) -> str:
 
 def _random_request(rng: random.Random) -> dict:
     method = rng.choice(METHODS)
-    segments = ["v1", _rand_text(rng, string.ascii_lowercase + string.digits, 1, 12),
-                rng.choice(["demanager/instances", "notebooks"])]
+    segments = [
+        "v1",
+        _rand_text(rng, string.ascii_lowercase + string.digits, 1, 12),
+        rng.choice(["demanager/instances", "notebooks"]),
+    ]
     for _ in range(rng.randint(0, 3)):
         segments.append(_rand_text(rng, PATH_CHARS, 0 if rng.random() < 0.1 else 1, 10))
     path = "/" + "/".join(segments)
@@ -298,8 +353,9 @@ def _random_request(rng: random.Random) -> dict:
         if rng.random() < 0.3:  # repeated key, same or other value
             query.append((key, value if rng.random() < 0.5 else _rand_text(rng, QUERY_CHARS, 0, 4)))
     headers: Dict[str, str] = {
-        "X-Sdk-Date": (datetime(2020, 1, 1) + timedelta(seconds=rng.randint(0, 10 ** 9))).strftime(
-            "%Y%m%dT%H%M%SZ")
+        "X-Sdk-Date": (datetime(2020, 1, 1) + timedelta(seconds=rng.randint(0, 10**9))).strftime(
+            "%Y%m%dT%H%M%SZ"
+        )
     }
     ctype = rng.choice(CONTENT_TYPES)
     if ctype:
@@ -322,15 +378,22 @@ def _random_request(rng: random.Random) -> dict:
     elif roll < 0.4:
         body = None
     elif roll < 0.8:
-        obj = {"description": _rand_text(rng, PATH_CHARS, 0, 30),
-               "spec": {"auto_stop": {"enable": rng.random() < 0.5, "duration": rng.randint(0, 90000)}}}
+        obj = {
+            "description": _rand_text(rng, PATH_CHARS, 0, 30),
+            "spec": {"auto_stop": {"enable": rng.random() < 0.5, "duration": rng.randint(0, 90000)}},
+        }
         body = json.dumps(obj, ensure_ascii=rng.random() < 0.5).encode("utf-8")
     else:
         body = bytes(rng.randrange(256) for _ in range(rng.randint(1, 64)))
     return dict(
         method=method,
-        host=rng.choice(["modelarts.cn-north-4.myhuaweicloud.com", "modelarts.ap-southeast-1.myhuaweicloud.cn",
-                         "127.0.0.1:8899"]),
+        host=rng.choice(
+            [
+                "modelarts.cn-north-4.myhuaweicloud.com",
+                "modelarts.ap-southeast-1.myhuaweicloud.cn",
+                "127.0.0.1:8899",
+            ]
+        ),
         path=path,
         query=query,
         headers=headers,
@@ -342,18 +405,35 @@ def _random_request(rng: random.Random) -> dict:
 
 def _check_against_sdk(case: dict) -> None:
     body = case["body"]
-    ours = sign(case["method"], case["host"], case["path"], case["query"], dict(case["headers"]),
-                body if body is not None else b"", case["ak"], case["sk"])
-    sdk_auth, sdk_uri = _sdk_sign(case["method"], case["host"], case["path"], case["query"], case["headers"],
-                                  body, case["ak"], case["sk"])
+    ours = sign(
+        case["method"],
+        case["host"],
+        case["path"],
+        case["query"],
+        dict(case["headers"]),
+        body if body is not None else b"",
+        case["ak"],
+        case["sk"],
+    )
+    sdk_auth, sdk_uri = _sdk_sign(
+        case["method"],
+        case["host"],
+        case["path"],
+        case["query"],
+        case["headers"],
+        body,
+        case["ak"],
+        case["sk"],
+    )
     assert ours["Authorization"] == sdk_auth, case
     # the query as the SDK puts it on the wire is our canonical query
-    wire_query = sdk_uri[len(case["path"]) + 1:] if "?" in sdk_uri[len(case["path"]):] else ""
+    wire_query = sdk_uri[len(case["path"]) + 1 :] if "?" in sdk_uri[len(case["path"]) :] else ""
     assert canonical_query(case["query"]) == wire_query
     # a verifier that recomputes from the headers actually sent gets the same signature
     sent = {k: v for k, v in ours.items() if k != "Authorization"}
-    text, names = canonical_request(case["method"], case["path"], case["query"], sent,
-                                    body if body is not None else b"")
+    text, names = canonical_request(
+        case["method"], case["path"], case["query"], sent, body if body is not None else b""
+    )
     parts = parse_authorization(ours["Authorization"])
     assert parts["Access"] == case["ak"]
     assert parts["SignedHeaders"] == ";".join(names)
@@ -403,32 +483,50 @@ _header_value = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_si
 
 @st.composite
 def _requests(draw):
-    segments = draw(st.lists(st.one_of(_text, st.sampled_from(["%", "%25", "a b", "+", "~", "!*'()", "@:", "ü"])),
-                             min_size=1, max_size=4))
+    segments = draw(
+        st.lists(
+            st.one_of(_text, st.sampled_from(["%", "%25", "a b", "+", "~", "!*'()", "@:", "ü"])),
+            min_size=1,
+            max_size=4,
+        )
+    )
     path = "/v1/" + "/".join(segments)
     query = draw(st.lists(st.tuples(_text, st.one_of(st.just(""), _text)), max_size=5))
-    headers = {"X-Sdk-Date": draw(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1)))
-               .strftime("%Y%m%dT%H%M%SZ")}
+    headers = {
+        "X-Sdk-Date": draw(
+            st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1))
+        ).strftime("%Y%m%dT%H%M%SZ")
+    }
     ctype = draw(st.sampled_from(CONTENT_TYPES))
     if ctype:
         headers[draw(st.sampled_from(["Content-Type", "content-type"]))] = ctype
     if draw(st.booleans()):
-        headers["X-Security-Token"] = draw(st.text(string.ascii_letters + string.digits, min_size=1, max_size=40))
+        headers["X-Security-Token"] = draw(
+            st.text(string.ascii_letters + string.digits, min_size=1, max_size=40)
+        )
     if draw(st.booleans()):
         headers["X-Project-Id"] = draw(st.text(string.hexdigits, min_size=1, max_size=32))
     for name in draw(st.lists(st.sampled_from(EXTRA_HEADER_NAMES), unique=True, max_size=3)):
         headers[name] = draw(_header_value)
-    body = draw(st.one_of(st.none(), st.binary(max_size=64),
-                          _text.map(lambda t: json.dumps({"description": t}).encode())))
-    return dict(method=draw(st.sampled_from(METHODS)), host="modelarts.cn-north-4.myhuaweicloud.com",
-                path=path, query=query, headers=headers, body=body,
-                ak=draw(st.text(string.ascii_uppercase + string.digits, min_size=1, max_size=20)),
-                sk=draw(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)))
+    body = draw(
+        st.one_of(
+            st.none(), st.binary(max_size=64), _text.map(lambda t: json.dumps({"description": t}).encode())
+        )
+    )
+    return dict(
+        method=draw(st.sampled_from(METHODS)),
+        host="modelarts.cn-north-4.myhuaweicloud.com",
+        path=path,
+        query=query,
+        headers=headers,
+        body=body,
+        ak=draw(st.text(string.ascii_uppercase + string.digits, min_size=1, max_size=20)),
+        sk=draw(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)),
+    )
 
 
 @needs_sdk
-@settings(max_examples=200, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_requests())
 def test_against_official_sdk_hypothesis(case):
     _check_against_sdk(case)

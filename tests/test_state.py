@@ -1,4 +1,5 @@
 """build_state: one State shape for both backends; the API's deadline is the truth."""
+
 from __future__ import annotations
 
 import copy
@@ -33,16 +34,30 @@ def notebooks(status="RUNNING", create_at=1_700_000_000_000, duration=7_200_000,
         "id": "0f4ea5c3-8b69-4a43-9f3b-2a1b8a2c1f2e",
         "name": "nb",
         "status": status,
-        "lease": {"create_at": create_at, "duration": duration, "enable": enable, "type": "TIMING",
-                  "update_at": create_at},
+        "lease": {
+            "create_at": create_at,
+            "duration": duration,
+            "enable": enable,
+            "type": "TIMING",
+            "update_at": create_at,
+        },
         "repository": {"connection_info": {"credential": {"access_token": SECRET}}},
     }
 
 
 def _check_shape(state, backend, server_ms):
     assert set(state) == {"instance", "auto_stop", "backend", "phase", "free", "server_time"}
-    assert set(state["auto_stop"]) == {"enable", "type", "kind", "duration", "prompt", "stop_timestamp",
-                                       "remain_time", "can_extend", "can_toggle"}
+    assert set(state["auto_stop"]) == {
+        "enable",
+        "type",
+        "kind",
+        "duration",
+        "prompt",
+        "stop_timestamp",
+        "remain_time",
+        "can_extend",
+        "can_toggle",
+    }
     assert state["backend"] == backend
     assert state["server_time"] == server_ms
     dumped = json.dumps(state)  # JSON-serializable as the REST contract needs
@@ -55,9 +70,17 @@ def _check_shape(state, backend, server_ms):
 def test_demanager_design_example():
     state = build_state(demanager(), "demanager", SERVER_MS)
     _check_shape(state, "demanager", SERVER_MS)
-    assert state["auto_stop"] == {"enable": True, "type": "TIMING", "kind": "countdown", "duration": 3600,
-                                  "prompt": True, "stop_timestamp": STOP_MS, "remain_time": DESIGN_REMAIN,
-                                  "can_extend": False, "can_toggle": True}
+    assert state["auto_stop"] == {
+        "enable": True,
+        "type": "TIMING",
+        "kind": "countdown",
+        "duration": 3600,
+        "prompt": True,
+        "stop_timestamp": STOP_MS,
+        "remain_time": DESIGN_REMAIN,
+        "can_extend": False,
+        "can_toggle": True,
+    }
 
 
 @pytest.mark.parametrize("server_ms", [STOP_MS - 3_600_000, STOP_MS - 61_500, STOP_MS - 999, STOP_MS])
@@ -92,7 +115,9 @@ def test_demanager_disabled():
     assert auto["can_extend"] is False
 
 
-@pytest.mark.parametrize("status", ["STOPPED", "STOPPING", "STARTING", "CREATING", "START_FAILED", "UNAVAILABLE"])
+@pytest.mark.parametrize(
+    "status", ["STOPPED", "STOPPING", "STARTING", "CREATING", "START_FAILED", "UNAVAILABLE"]
+)
 def test_demanager_not_running_has_no_countdown(status):
     auto = build_state(demanager(status=status), "demanager", SERVER_MS)["auto_stop"]
     assert auto["enable"] is True
@@ -132,7 +157,9 @@ def test_demanager_instance_is_redacted_and_input_untouched():
 def test_notebooks_lease_deadline_is_create_at_plus_duration():
     create_at, duration = 1_700_000_000_000, 7_200_000
     server_ms = create_at + 1_800_500
-    state = build_state(notebooks(create_at=create_at, duration=duration), "notebooks", server_ms, prompt=True)
+    state = build_state(
+        notebooks(create_at=create_at, duration=duration), "notebooks", server_ms, prompt=True
+    )
     _check_shape(state, "notebooks", server_ms)
     assert state["auto_stop"] == {
         "enable": True,
@@ -148,7 +175,8 @@ def test_notebooks_lease_deadline_is_create_at_plus_duration():
 
 
 def test_notebooks_after_a_renewal():
-    """docs/modelarts-api.md: a renewal of 3,600,000 ms at `now` makes duration (now - create_at) + 3,600,000."""
+    """docs/modelarts-api.md: a renewal of 3,600,000 ms at `now` makes duration
+    (now - create_at) + 3,600,000."""
     create_at = 1_700_000_000_000
     now = create_at + 5_000_000
     renewed = (now - create_at) + 3_600_000
@@ -158,16 +186,26 @@ def test_notebooks_after_a_renewal():
 
 
 def test_notebooks_lease_numbers_as_strings():
-    auto = build_state(notebooks(create_at="1700000000000", duration="3600000"), "notebooks",
-                       1_700_000_000_000)["auto_stop"]
+    auto = build_state(
+        notebooks(create_at="1700000000000", duration="3600000"), "notebooks", 1_700_000_000_000
+    )["auto_stop"]
     assert auto["stop_timestamp"] == 1_700_003_600_000
     assert auto["duration"] == 3600
 
 
 @pytest.mark.parametrize(
     "status,can_extend",
-    [("RUNNING", True), ("STOPPED", False), ("STARTING", False), ("STOPPING", False), ("CREATING", False),
-     ("ERROR", False), ("FROZEN", False), ("SNAPSHOTTING", False), ("INIT", False)],
+    [
+        ("RUNNING", True),
+        ("STOPPED", False),
+        ("STARTING", False),
+        ("STOPPING", False),
+        ("CREATING", False),
+        ("ERROR", False),
+        ("FROZEN", False),
+        ("SNAPSHOTTING", False),
+        ("INIT", False),
+    ],
 )
 def test_notebooks_can_extend_only_while_running(status, can_extend):
     auto = build_state(notebooks(status=status), "notebooks", 1_700_000_000_000)["auto_stop"]

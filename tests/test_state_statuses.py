@@ -3,6 +3,7 @@
 One table row per status: its phase, whether a countdown shows, and which auto-stop
 actions are offered (only those the API would accept in that status).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -14,9 +15,18 @@ STOP = NOW + 1_800_000
 
 
 def demanager(status: str, enable: bool = True) -> dict:
-    return {"id": "DE-1", "status": status,
-            "spec": {"auto_stop": {"enable": enable, "duration": 3600, "prompt": True,
-                                   "stop_timestamp": STOP if enable else None}}}
+    return {
+        "id": "DE-1",
+        "status": status,
+        "spec": {
+            "auto_stop": {
+                "enable": enable,
+                "duration": 3600,
+                "prompt": True,
+                "stop_timestamp": STOP if enable else None,
+            }
+        },
+    }
 
 
 def notebook(status: str, lease: dict) -> dict:
@@ -100,8 +110,13 @@ def test_a_lease_type_in_lower_case_is_the_same_type():
 
 
 def test_the_create_time_spelling_gives_the_same_stop():
-    lease = {"create_time": NOW - 1_800_000, "duration": 3_600_000, "enable": True, "type": "TIMING",
-             "update_time": NOW}
+    lease = {
+        "create_time": NOW - 1_800_000,
+        "duration": 3_600_000,
+        "enable": True,
+        "type": "TIMING",
+        "update_time": NOW,
+    }
     auto = build_state(notebook("RUNNING", lease), "notebooks", NOW)["auto_stop"]
     assert (auto["stop_timestamp"], auto["remain_time"]) == (STOP, 1800)
 
@@ -120,10 +135,13 @@ def test_a_running_older_instance_without_a_stop_timestamp_is_unknown():
     assert (auto["kind"], auto["stop_timestamp"]) == ("unknown", None)
 
 
-@pytest.mark.parametrize("backend,instance", [
-    ("demanager", demanager("RUNNING", enable=False)),
-    ("notebooks", notebook("RUNNING", {**TIMING_LEASE, "enable": False})),
-])
+@pytest.mark.parametrize(
+    "backend,instance",
+    [
+        ("demanager", demanager("RUNNING", enable=False)),
+        ("notebooks", notebook("RUNNING", {**TIMING_LEASE, "enable": False})),
+    ],
+)
 def test_auto_stop_off_has_no_type_and_no_countdown(backend, instance):
     auto = build_state(instance, backend, NOW)["auto_stop"]
     assert (auto["kind"], auto["type"], auto["stop_timestamp"]) == ("off", None, None)

@@ -3,6 +3,7 @@
 Every refusal is checked for its code (the one ModelArts itself gives), the field to
 blame, and a message that states the rule broken.
 """
+
 from __future__ import annotations
 
 import copy
@@ -100,39 +101,110 @@ REFUSED = [
     ("desc list", {"description": ["a"]}, INCORRECT, "description", ["must be a string"]),
     ("desc bool", {"description": True}, INCORRECT, "description", ["must be a string"]),
     # duration range
-    ("dur 3599", _auto(enable=True, duration=3599), OUT_OF_RANGE, "spec.auto_stop.duration",
-     ["3599", "between 3600 and 86400"]),
-    ("dur 86401", _auto(enable=True, duration=86401), OUT_OF_RANGE, "spec.auto_stop.duration",
-     ["86401", "between 3600 and 86400"]),
+    (
+        "dur 3599",
+        _auto(enable=True, duration=3599),
+        OUT_OF_RANGE,
+        "spec.auto_stop.duration",
+        ["3599", "between 3600 and 86400"],
+    ),
+    (
+        "dur 86401",
+        _auto(enable=True, duration=86401),
+        OUT_OF_RANGE,
+        "spec.auto_stop.duration",
+        ["86401", "between 3600 and 86400"],
+    ),
     ("dur 0", _auto(duration=0), OUT_OF_RANGE, "spec.auto_stop.duration", ["between 3600 and 86400"]),
-    ("dur negative", _auto(duration=-3600), OUT_OF_RANGE, "spec.auto_stop.duration", ["between 3600 and 86400"]),
-    ("dur huge", _auto(duration=10 ** 30), OUT_OF_RANGE, "spec.auto_stop.duration", ["between 3600 and 86400"]),
+    (
+        "dur negative",
+        _auto(duration=-3600),
+        OUT_OF_RANGE,
+        "spec.auto_stop.duration",
+        ["between 3600 and 86400"],
+    ),
+    ("dur huge", _auto(duration=10**30), OUT_OF_RANGE, "spec.auto_stop.duration", ["between 3600 and 86400"]),
     # duration type
-    ("dur true", _auto(enable=True, duration=True), INCORRECT, "spec.auto_stop.duration", ["integer", "bool"]),
+    (
+        "dur true",
+        _auto(enable=True, duration=True),
+        INCORRECT,
+        "spec.auto_stop.duration",
+        ["integer", "bool"],
+    ),
     ("dur false", _auto(duration=False), INCORRECT, "spec.auto_stop.duration", ["integer"]),
-    ("dur str", _auto(enable=True, duration="3600"), INCORRECT, "spec.auto_stop.duration", ["integer", "str"]),
-    ("dur float", _auto(enable=True, duration=3600.0), INCORRECT, "spec.auto_stop.duration", ["integer", "float"]),
+    (
+        "dur str",
+        _auto(enable=True, duration="3600"),
+        INCORRECT,
+        "spec.auto_stop.duration",
+        ["integer", "str"],
+    ),
+    (
+        "dur float",
+        _auto(enable=True, duration=3600.0),
+        INCORRECT,
+        "spec.auto_stop.duration",
+        ["integer", "float"],
+    ),
     ("dur null", _auto(enable=True, duration=None), INCORRECT, "spec.auto_stop.duration", ["integer"]),
     # duration mandatory with enable true
-    ("enable no duration", _auto(enable=True), DURATION_MANDATORY, "spec.auto_stop.duration",
-     ["mandatory", "enable"]),
-    ("enable+prompt no duration", _auto(enable=True, prompt=False), DURATION_MANDATORY,
-     "spec.auto_stop.duration", ["mandatory"]),
+    (
+        "enable no duration",
+        _auto(enable=True),
+        DURATION_MANDATORY,
+        "spec.auto_stop.duration",
+        ["mandatory", "enable"],
+    ),
+    (
+        "enable+prompt no duration",
+        _auto(enable=True, prompt=False),
+        DURATION_MANDATORY,
+        "spec.auto_stop.duration",
+        ["mandatory"],
+    ),
     # booleans
-    ("enable str", _auto(enable="true", duration=3600), INCORRECT, "spec.auto_stop.enable", ["true or false"]),
+    (
+        "enable str",
+        _auto(enable="true", duration=3600),
+        INCORRECT,
+        "spec.auto_stop.enable",
+        ["true or false"],
+    ),
     ("enable int", _auto(enable=1, duration=3600), INCORRECT, "spec.auto_stop.enable", ["true or false"]),
     ("enable null", _auto(enable=None), INCORRECT, "spec.auto_stop.enable", ["true or false"]),
     ("prompt str", _auto(prompt="false"), INCORRECT, "spec.auto_stop.prompt", ["true or false"]),
     ("prompt int", _auto(prompt=0), INCORRECT, "spec.auto_stop.prompt", ["true or false"]),
     # unknown keys, at each level
-    ("unknown top", {"description": "d", "name": "n"}, INCORRECT, "name", ["not a known property", "description"]),
+    (
+        "unknown top",
+        {"description": "d", "name": "n"},
+        INCORRECT,
+        "name",
+        ["not a known property", "description"],
+    ),
     ("unknown top only", {"flavor": "x"}, INCORRECT, "flavor", ["not a known property"]),
-    ("unknown spec", {"spec": {"auto_stop": {"enable": False}, "credential": {}}}, INCORRECT, "spec.credential",
-     ["not a known property", "auto_stop"]),
-    ("unknown auto_stop", _auto(enable=True, duration=3600, stop_timestamp=1), INCORRECT,
-     "spec.auto_stop.stop_timestamp", ["not a known property", "enable", "duration", "prompt"]),
-    ("unknown auto_stop remain", _auto(remain_time=5), INCORRECT, "spec.auto_stop.remain_time",
-     ["not a known property"]),
+    (
+        "unknown spec",
+        {"spec": {"auto_stop": {"enable": False}, "credential": {}}},
+        INCORRECT,
+        "spec.credential",
+        ["not a known property", "auto_stop"],
+    ),
+    (
+        "unknown auto_stop",
+        _auto(enable=True, duration=3600, stop_timestamp=1),
+        INCORRECT,
+        "spec.auto_stop.stop_timestamp",
+        ["not a known property", "enable", "duration", "prompt"],
+    ),
+    (
+        "unknown auto_stop remain",
+        _auto(remain_time=5),
+        INCORRECT,
+        "spec.auto_stop.remain_time",
+        ["not a known property"],
+    ),
     # empty things
     ("empty body", {}, MISSING, "body", ["empty"]),
     ("empty spec", {"spec": {}}, MISSING, "spec.auto_stop", ["auto_stop"]),
@@ -172,7 +244,15 @@ def test_duration_boundary(duration, ok):
     if ok:
         assert validate_update_body(body)["spec"]["auto_stop"]["duration"] == duration
     else:
-        _raises(validate_update_body, body, OUT_OF_RANGE, "spec.auto_stop.duration", str(duration), "3600", "86400")
+        _raises(
+            validate_update_body,
+            body,
+            OUT_OF_RANGE,
+            "spec.auto_stop.duration",
+            str(duration),
+            "3600",
+            "86400",
+        )
 
 
 def test_forbidden_character_message_names_only_the_offending_character():
@@ -205,8 +285,20 @@ EXTEND_REFUSED = [
     ("True", {"seconds": True}, INCORRECT, "seconds", ["integer", "bool"]),
     ("null", {"seconds": None}, INCORRECT, "seconds", ["integer"]),
     ("missing", {}, MISSING, "seconds", ["missing", "3600", "259200"]),
-    ("unknown key", {"seconds": 3600, "type": "TIMING"}, INCORRECT, "type", ["not a known property", "seconds"]),
-    ("allow_earlier text", {"seconds": 3600, "allow_earlier": "yes"}, INCORRECT, "allow_earlier", ["true or false"]),
+    (
+        "unknown key",
+        {"seconds": 3600, "type": "TIMING"},
+        INCORRECT,
+        "type",
+        ["not a known property", "seconds"],
+    ),
+    (
+        "allow_earlier text",
+        {"seconds": 3600, "allow_earlier": "yes"},
+        INCORRECT,
+        "allow_earlier",
+        ["true or false"],
+    ),
     ("duration key", {"duration": 3600000}, INCORRECT, "duration", ["not a known property"]),
     ("list", [3600], INCORRECT, "body", ["JSON object"]),
     ("int", 3600, INCORRECT, "body", ["JSON object"]),
@@ -214,7 +306,9 @@ EXTEND_REFUSED = [
 ]
 
 
-@pytest.mark.parametrize("body,code,field,words", [r[1:] for r in EXTEND_REFUSED], ids=[r[0] for r in EXTEND_REFUSED])
+@pytest.mark.parametrize(
+    "body,code,field,words", [r[1:] for r in EXTEND_REFUSED], ids=[r[0] for r in EXTEND_REFUSED]
+)
 def test_extend_refused(body, code, field, words):
     _raises(validate_extend_body, body, code, field, *words)
 
@@ -302,8 +396,27 @@ def test_parse_duration_text(text, seconds):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "garbage", "h", "2 hours", "1.5h", "-5", "-2h", "2d", "m30", "30m1h", "2h2h", "0x10", "1e3",
-     "²", "٣", "1h٣m", "7200\n7200", None],
+    [
+        "",
+        "   ",
+        "garbage",
+        "h",
+        "2 hours",
+        "1.5h",
+        "-5",
+        "-2h",
+        "2d",
+        "m30",
+        "30m1h",
+        "2h2h",
+        "0x10",
+        "1e3",
+        "²",
+        "٣",
+        "1h٣m",
+        "7200\n7200",
+        None,
+    ],
     ids=repr,
 )
 def test_parse_duration_text_refused(text):

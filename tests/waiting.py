@@ -3,6 +3,7 @@
 
 ``tests/ui/pages.py`` has the browser suite's own ``wait_until``, with the same contract.
 """
+
 from __future__ import annotations
 
 import asyncio

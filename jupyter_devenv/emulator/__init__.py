@@ -128,6 +128,7 @@ not depend on them):
 - ``serve`` (``jupyter devenv emulator``) on a port another process listens on raises
   DevEnvError ``EMULATOR.PORT_IN_USE``, "port N is in use: pass --port".
 """
+
 from __future__ import annotations
 
 from .app import Emulator

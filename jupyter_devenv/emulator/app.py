@@ -1,4 +1,5 @@
 """The ``Emulator`` (state, credentials, clock, faults, stats) and its tornado application."""
+
 from __future__ import annotations
 
 import logging
@@ -101,21 +102,31 @@ class Emulator:
     def issue_credentials(self) -> Dict[str, str]:
         """Fresh temporary credentials, as the metadata service's securitykey gives them."""
         access, secret, token, expires = self.auth.issue_temporary(
-            self.region, int(self.credentials_lifetime * 1000))
+            self.region, int(self.credentials_lifetime * 1000)
+        )
         return {"access": access, "secret": secret, "securitytoken": token, "expires_at": iso8601(expires)}
 
     def credentials(self) -> Dict[str, Any]:
         """``{"lifetime": s, "issued": n, "metadata_tokens": n}``: the setting and the counts so far."""
-        return {"lifetime": self.credentials_lifetime, "issued": self.auth.temporary_issued,
-                "metadata_tokens": self.metadata_tokens.issued}
+        return {
+            "lifetime": self.credentials_lifetime,
+            "issued": self.auth.temporary_issued,
+            "metadata_tokens": self.metadata_tokens.issued,
+        }
 
     def set_credentials(self, body: Any) -> None:
         """``{"lifetime": seconds}`` (0 < s <= 30 days): the lifetime of credentials issued from now on."""
         lifetime = body.get("lifetime") if isinstance(body, Mapping) and set(body) == {"lifetime"} else None
-        if not isinstance(lifetime, (int, float)) or isinstance(lifetime, bool) or \
-                not 0 < lifetime <= CREDENTIALS_LIFETIME_MAX:
-            raise DevEnvError("EMULATOR.BAD_REQUEST", 'Give {"lifetime": seconds}, more than 0 and at most '
-                                                      f'{CREDENTIALS_LIFETIME_MAX:.0f}.', status=400)
+        if (
+            not isinstance(lifetime, (int, float))
+            or isinstance(lifetime, bool)
+            or not 0 < lifetime <= CREDENTIALS_LIFETIME_MAX
+        ):
+            raise DevEnvError(
+                "EMULATOR.BAD_REQUEST",
+                f'Give {{"lifetime": seconds}}, more than 0 and at most {CREDENTIALS_LIFETIME_MAX:.0f}.',
+                status=400,
+            )
         self.credentials_lifetime = float(lifetime)
 
     def set_faults(self, body: Any) -> None:
@@ -134,15 +145,24 @@ class Emulator:
 
 def make_app(emulator: Emulator) -> web.Application:
     """The tornado application serving ``emulator``: ModelArts, IAM, metadata and ``/_emulator/`` paths."""
-    routes = (handlers_demanager.routes(emulator) + handlers_notebooks.routes(emulator)
-              + handlers_iam.routes(emulator) + handlers_metadata.routes(emulator)
-              + handlers_control.routes(emulator))
-    return web.Application(routes, default_handler_class=NotFoundHandler,
-                           default_handler_args={"emulator": emulator}, log_function=_log_request)
+    routes = (
+        handlers_demanager.routes(emulator)
+        + handlers_notebooks.routes(emulator)
+        + handlers_iam.routes(emulator)
+        + handlers_metadata.routes(emulator)
+        + handlers_control.routes(emulator)
+    )
+    return web.Application(
+        routes,
+        default_handler_class=NotFoundHandler,
+        default_handler_args={"emulator": emulator},
+        log_function=_log_request,
+    )
 
 
 def _log_request(handler: web.RequestHandler) -> None:
     """Access log at DEBUG: the emulator's 4xx answers are expected, not warnings."""
     request = handler.request
-    log.debug("%d %s %s %.1fms", handler.get_status(), request.method, request.uri,
-              1000 * request.request_time())
+    log.debug(
+        "%d %s %s %.1fms", handler.get_status(), request.method, request.uri, 1000 * request.request_time()
+    )

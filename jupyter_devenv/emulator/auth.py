@@ -4,6 +4,7 @@ The signature is recomputed with ``jupyter_devenv.modelarts.signer`` from what w
 received: method, path, query, the headers named in ``SignedHeaders`` and the body.
 Temporary AK/SK pairs issued here (``issue_temporary``) expire on the emulator clock.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -53,7 +54,7 @@ class Authenticator:
         self._lock = threading.Lock()
         self.temporary_issued = 0
         for value in static_tokens:
-            self._tokens[value] = Token(expires_at=2 ** 62)
+            self._tokens[value] = Token(expires_at=2**62)
 
     def issue_token(self) -> Tuple[str, int, int]:
         """A new token, when it was issued and when it expires (ms): 24 h of emulator clock."""
@@ -86,8 +87,14 @@ class Authenticator:
                     self.keys[access] = replace(key, expires_at=min(key.expires_at, now))
             return len(self._tokens)
 
-    def check(self, method: str, path: str, query: Sequence[Tuple[str, str]],
-              headers: Mapping[str, str], body: bytes) -> None:
+    def check(
+        self,
+        method: str,
+        path: str,
+        query: Sequence[Tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> None:
         """Raise a 401 DevEnvError unless the request carries valid credentials.
 
         ``headers`` is case-insensitive (tornado's HTTPHeaders). An ``X-Auth-Token``
@@ -99,7 +106,9 @@ class Authenticator:
         elif headers.get("Authorization"):
             self._check_signature(method, path, query, headers, body)
         else:
-            raise _denied("ModelArts.0201", "The request carries neither X-Auth-Token nor an AK/SK signature.")
+            raise _denied(
+                "ModelArts.0201", "The request carries neither X-Auth-Token nor an AK/SK signature."
+            )
 
     def _check_token(self, value: str) -> None:
         with self._lock:
@@ -109,37 +118,62 @@ class Authenticator:
         if token.revoked or self.clock.now_ms() >= token.expires_at:
             raise _denied("ModelArts.0203", "The token has expired.")
 
-    def _check_signature(self, method: str, path: str, query: Sequence[Tuple[str, str]],
-                         headers: Mapping[str, str], body: bytes) -> None:
+    def _check_signature(
+        self,
+        method: str,
+        path: str,
+        query: Sequence[Tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> None:
         parts = signer.parse_authorization(headers["Authorization"])
         if parts is None:
-            raise _denied("APIGW.0301", "Incorrect IAM authentication information: Authorization is malformed.")
+            raise _denied(
+                "APIGW.0301", "Incorrect IAM authentication information: Authorization is malformed."
+            )
         with self._lock:
             key = self.keys.get(parts["Access"])
         if key is None:
-            raise _denied("APIGW.0301", "Incorrect IAM authentication information: the access key is unknown.")
+            raise _denied(
+                "APIGW.0301", "Incorrect IAM authentication information: the access key is unknown."
+            )
         names = [n for n in parts["SignedHeaders"].split(";") if n]
         if "x-sdk-date" not in names or any(headers.get(n) is None for n in names):
-            raise _denied("APIGW.0301", "Incorrect IAM authentication information: "
-                                        "a signed header is missing, or X-Sdk-Date is not signed.")
+            raise _denied(
+                "APIGW.0301",
+                "Incorrect IAM authentication information: "
+                "a signed header is missing, or X-Sdk-Date is not signed.",
+            )
         date = headers["X-Sdk-Date"]
         try:
             sent = timegm(strptime(date, signer.DATE_FORMAT))
         except ValueError:
-            raise _denied("APIGW.0301", "Incorrect IAM authentication information: X-Sdk-Date is malformed.")
+            raise _denied(
+                "APIGW.0301", "Incorrect IAM authentication information: X-Sdk-Date is malformed."
+            ) from None
         if abs(time() - sent) > MAX_SKEW_SECONDS:
             raise _denied("APIGW.0303", "X-Sdk-Date is more than 15 minutes away from the server time.")
         canonical, _ = signer.canonical_request(method, path, query, {n: headers[n] for n in names}, body)
         expected = signer.signature(key.secret_key, date, canonical)
         if not hmac.compare_digest(expected.encode(), parts["Signature"].encode()):
-            raise _denied("APIGW.0301", "Incorrect IAM authentication information: the signature does not match.")
+            raise _denied(
+                "APIGW.0301", "Incorrect IAM authentication information: the signature does not match."
+            )
         sent_token = headers.get("X-Security-Token")
         if key.security_token is None and sent_token is not None:
-            raise _denied("APIGW.0301", "Incorrect IAM authentication information: "
-                                        "a security token was sent with a permanent access key.")
+            raise _denied(
+                "APIGW.0301",
+                "Incorrect IAM authentication information: "
+                "a security token was sent with a permanent access key.",
+            )
         if key.security_token is not None and (
-                "x-security-token" not in names or not hmac.compare_digest((sent_token or "").encode(), key.security_token.encode())):
-            raise _denied("APIGW.0301", "Incorrect IAM authentication information: "
-                                        "a temporary access key needs its signed X-Security-Token.")
+            "x-security-token" not in names
+            or not hmac.compare_digest((sent_token or "").encode(), key.security_token.encode())
+        ):
+            raise _denied(
+                "APIGW.0301",
+                "Incorrect IAM authentication information: "
+                "a temporary access key needs its signed X-Security-Token.",
+            )
         if key.expires_at is not None and self.clock.now_ms() >= key.expires_at:
             raise _denied("APIGW.0307", "The token must be updated.")

@@ -1,4 +1,5 @@
 """What ``serve`` prints: seeded instances, URL and credentials, pasteable into a shell."""
+
 from __future__ import annotations
 
 import shlex
@@ -30,17 +31,25 @@ def banner(emulator: Emulator, url: str) -> str:
         "JUPYTER_DEVENV_ENDPOINT": url,
         "JUPYTER_DEVENV_INSTANCE_ID": first,
     }
-    lines = [f"# ModelArts emulator (jupyter-devenv) on {url}; control API under {url}/_emulator/",
-             "# Instances:"]
+    lines = [
+        f"# ModelArts emulator (jupyter-devenv) on {url}; control API under {url}/_emulator/",
+        "# Instances:",
+    ]
     lines += [_line(backend, inst, now) for backend, insts in emulator.instances().items() for inst in insts]
     lines.append("# Accepted credentials (paste these lines into your shell):")
     lines += [f"export {name}={shlex.quote(value)}" for name, value in exports.items()]
-    lines.append(f"# Also accepted: temporary AK {emulator.temp_access_key} / SK {emulator.temp_secret_key}"
-                 f" with HUAWEICLOUD_SDK_SECURITY_TOKEN={emulator.security_token};")
-    lines.append(f"#   IAM login {emulator.iam_user} / {emulator.iam_password} / domain {emulator.iam_domain}"
-                 f" at {url}/v3/auth/tokens" +
-                 (f"; JUPYTER_DEVENV_IAM_TOKEN={emulator.static_token}" if emulator.static_token else ""))
+    lines.append(
+        f"# Also accepted: temporary AK {emulator.temp_access_key} / SK {emulator.temp_secret_key}"
+        f" with HUAWEICLOUD_SDK_SECURITY_TOKEN={emulator.security_token};"
+    )
+    lines.append(
+        f"#   IAM login {emulator.iam_user} / {emulator.iam_password} / domain {emulator.iam_domain}"
+        f" at {url}/v3/auth/tokens"
+        + (f"; JUPYTER_DEVENV_IAM_TOKEN={emulator.static_token}" if emulator.static_token else "")
+    )
     lifetime = format_hms(emulator.credentials_lifetime)
-    lines.append(f"#   temporary credentials ({lifetime} each) from the metadata service"
-                 f" at {url}/openstack/latest/securitykey")
+    lines.append(
+        f"#   temporary credentials ({lifetime} each) from the metadata service"
+        f" at {url}/openstack/latest/securitykey"
+    )
     return "\n".join(lines) + "\n"

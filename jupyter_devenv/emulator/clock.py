@@ -1,4 +1,5 @@
 """The emulator's clock: real time plus an offset that tests and the demo can advance."""
+
 from __future__ import annotations
 
 import threading

@@ -1,6 +1,7 @@
 """``EmulatorControl``: the emulator's ``/_emulator/`` control API from Python, and the environment
 that points jupyter-devenv at an emulator. One client for the tests, the benchmarks and the demo.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -26,8 +27,11 @@ class EmulatorControl:
 
     def count(self, method: str, fragment: str = "") -> int:
         """Requests received with ``method`` whose path holds ``fragment``."""
-        return sum(n for key, n in self.stats()["requests"].items()
-                   if key.startswith(method + " ") and fragment in key)
+        return sum(
+            n
+            for key, n in self.stats()["requests"].items()
+            if key.startswith(method + " ") and fragment in key
+        )
 
     def instance(self, instance_id: str) -> Dict[str, Any]:
         """The raw stored instance, secrets included."""
@@ -68,9 +72,15 @@ def environment(url: str, instance_id: Optional[str] = None, backend: Optional[s
     """The environment variables that point jupyter-devenv at the emulator at ``url`` with its keys."""
     from .app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
 
-    env = {"JUPYTER_DEVENV_ENDPOINT": url, "JUPYTER_DEVENV_IAM_ENDPOINT": url, "JUPYTER_DEVENV_EMULATED": "1",
-           "HUAWEICLOUD_SDK_PROJECT_ID": PROJECT_ID, "HUAWEICLOUD_SDK_AK": ACCESS_KEY,
-           "HUAWEICLOUD_SDK_SK": SECRET_KEY, "JUPYTER_DEVENV_METADATA_ENDPOINT": url}
+    env = {
+        "JUPYTER_DEVENV_ENDPOINT": url,
+        "JUPYTER_DEVENV_IAM_ENDPOINT": url,
+        "JUPYTER_DEVENV_EMULATED": "1",
+        "HUAWEICLOUD_SDK_PROJECT_ID": PROJECT_ID,
+        "HUAWEICLOUD_SDK_AK": ACCESS_KEY,
+        "HUAWEICLOUD_SDK_SK": SECRET_KEY,
+        "JUPYTER_DEVENV_METADATA_ENDPOINT": url,
+    }
     if instance_id:
         env["JUPYTER_DEVENV_INSTANCE_ID"] = instance_id
     if backend:

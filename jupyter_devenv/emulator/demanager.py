@@ -3,21 +3,32 @@
 Functions work on a stored instance dict under the store's lock; ``now`` is the
 emulator clock in ms. Errors are DevEnvError with the codes ModelArts gives.
 """
+
 from __future__ import annotations
 
 import copy
 from typing import Any, Dict, Mapping, Optional
 
-from ..modelarts.errors import DevEnvError
 from ..modelarts.codes import INCORRECT_PROPERTY, MISSING_PROPERTY
+from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_update_body
 from .fake_secrets import obs_credential, repository_credential
 from .transitions import require
 
 BACKEND = "demanager"
 STATUSES = (
-    "CREATING", "CREATE_FAILED", "STARTING", "RESTARTING", "START_FAILED", "RUNNING", "STOPPING",
-    "STOPPED", "UNAVAILABLE", "DELETED", "RESIZING", "RESIZE_FAILED",
+    "CREATING",
+    "CREATE_FAILED",
+    "STARTING",
+    "RESTARTING",
+    "START_FAILED",
+    "RUNNING",
+    "STOPPING",
+    "STOPPED",
+    "UNAVAILABLE",
+    "DELETED",
+    "RESIZING",
+    "RESIZE_FAILED",
 )
 IN_PROGRESS = ("CREATING", "STARTING", "RESTARTING", "STOPPING", "RESIZING")
 _ALLOWED = {"start": ("STOPPED", "START_FAILED"), "stop": ("RUNNING",), "restart": ("RUNNING",)}
@@ -42,8 +53,14 @@ def _repository(instance_id: str) -> Dict[str, Any]:
     }
 
 
-def new_instance(instance_id: str, now: int, status: str, auto_stop: Mapping[str, Any],
-                 name: Optional[str] = None, description: str = "update notebook") -> Dict[str, Any]:
+def new_instance(
+    instance_id: str,
+    now: int,
+    status: str,
+    auto_stop: Mapping[str, Any],
+    name: Optional[str] = None,
+    description: str = "update notebook",
+) -> Dict[str, Any]:
     """An instance shaped like the seed's success example, with ``spec`` and secrets."""
     return {
         "ai_project": {"id": "default-ai-project"},
@@ -68,8 +85,12 @@ def new_instance(instance_id: str, now: int, status: str, auto_stop: Mapping[str
             "provision": {
                 "spec": {
                     "engine": "CCE",
-                    "params": {"annotations": None, "image_name": "mul-kernel-gpu-cuda-cp36",
-                               "image_tag": "2.0.5-B003", "namespace": "atelier"},
+                    "params": {
+                        "annotations": None,
+                        "image_name": "mul-kernel-gpu-cuda-cp36",
+                        "image_tag": "2.0.5-B003",
+                        "namespace": "atelier",
+                    },
                 },
                 "type": "Docker",
             },

@@ -4,6 +4,7 @@ Every value contains ``EMUSECRET``. Instance secrets are derived from the instan
 so each instance has its own values and a test can search any text for them; issued
 temporary credentials are random.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,9 +30,12 @@ def obs_credential(instance_id: str) -> Dict[str, str]:
 
 def repository_credential(instance_id: str) -> Dict[str, str]:
     """An OpenSSH private key and a GitHub OAuth token."""
-    blob = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW" + MARKER \
+    blob = (
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW"
+        + MARKER
         + base64.b64encode(bytes.fromhex(_hex(instance_id, "ssh", 64))).decode()
-    lines = [blob[i:i + 70] for i in range(0, len(blob), 70)]
+    )
+    lines = [blob[i : i + 70] for i in range(0, len(blob), 70)]
     key = "\n".join(["-----BEGIN OPENSSH PRIVATE KEY-----", *lines, "-----END OPENSSH PRIVATE KEY-----", ""])
     return {"ssh_private_key": key, "access_token": "ghp_" + MARKER + _hex(instance_id, "ghp", 27)}
 
@@ -46,14 +50,18 @@ def temporary_credential(region: str) -> Tuple[str, str, str]:
 
     The token starts like Huawei Cloud's (base64 of a header and the region).
     """
+
     def chars(alphabet: str, n: int) -> str:
         return "".join(secrets.choice(alphabet) for _ in range(n))
 
     upper = string.ascii_uppercase + string.digits
     access = MARKER + chars(upper, 11)
     secret = MARKER + chars(string.ascii_letters + string.digits, 31)
-    token = base64.b64encode(b"\x81\x0a" + region.encode()).decode().rstrip("=") + MARKER \
+    token = (
+        base64.b64encode(b"\x81\x0a" + region.encode()).decode().rstrip("=")
+        + MARKER
         + secrets.token_urlsafe(192)
+    )
     return access, secret, token
 
 

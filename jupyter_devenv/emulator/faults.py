@@ -10,6 +10,7 @@ error_rate applies. ``deny`` (a list of call names, see ``permissions.IAM_ACTION
 replaces the set of calls refused with 403 until changed or cleared. (``expire_tokens``
 is an event, not a switch: see ``Emulator.set_faults``.)
 """
+
 from __future__ import annotations
 
 import random
@@ -34,8 +35,12 @@ def _count(value: Any, name: str) -> int:
 
 
 def _number(value: Any, name: str, high: Optional[float] = None) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or \
-            (high is not None and value > high):
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or value < 0
+        or (high is not None and value > high)
+    ):
         raise _bad(f"{name} must be a number >= 0" + (f" and <= {high}." if high is not None else "."))
     return float(value)
 

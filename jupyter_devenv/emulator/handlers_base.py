@@ -1,4 +1,5 @@
 """The base of every ModelArts and IAM handler: stats, faults, authentication, JSON answers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +11,8 @@ from urllib.parse import parse_qsl
 
 from tornado import httputil, web
 
-from ..modelarts.errors import DevEnvError
 from ..modelarts.codes import INCORRECT_PROPERTY, INSTANCE_NOT_FOUND
+from ..modelarts.errors import DevEnvError
 from .permissions import IAM_ACTIONS, denied
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class JsonHandler(web.RequestHandler):
         try:
             return json.loads(self.request.body or b"null")
         except ValueError:
-            raise DevEnvError(INCORRECT_PROPERTY, "The request body is not valid JSON.", status=400)
+            raise DevEnvError(INCORRECT_PROPERTY, "The request body is not valid JSON.", status=400) from None
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
@@ -59,8 +60,11 @@ class JsonHandler(web.RequestHandler):
 
 def _http_error(status: int) -> DevEnvError:
     if status in (404, 405):
-        return DevEnvError("APIGW.0101", "The API does not exist or has not been published in the environment.",
-                           status=status)
+        return DevEnvError(
+            "APIGW.0101",
+            "The API does not exist or has not been published in the environment.",
+            status=status,
+        )
     return DevEnvError("ModelArts.6200", "Internal error.", status=status)
 
 
@@ -92,9 +96,13 @@ class ApiHandler(JsonHandler):
                 await asyncio.sleep(self.emulator.faults.latency)
             self._apply_fault(self.emulator.faults.take())
         if self.auth:
-            self.emulator.auth.check(self.request.method, self.request.path,
-                                     parse_qsl(self.request.query, keep_blank_values=True),
-                                     self.request.headers, self.request.body)
+            self.emulator.auth.check(
+                self.request.method,
+                self.request.path,
+                parse_qsl(self.request.query, keep_blank_values=True),
+                self.request.headers,
+                self.request.body,
+            )
             self._check_project(self.path_kwargs.get("project_id"))
 
     def _apply_fault(self, fault: Optional[str]) -> None:
@@ -103,8 +111,12 @@ class ApiHandler(JsonHandler):
             self.request.connection.close()
             raise web.Finish()
         if fault == "rate_limit":
-            raise DevEnvError("APIGW.0308", "The throttling threshold has been reached.", status=429,
-                              retry_after=self.emulator.faults.retry_after)
+            raise DevEnvError(
+                "APIGW.0308",
+                "The throttling threshold has been reached.",
+                status=429,
+                retry_after=self.emulator.faults.retry_after,
+            )
         if fault == "unavailable":
             raise DevEnvError("APIGW.0203", "Backend unavailable.", status=503)
         if fault == "malformed":
@@ -124,8 +136,12 @@ class ApiHandler(JsonHandler):
         header = self.request.headers.get("X-Project-Id")
         expected = self.emulator.project_id
         if (project_id is not None and project_id != expected) or (header is not None and header != expected):
-            raise DevEnvError("APIGW.0302", "The IAM user is not authorized to access the API: "
-                                            "the project id does not match the credentials.", status=403)
+            raise DevEnvError(
+                "APIGW.0302",
+                "The IAM user is not authorized to access the API: "
+                "the project id does not match the credentials.",
+                status=403,
+            )
 
     def on_finish(self) -> None:
         if self.dropped or self.get_status() >= 400:

@@ -2,6 +2,7 @@
 
 Not counted in stats and never faulted.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -1,8 +1,9 @@
 """``/v1/{project_id}/demanager/instances[...]``: the seed's API family."""
+
 from __future__ import annotations
 
-from ..modelarts.errors import DevEnvError
 from ..modelarts.codes import INCORRECT_PROPERTY
+from ..modelarts.errors import DevEnvError
 from . import demanager
 from .handlers_base import ApiHandler
 
@@ -52,7 +53,7 @@ class ListHandler(ApiHandler):
         limit = self._whole("limit", None)
         de_type = self.get_query_argument("de_type", "Notebook")
         found = self.emulator.store.all(demanager.BACKEND) if de_type == "Notebook" else []
-        page = found[offset:] if limit is None else found[offset:offset + limit]
+        page = found[offset:] if limit is None else found[offset : offset + limit]
         self.send({"total_count": len(found), "instances": page})
 
     def _whole(self, name: str, default):

@@ -1,5 +1,6 @@
 """IAM: ``POST /v3/auth/tokens`` (password login scoped to the emulator's project) and
 ``GET /v3/projects`` (the project listing)."""
+
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -30,26 +31,45 @@ class TokensHandler(ApiHandler):
         body = self.json_body()
         user = _dig(body, "auth", "identity", "password", "user")
         project = _dig(body, "auth", "scope", "project")
-        if "password" not in (_dig(body, "auth", "identity", "methods") or []) or \
-                not isinstance(user, Mapping) or not isinstance(project, Mapping):
-            raise DevEnvError("IAM.0001", "The request body is malformed: a password identity and a project "
-                                          "scope are required.", status=400)
+        if (
+            "password" not in (_dig(body, "auth", "identity", "methods") or [])
+            or not isinstance(user, Mapping)
+            or not isinstance(project, Mapping)
+        ):
+            raise DevEnvError(
+                "IAM.0001",
+                "The request body is malformed: a password identity and a project scope are required.",
+                status=400,
+            )
         emulator = self.emulator
-        if (user.get("name"), user.get("password"), _dig(user, "domain", "name")) != \
-                (emulator.iam_user, emulator.iam_password, emulator.iam_domain):
+        if (user.get("name"), user.get("password"), _dig(user, "domain", "name")) != (
+            emulator.iam_user,
+            emulator.iam_password,
+            emulator.iam_domain,
+        ):
             raise DevEnvError("IAM.0004", "The username or password is wrong.", status=401)
         if project.get("id", emulator.project_id) != emulator.project_id:
-            raise DevEnvError("IAM.0004", "The project in the scope is not accessible to this user.", status=401)
+            raise DevEnvError(
+                "IAM.0004", "The project in the scope is not accessible to this user.", status=401
+            )
         token, issued, expires = emulator.auth.issue_token()
         self.set_header("X-Subject-Token", token)
-        self.send({"token": {
-            "expires_at": iso8601(expires),
-            "issued_at": iso8601(issued),
-            "methods": ["password"],
-            "project": {"id": emulator.project_id, "name": emulator.region,
-                        "domain": {"name": emulator.iam_domain}},
-            "user": {"name": emulator.iam_user, "domain": {"name": emulator.iam_domain}},
-        }}, status=201)
+        self.send(
+            {
+                "token": {
+                    "expires_at": iso8601(expires),
+                    "issued_at": iso8601(issued),
+                    "methods": ["password"],
+                    "project": {
+                        "id": emulator.project_id,
+                        "name": emulator.region,
+                        "domain": {"name": emulator.iam_domain},
+                    },
+                    "user": {"name": emulator.iam_user, "domain": {"name": emulator.iam_domain}},
+                }
+            },
+            status=201,
+        )
 
 
 class ProjectsHandler(ApiHandler):
@@ -72,11 +92,16 @@ class ProjectsHandler(ApiHandler):
             "links": {"self": f"{base}/{emulator.project_id}"},
         }
         name = self.get_query_argument("name", None)
-        self.send({
-            "projects": [project] if name in (None, emulator.region) else [],
-            "links": {"self": base + (f"?{self.request.query}" if self.request.query else ""),
-                      "previous": None, "next": None},
-        })
+        self.send(
+            {
+                "projects": [project] if name in (None, emulator.region) else [],
+                "links": {
+                    "self": base + (f"?{self.request.query}" if self.request.query else ""),
+                    "previous": None,
+                    "next": None,
+                },
+            }
+        )
 
 
 def routes(emulator) -> list:

@@ -5,6 +5,7 @@ session token as plain text; ``GET /openstack/latest/securitykey`` answers fresh
 temporary credentials. Counted in stats; never faulted, never authenticated; errors are
 plain text, as the metadata service is not the API gateway.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -41,8 +42,10 @@ class TokenHandler(MetadataHandler):
     def put(self) -> None:
         text = self.request.headers.get("X-Metadata-Token-Ttl-Seconds", "")
         if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= TOKEN_TTL_MAX:
-            raise _refused(400, f"X-Metadata-Token-Ttl-Seconds must be a whole number of seconds "
-                                f"from 1 to {TOKEN_TTL_MAX}.")
+            raise _refused(
+                400,
+                f"X-Metadata-Token-Ttl-Seconds must be a whole number of seconds from 1 to {TOKEN_TTL_MAX}.",
+            )
         token = self.emulator.metadata_tokens.issue(int(text))
         self.set_header("Content-Type", TEXT)
         self.set_header("X-Metadata-Token-Ttl-Seconds", text)

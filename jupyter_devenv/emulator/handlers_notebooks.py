@@ -1,4 +1,5 @@
 """``/v1/{project_id}/notebooks[/{id}[...]]``: the current API, with leases."""
+
 from __future__ import annotations
 
 from . import listing, notebooks

@@ -5,12 +5,13 @@ The answer's fields are those of the official SDK's ``ListNotebooksResponse``:
 ``limit``) and ``total`` (instances matching the filters). ``offset`` counts instances,
 as the SDK describes it ("start position of the paged records").
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from ..modelarts.errors import DevEnvError
 from ..modelarts.codes import INCORRECT_PROPERTY
+from ..modelarts.errors import DevEnvError
 from .notebook_object import FEATURE
 from .notebooks import STATUSES
 
@@ -60,11 +61,21 @@ def page(instances: List[Dict[str, Any]], query: Mapping[str, str]) -> Dict[str,
     descending = _choice(query, "sort_dir", ("ASC", "DESC"), "DESC") == "DESC"
     keys = query.get("sort_key", "create_at").split(",")
     if any(key not in SORT_KEYS for key in keys):
-        raise _bad(f"The field does not support sorting: sort_key must be among {', '.join(SORT_KEYS)}.",
-                   FIELD_NOT_SORTABLE)
+        raise _bad(
+            f"The field does not support sorting: sort_key must be among {', '.join(SORT_KEYS)}.",
+            FIELD_NOT_SORTABLE,
+        )
     name = query.get("name", "").lower()
-    found = [i for i in instances
-             if i["feature"] == feature and name in i["name"].lower() and status in (None, i["status"])]
+    found = [
+        i
+        for i in instances
+        if i["feature"] == feature and name in i["name"].lower() and status in (None, i["status"])
+    ]
     found.sort(key=lambda i: tuple(i[key] for key in keys), reverse=descending)
-    return {"current": offset // limit + 1, "data": found[offset:offset + limit],
-            "pages": -(-len(found) // limit), "size": limit, "total": len(found)}
+    return {
+        "current": offset // limit + 1,
+        "data": found[offset : offset + limit],
+        "pages": -(-len(found) // limit),
+        "size": limit,
+        "total": len(found),
+    }

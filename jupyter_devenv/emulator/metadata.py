@@ -1,4 +1,5 @@
 """The metadata service's session tokens (``PUT /meta-data/latest/api/token``), on the emulator clock."""
+
 from __future__ import annotations
 
 import secrets

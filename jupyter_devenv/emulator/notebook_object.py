@@ -10,6 +10,7 @@ and ``endpoints``, which no model has: they stand for the secrets ModelArts may 
 under names nobody can guess (``jupyter_devenv/modelarts/redact.py``), so that what is
 redacted includes secrets nested in blocks.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Mapping
@@ -60,23 +61,34 @@ def _affinity_rule() -> Dict[str, Any]:
     return {"key": "os.modelarts.node/cpu.arch", "operator": "In", "values": ["x86_64"], "weight": 100}
 
 
-def new_object(instance_id: str, status: str, lease: Mapping[str, Any], name: str,
-               description: str) -> Dict[str, Any]:
+def new_object(
+    instance_id: str, status: str, lease: Mapping[str, Any], name: str, description: str
+) -> Dict[str, Any]:
     return {
-        "action_progress": [{"status": "COMPLETED", "step": n, "description": text}
-                            for n, text in enumerate(_STEPS, 1)],
+        "action_progress": [
+            {"status": "COMPLETED", "step": n, "description": text} for n, text in enumerate(_STEPS, 1)
+        ],
         "description": description,
-        "endpoints": [{
-            "dev_service": "SSH",
-            "service": "SSH",
-            "uri": "dev-modelarts.cn-north-4.huaweicloud.com:31205",
-            "key_pair_names": ["KeyPair-emulator"],
-            "credential": repository_credential(instance_id),
-        }],
+        "endpoints": [
+            {
+                "dev_service": "SSH",
+                "service": "SSH",
+                "uri": "dev-modelarts.cn-north-4.huaweicloud.com:31205",
+                "key_pair_names": ["KeyPair-emulator"],
+                "credential": repository_credential(instance_id),
+            }
+        ],
         "fail_reason": FAIL_REASON if status in FAILED else "",
         "flavor": FLAVOR,
-        "custom_spec": {"gpu": 0.0, "gpu_type": "", "cpu": 2.0, "memory": 8192.0, "arch": "X86_64",
-                        "category": "CPU", "resource_flavor": "modelarts.vm.cpu.8u"},
+        "custom_spec": {
+            "gpu": 0.0,
+            "gpu_type": "",
+            "cpu": 2.0,
+            "memory": 8192.0,
+            "arch": "X86_64",
+            "category": "CPU",
+            "resource_flavor": "modelarts.vm.cpu.8u",
+        },
         "id": instance_id,
         "image": _image(),
         "lease": dict(lease),
@@ -101,19 +113,26 @@ def new_object(instance_id: str, status: str, lease: Mapping[str, Any], name: st
         "workspace_id": "0",
         "feature": FEATURE,
         "billing_items": ["COMPUTE", "STORAGE"],
-        "user": {"id": USER_ID, "name": "ops_dev_env",
-                 "domain": {"id": "d78cbac186b744899480f25bd022f468", "name": "ops_dev_env"}},
-        "affinity": {"required_during_scheduling_ignored_during_execution": [_affinity_rule()],
-                     "preferred_during_scheduling_ignored_during_execution": [_affinity_rule()]},
+        "user": {
+            "id": USER_ID,
+            "name": "ops_dev_env",
+            "domain": {"id": "d78cbac186b744899480f25bd022f468", "name": "ops_dev_env"},
+        },
+        "affinity": {
+            "required_during_scheduling_ignored_during_execution": [_affinity_rule()],
+            "preferred_during_scheduling_ignored_during_execution": [_affinity_rule()],
+        },
         "run_user": {"uid": 1000, "gid": 100, "user_name": "ma-user", "group_name": "ma-group"},
-        "data_volumes": [{
-            "category": "OBS",
-            "mount_path": "/data/obs",
-            "url": "obs://emulator-bucket/data/",
-            "status": "MOUNTED",
-            "mount_type": "DYNAMIC",
-            "credential": obs_credential(instance_id),
-        }],
+        "data_volumes": [
+            {
+                "category": "OBS",
+                "mount_path": "/data/obs",
+                "url": "obs://emulator-bucket/data/",
+                "status": "MOUNTED",
+                "mount_type": "DYNAMIC",
+                "credential": obs_credential(instance_id),
+            }
+        ],
         "ip": NODE_IP,
         "user_vpc": {
             "vpc_id": "0c4fa7d2-8e3b-4f1a-9d6c-5b2e7a1f3c80",

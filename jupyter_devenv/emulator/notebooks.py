@@ -5,21 +5,34 @@ Same conventions as ``demanager``: functions on a stored dict under the store's 
 (the platform stops an instance that stays idle, which the emulator does only when told:
 ``idle_stop``).
 """
+
 from __future__ import annotations
 
 import copy
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from ..modelarts.errors import DevEnvError
 from ..modelarts.codes import DURATION_OUT_OF_RANGE, INCORRECT_PROPERTY
+from ..modelarts.errors import DevEnvError
 from ..modelarts.models import LEASE_MAX, LEASE_MIN
 from .notebook_object import new_object
 from .transitions import require
 
 BACKEND = "notebooks"
 STATUSES = (
-    "INIT", "CREATING", "STARTING", "STOPPING", "DELETING", "RUNNING", "STOPPED", "SNAPSHOTTING",
-    "CREATE_FAILED", "START_FAILED", "DELETE_FAILED", "ERROR", "DELETED", "FROZEN",
+    "INIT",
+    "CREATING",
+    "STARTING",
+    "STOPPING",
+    "DELETING",
+    "RUNNING",
+    "STOPPED",
+    "SNAPSHOTTING",
+    "CREATE_FAILED",
+    "START_FAILED",
+    "DELETE_FAILED",
+    "ERROR",
+    "DELETED",
+    "FROZEN",
 )
 IN_PROGRESS = ("INIT", "CREATING", "STARTING", "STOPPING", "DELETING", "SNAPSHOTTING")
 LEASE_MIN_MS, LEASE_MAX_MS = LEASE_MIN * 1000, LEASE_MAX * 1000
@@ -35,8 +48,14 @@ def _error(code: str, msg: str) -> DevEnvError:
     return DevEnvError(code, msg, status=400)
 
 
-def new_instance(instance_id: str, now: int, status: str, lease: Mapping[str, Any],
-                 name: Optional[str] = None, description: str = "") -> Dict[str, Any]:
+def new_instance(
+    instance_id: str,
+    now: int,
+    status: str,
+    lease: Mapping[str, Any],
+    name: Optional[str] = None,
+    description: str = "",
+) -> Dict[str, Any]:
     """A notebook (``notebook_object``), with the HIDDEN times it was created and last updated."""
     inst = new_object(instance_id, status, lease, name or "notebook-" + instance_id[:4], description)
     inst.update(create_at=now - 3_600_000, update_at=now)
@@ -66,8 +85,10 @@ def lease_duration(value: Any, low: int = LEASE_MIN_MS) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise _error(INCORRECT_PROPERTY, "duration must be an integer number of milliseconds.")
     if not low <= value <= LEASE_MAX_MS:
-        raise _error(DURATION_OUT_OF_RANGE,
-                     f"duration is {value}; it must be between {low} and {LEASE_MAX_MS} milliseconds.")
+        raise _error(
+            DURATION_OUT_OF_RANGE,
+            f"duration is {value}; it must be between {low} and {LEASE_MAX_MS} milliseconds.",
+        )
     return value
 
 
@@ -96,8 +117,9 @@ def _lease_body(body: Any) -> Tuple[str, int]:
     if extra:
         raise _error(INCORRECT_PROPERTY, f"{extra[0]} is not a known property; allowed here: duration, type.")
     kind = lease_type(body.get("type", TIMING))
-    duration = lease_duration(body.get("duration", DEFAULT_DURATION_MS),
-                              low=IDLE_MIN_MS if kind == IDLE else LEASE_MIN_MS)
+    duration = lease_duration(
+        body.get("duration", DEFAULT_DURATION_MS), low=IDLE_MIN_MS if kind == IDLE else LEASE_MIN_MS
+    )
     return kind, duration
 
 
@@ -141,8 +163,10 @@ def idle_stop(inst: Dict[str, Any], now: int) -> None:
     """Stop a RUNNING instance with an enabled IDLE lease as the platform does when it stays idle."""
     lease = inst["lease"]
     if inst["status"] != "RUNNING" or lease.get("type") != IDLE or not lease.get("enable"):
-        raise DevEnvError("EMULATOR.NOT_IDLE_LEASE", "Only a RUNNING instance with an enabled IDLE lease "
-                          f"stops when idle; this one is {inst['status']} with a {lease.get('type')} lease.",
-                          status=409)
+        raise DevEnvError(
+            "EMULATOR.NOT_IDLE_LEASE",
+            "Only a RUNNING instance with an enabled IDLE lease "
+            f"stops when idle; this one is {inst['status']} with a {lease.get('type')} lease.",
+            status=409,
+        )
     stop(inst, now)
-

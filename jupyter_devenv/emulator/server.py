@@ -1,4 +1,5 @@
 """Serving an Emulator on 127.0.0.1: on the running event loop, in a thread, or blocking."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Counts of the ModelArts and IAM requests received, by ``METHOD path``."""
+
 from __future__ import annotations
 
 import threading
@@ -27,5 +28,8 @@ class Stats:
     def snapshot(self) -> Dict[str, Any]:
         """``{"total", "rejected", "requests": {"METHOD path": n}}``."""
         with self._lock:
-            return {"total": sum(self._requests.values()), "rejected": self._rejected,
-                    "requests": dict(self._requests)}
+            return {
+                "total": sum(self._requests.values()),
+                "rejected": self._rejected,
+                "requests": dict(self._requests),
+            }

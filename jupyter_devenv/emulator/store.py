@@ -1,4 +1,5 @@
 """The instances the emulator keeps, their lookup, seeding, and deadline-driven stops."""
+
 from __future__ import annotations
 
 import copy
@@ -8,8 +9,8 @@ import uuid
 from contextlib import contextmanager
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
-from ..modelarts.errors import DevEnvError
 from ..modelarts.codes import INSTANCE_NOT_FOUND
+from ..modelarts.errors import DevEnvError
 from . import demanager, notebooks
 from .clock import Clock
 
@@ -134,11 +135,17 @@ class Store:
             if "description" in spec:
                 kwargs["description"] = spec["description"]
             if backend == demanager.BACKEND:
-                inst = demanager.new_instance(instance_id, now, status,
-                                              _auto_stop(spec.get("auto_stop"), status, stop_in, now), **kwargs)
+                inst = demanager.new_instance(
+                    instance_id,
+                    now,
+                    status,
+                    _auto_stop(spec.get("auto_stop"), status, stop_in, now),
+                    **kwargs,
+                )
             else:
-                inst = notebooks.new_instance(instance_id, now, status, _lease(spec.get("lease"), stop_in, now),
-                                              **kwargs)
+                inst = notebooks.new_instance(
+                    instance_id, now, status, _lease(spec.get("lease"), stop_in, now), **kwargs
+                )
             self._items[instance_id] = (backend, inst)
             return backend, module.render(inst, now)
 
@@ -151,18 +158,45 @@ class Store:
         """The default instances: a running and a stopped one per API, and a running notebooks
         instance with an IDLE lease; ``stop_in`` puts the deadlines of the running ones with
         a deadline that close."""
-        self.seed({"id": DEMANAGER_RUNNING_ID, "stop_in": stop_in,
-                   "auto_stop": {"enable": True, "duration": 3600, "prompt": True}})
-        self.seed({"id": DEMANAGER_STOPPED_ID, "status": "STOPPED", "name": "notebook-stopped",
-                   "auto_stop": {"enable": True, "duration": 7200, "prompt": True}})
+        self.seed(
+            {
+                "id": DEMANAGER_RUNNING_ID,
+                "stop_in": stop_in,
+                "auto_stop": {"enable": True, "duration": 3600, "prompt": True},
+            }
+        )
+        self.seed(
+            {
+                "id": DEMANAGER_STOPPED_ID,
+                "status": "STOPPED",
+                "name": "notebook-stopped",
+                "auto_stop": {"enable": True, "duration": 7200, "prompt": True},
+            }
+        )
         self.seed({"id": NOTEBOOK_RUNNING_ID, "backend": notebooks.BACKEND, "stop_in": stop_in})
-        self.seed({"id": NOTEBOOK_STOPPED_ID, "backend": notebooks.BACKEND, "status": "STOPPED",
-                   "name": "notebook-stopped"})
-        self.seed({"id": NOTEBOOK_IDLE_ID, "backend": notebooks.BACKEND, "name": "notebook-idle",
-                   "lease": {"type": notebooks.IDLE}})
-        return {"demanager_running": DEMANAGER_RUNNING_ID, "demanager_stopped": DEMANAGER_STOPPED_ID,
-                "notebooks_running": NOTEBOOK_RUNNING_ID, "notebooks_stopped": NOTEBOOK_STOPPED_ID,
-                "notebooks_idle": NOTEBOOK_IDLE_ID}
+        self.seed(
+            {
+                "id": NOTEBOOK_STOPPED_ID,
+                "backend": notebooks.BACKEND,
+                "status": "STOPPED",
+                "name": "notebook-stopped",
+            }
+        )
+        self.seed(
+            {
+                "id": NOTEBOOK_IDLE_ID,
+                "backend": notebooks.BACKEND,
+                "name": "notebook-idle",
+                "lease": {"type": notebooks.IDLE},
+            }
+        )
+        return {
+            "demanager_running": DEMANAGER_RUNNING_ID,
+            "demanager_stopped": DEMANAGER_STOPPED_ID,
+            "notebooks_running": NOTEBOOK_RUNNING_ID,
+            "notebooks_stopped": NOTEBOOK_STOPPED_ID,
+            "notebooks_idle": NOTEBOOK_IDLE_ID,
+        }
 
 
 def _checked(given: Any, name: str, types: Mapping[str, tuple]) -> Dict[str, Any]:
@@ -180,8 +214,11 @@ def _checked(given: Any, name: str, types: Mapping[str, tuple]) -> Dict[str, Any
 
 
 def _auto_stop(given: Any, status: str, stop_in: Optional[float], now: int) -> Dict[str, Any]:
-    given = _checked(given, "auto_stop", {"enable": (bool,), "duration": (int,), "prompt": (bool,),
-                                          "stop_timestamp": (int, type(None))})
+    given = _checked(
+        given,
+        "auto_stop",
+        {"enable": (bool,), "duration": (int,), "prompt": (bool,), "stop_timestamp": (int, type(None))},
+    )
     block = {"enable": True, "duration": 3600, "prompt": True, "stop_timestamp": None}
     block.update(given)
     if status != "RUNNING" or not block["enable"]:
@@ -194,9 +231,16 @@ def _auto_stop(given: Any, status: str, stop_in: Optional[float], now: int) -> D
 
 
 def _lease(given: Any, stop_in: Optional[float], now: int) -> Dict[str, Any]:
-    given = _checked(given, "lease", {"create_at": (int,), "duration": (int,), "enable": (bool,), "type": (str,)})
-    lease = {"create_at": now, "duration": notebooks.DEFAULT_DURATION_MS, "enable": True,
-             "type": notebooks.TIMING, "update_at": now}
+    given = _checked(
+        given, "lease", {"create_at": (int,), "duration": (int,), "enable": (bool,), "type": (str,)}
+    )
+    lease = {
+        "create_at": now,
+        "duration": notebooks.DEFAULT_DURATION_MS,
+        "enable": True,
+        "type": notebooks.TIMING,
+        "update_at": now,
+    }
     lease.update(given)
     if lease["type"] not in notebooks.LEASE_TYPES:
         raise bad_seed(f"lease.type must be one of {', '.join(notebooks.LEASE_TYPES)}.")

@@ -1,4 +1,5 @@
 """Which status allows which operation, and the error ModelArts gives when it does not."""
+
 from __future__ import annotations
 
 from typing import Iterable

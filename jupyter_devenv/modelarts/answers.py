@@ -5,6 +5,7 @@ else (a list, ``null``, a string, ``NaN``, a body that inflates past ``MAX_ANSWE
 not an answer the product can show: it becomes 502 ``DEVENV.UPSTREAM_MALFORMED``, so a
 proxy never answers 500 for it and the service never caches it.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,13 @@ class Answer(NamedTuple):
 
 
 def malformed(what: str) -> DevEnvError:
-    return DevEnvError(UPSTREAM_MALFORMED, f"ModelArts answered with {what}. Try again; if it persists, "
-                       "the endpoint may not be a ModelArts API (check the endpoint setting) or a proxy may "
-                       "be in between.", status=502)
+    return DevEnvError(
+        UPSTREAM_MALFORMED,
+        f"ModelArts answered with {what}. Try again; if it persists, "
+        "the endpoint may not be a ModelArts API (check the endpoint setting) or a proxy may "
+        "be in between.",
+        status=502,
+    )
 
 
 def http_date_ms(value: Optional[str]) -> Optional[int]:

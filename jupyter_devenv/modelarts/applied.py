@@ -4,6 +4,7 @@ A PUT or a lease renewal that timed out may or may not have reached ModelArts. S
 it again blindly applies it twice (a renewal counts from now, so twice is not the same
 as once); the client reads the instance first and re-sends only when these say no.
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping

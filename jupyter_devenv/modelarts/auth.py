@@ -3,6 +3,7 @@
 Each is a generator-based ``auth_flow``: ``AsyncModelArtsClient.send`` drives it (and so
 would any httpx client), including the extra requests of an IAM password login.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,9 +16,9 @@ import httpx
 
 from . import signer
 from .answers import read_capped
+from .codes import NOT_CONFIGURED, TOKEN_EXPIRED_CODES, UPSTREAM_MALFORMED
 from .credential_sources import NoCredentials, iso_epoch
 from .credentials import Credentials, Keyring
-from .codes import NOT_CONFIGURED, TOKEN_EXPIRED_CODES, UPSTREAM_MALFORMED
 from .errors import DevEnvError, error_from_response
 
 REFRESH_AHEAD = 3600.0  # renew an IAM token this many seconds before it expires
@@ -36,8 +37,14 @@ class AkSkAuth(httpx.Auth):
     requires_request_body = True
     scheme = "aksk"
 
-    def __init__(self, access_key: str = "", secret_key: str = "", project_id: str = "",
-                 security_token: str = "", keyring: Optional[Keyring] = None) -> None:
+    def __init__(
+        self,
+        access_key: str = "",
+        secret_key: str = "",
+        project_id: str = "",
+        security_token: str = "",
+        keyring: Optional[Keyring] = None,
+    ) -> None:
         self._project_id = project_id
         self.keyring = keyring or Keyring.of(Credentials(access_key, secret_key, security_token), "given")
         if security_token:
@@ -61,16 +68,25 @@ class AkSkAuth(httpx.Auth):
         if query:  # send exactly the query that is signed (as the SDK does): spaces as %20, sorted
             request.url = request.url.copy_with(query=signer.canonical_query(query).encode("ascii"))
         raw_path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
-        signed = signer.sign(request.method, request.url.netloc.decode("ascii"), raw_path, query,
-                             to_sign, request.content, creds.access_key, creds.secret_key)
+        signed = signer.sign(
+            request.method,
+            request.url.netloc.decode("ascii"),
+            raw_path,
+            query,
+            to_sign,
+            request.content,
+            creds.access_key,
+            creds.secret_key,
+        )
         for name, value in signed.items():
             request.headers[name] = value
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Keys given at construction only (no renewal without an event loop)."""
         if self.keyring.current is None:
-            raise RuntimeError("AkSkAuth with a keyring is async only: use AsyncModelArtsClient or "
-                               "ModelArtsClient.")
+            raise RuntimeError(
+                "AkSkAuth with a keyring is async only: use AsyncModelArtsClient or ModelArtsClient."
+            )
         request.read()
         self.sign(request, self.keyring.current)
         yield request
@@ -96,10 +112,14 @@ class AkSkAuth(httpx.Auth):
 
 
 def no_credentials(tried: str) -> DevEnvError:
-    return DevEnvError(NOT_CONFIGURED, f"No cloud credentials were found ({tried}). Set c.DevEnv.access_key and "
-                       "secret_key, HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or the SDK's credentials file; "
-                       "inside ModelArts, check that the instance has an agency and that metadata_endpoint "
-                       "is right.", status=503)
+    return DevEnvError(
+        NOT_CONFIGURED,
+        f"No cloud credentials were found ({tried}). Set c.DevEnv.access_key and "
+        "secret_key, HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or the SDK's credentials file; "
+        "inside ModelArts, check that the instance has an agency and that metadata_endpoint "
+        "is right.",
+        status=503,
+    )
 
 
 class TokenAuth(httpx.Auth):
@@ -136,8 +156,15 @@ class IamPasswordAuth(httpx.Auth):
 
     scheme = "iam-password"
 
-    def __init__(self, iam_endpoint: str, user: str, password: str, domain: str, project_id: str,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        iam_endpoint: str,
+        user: str,
+        password: str,
+        domain: str,
+        project_id: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._url = iam_endpoint.rstrip("/") + "/v3/auth/tokens"
         self._user, self._password, self._domain = user, password, domain
         self._project_id = project_id
@@ -151,11 +178,21 @@ class IamPasswordAuth(httpx.Auth):
         return f"IamPasswordAuth(user={self._user!r}, domain={self._domain!r})"
 
     def _login_request(self) -> httpx.Request:
-        body = {"auth": {
-            "identity": {"methods": ["password"], "password": {"user": {
-                "name": self._user, "password": self._password, "domain": {"name": self._domain}}}},
-            "scope": {"project": {"id": self._project_id}},
-        }}
+        body = {
+            "auth": {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {
+                        "user": {
+                            "name": self._user,
+                            "password": self._password,
+                            "domain": {"name": self._domain},
+                        }
+                    },
+                },
+                "scope": {"project": {"id": self._project_id}},
+            }
+        }
         return httpx.Request("POST", self._url, json=body)
 
     def _stale(self) -> bool:
@@ -165,15 +202,25 @@ class IamPasswordAuth(httpx.Auth):
         token = response.headers.get("X-Subject-Token")
         status = response.status_code
         if 200 <= status < 300 and not token:  # a truncated or foreign answer: retryable, like any 502
-            raise DevEnvError(UPSTREAM_MALFORMED, "IAM answered the login without a token. Try "
-                              "again; if it persists, check iam_endpoint.", status=502)
+            raise DevEnvError(
+                UPSTREAM_MALFORMED,
+                "IAM answered the login without a token. Try again; if it persists, check iam_endpoint.",
+                status=502,
+            )
         if status != 201 or not token:
             err = error_from_response(status, content, response.headers.get("Retry-After"))
             if status == 429 or status >= 500:  # IAM busy or down: keep the status, so the call is retried
-                raise DevEnvError(err.error_code, f"IAM login failed: {err.error_msg} IAM is busy or "
-                                  "unavailable; try again in a moment.", status=status, retry_after=err.retry_after)
-            raise DevEnvError(err.error_code, f"IAM login failed: {err.error_msg} Check the IAM user, "
-                              "password, domain and project.", status=401)
+                raise DevEnvError(
+                    err.error_code,
+                    f"IAM login failed: {err.error_msg} IAM is busy or unavailable; try again in a moment.",
+                    status=status,
+                    retry_after=err.retry_after,
+                )
+            raise DevEnvError(
+                err.error_code,
+                f"IAM login failed: {err.error_msg} Check the IAM user, password, domain and project.",
+                status=401,
+            )
         self._token = token
         self._expires_at = self._clock() + 24 * 3600
         try:
@@ -206,5 +253,6 @@ class IamPasswordAuth(httpx.Auth):
         yield request
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        raise RuntimeError("IamPasswordAuth is async only: use it with AsyncModelArtsClient or "
-                           "ModelArtsClient.")
+        raise RuntimeError(
+            "IamPasswordAuth is async only: use it with AsyncModelArtsClient or ModelArtsClient."
+        )

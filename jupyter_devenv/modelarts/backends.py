@@ -4,6 +4,7 @@
 the current one (auto-stop is a lease). Both answer with the upstream instance object
 and clock; ``state.build_state`` turns that into the one ``State`` shape.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -11,10 +12,9 @@ from typing import Any, Dict
 from .client import Answer, AsyncModelArtsClient
 from .codes import EXTEND_UNSUPPORTED, INSTANCE_NOT_FOUND, UNSUPPORTED
 from .errors import DevEnvError
-from .models import DURATION_MAX, DURATION_MIN
 from .extend_guard import refuse_earlier
+from .models import DURATION_MAX, DURATION_MIN
 from .state import DEMANAGER, NOTEBOOKS, build_state
-
 
 
 def guess_backend(instance_id: str) -> str:
@@ -61,8 +61,9 @@ async def update(client: AsyncModelArtsClient, backend: str, instance_id: str, b
     return await client.get_notebook(instance_id)
 
 
-async def extend(client: AsyncModelArtsClient, backend: str, instance_id: str, seconds: int,
-                 allow_earlier: bool = False) -> Answer:
+async def extend(
+    client: AsyncModelArtsClient, backend: str, instance_id: str, seconds: int, allow_earlier: bool = False
+) -> Answer:
     """Renew the lease by ``seconds`` from now (notebooks), then read the instance back.
 
     Unless ``allow_earlier``, the lease is read first and a renewal that would end it

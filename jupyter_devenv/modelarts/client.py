@@ -19,6 +19,7 @@ enters the product (``InstanceService`` in the server, ``DirectConnection`` in a
 ``ProxyConnection`` before a kernel sends it), so this client checks only the instance
 ids it puts into a URL.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,8 +34,14 @@ import httpx
 from .. import __version__
 from .answers import Answer, decode_body, read_capped
 from .applied import renewal_applied, update_applied
-from .codes import (INCORRECT_PROPERTY, NOT_CONFIGURED, RETRY_CODES, UPSTREAM_MALFORMED, UPSTREAM_TIMEOUT,
-                    UPSTREAM_UNREACHABLE)
+from .codes import (
+    INCORRECT_PROPERTY,
+    NOT_CONFIGURED,
+    RETRY_CODES,
+    UPSTREAM_MALFORMED,
+    UPSTREAM_TIMEOUT,
+    UPSTREAM_UNREACHABLE,
+)
 from .errors import DevEnvError
 from .models import validate_instance_id
 from .permissions import GET, LIST, RENEW, UPDATE, denied
@@ -45,8 +52,11 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAYBE_APPLIED_STATUSES = frozenset({502, 504})  # a gateway lost the answer, not the request
 BROKEN_WORDS = ("disconnected", "peer closed")  # httpcore's words for a connection that broke mid-answer
 T = TypeVar("T")
-HEADERS = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate",
-           "User-Agent": f"jupyter-devenv/{__version__}"}
+HEADERS = {
+    "Accept": "application/json",
+    "Accept-Encoding": "gzip, deflate",
+    "User-Agent": f"jupyter-devenv/{__version__}",
+}
 Verify = Callable[[Answer, int], bool]  # (fresh read, upstream ms when the write was sent) -> applied?
 FindProject = Callable[["AsyncModelArtsClient"], Awaitable[str]]
 # Codes of the product's own that no retry can change (a retry would only repeat the same lookups).
@@ -78,34 +88,57 @@ class Check(NamedTuple):
 
 def _transport_error(exc: httpx.HTTPError) -> DevEnvError:
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
-        return NotSentError(UPSTREAM_UNREACHABLE, f"ModelArts could not be reached ({type(exc).__name__}). "
-                            "Check the endpoint setting and the network, then try again.", status=502)
+        return NotSentError(
+            UPSTREAM_UNREACHABLE,
+            f"ModelArts could not be reached ({type(exc).__name__}). "
+            "Check the endpoint setting and the network, then try again.",
+            status=502,
+        )
     if isinstance(exc, httpx.TimeoutException):
         return _timeout()
     if isinstance(exc, httpx.DecodingError) or (
-            isinstance(exc, httpx.RemoteProtocolError) and not any(w in str(exc) for w in BROKEN_WORDS)):
-        return DevEnvError(UPSTREAM_MALFORMED, "ModelArts answered with a malformed HTTP message. Try again; "
-                           "if it persists, check the endpoint setting and any proxy in between.", status=502)
-    return DevEnvError(UPSTREAM_UNREACHABLE, f"The connection to ModelArts broke ({type(exc).__name__}). Try "
-                       "again in a moment; if it persists, check the network.", status=502)
+        isinstance(exc, httpx.RemoteProtocolError) and not any(w in str(exc) for w in BROKEN_WORDS)
+    ):
+        return DevEnvError(
+            UPSTREAM_MALFORMED,
+            "ModelArts answered with a malformed HTTP message. Try again; "
+            "if it persists, check the endpoint setting and any proxy in between.",
+            status=502,
+        )
+    return DevEnvError(
+        UPSTREAM_UNREACHABLE,
+        f"The connection to ModelArts broke ({type(exc).__name__}). Try "
+        "again in a moment; if it persists, check the network.",
+        status=502,
+    )
 
 
 def _timeout() -> DevEnvError:
-    return DevEnvError(UPSTREAM_TIMEOUT, "ModelArts did not answer in time. Try again in a moment; if it "
-                       "persists, raise request_timeout or check the endpoint.", status=504)
+    return DevEnvError(
+        UPSTREAM_TIMEOUT,
+        "ModelArts did not answer in time. Try again in a moment; if it "
+        "persists, raise request_timeout or check the endpoint.",
+        status=504,
+    )
 
 
 def maybe_applied(error: DevEnvError) -> bool:
     """Whether a write that failed with ``error`` may have been applied all the same."""
     if isinstance(error, NotSentError):
         return False
-    return (error.error_code in (UPSTREAM_TIMEOUT, UPSTREAM_UNREACHABLE, UPSTREAM_MALFORMED)
-            or error.status in MAYBE_APPLIED_STATUSES)
+    return (
+        error.error_code in (UPSTREAM_TIMEOUT, UPSTREAM_UNREACHABLE, UPSTREAM_MALFORMED)
+        or error.status in MAYBE_APPLIED_STATUSES
+    )
 
 
 def unconfirmed(error: DevEnvError) -> DevEnvError:
-    return DevEnvError(error.error_code, f"{error.error_msg} The change may or may not have been applied: "
-                       "refresh to see the instance as it is now before trying again.", status=error.status)
+    return DevEnvError(
+        error.error_code,
+        f"{error.error_msg} The change may or may not have been applied: "
+        "refresh to see the instance as it is now before trying again.",
+        status=error.status,
+    )
 
 
 class AsyncModelArtsClient:
@@ -116,13 +149,24 @@ class AsyncModelArtsClient:
     path of a CA bundle.
     """
 
-    def __init__(self, endpoint: str, project_id: str, auth: httpx.Auth, *, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.25, max_backoff: float = 8.0,
-                 sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
-                 rand: Callable[[], float] = random.random, clock: Callable[[], float] = time.monotonic,
-                 max_connections: int = 20, verify: Union[bool, str, ssl.SSLContext] = True,
-                 transport: Optional[httpx.AsyncBaseTransport] = None,
-                 find_project: Optional[FindProject] = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        project_id: str,
+        auth: httpx.Auth,
+        *,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.25,
+        max_backoff: float = 8.0,
+        sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
+        max_connections: int = 20,
+        verify: Union[bool, str, ssl.SSLContext] = True,
+        transport: Optional[httpx.AsyncBaseTransport] = None,
+        find_project: Optional[FindProject] = None,
+    ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.project_id = project_id
         self._find_project = find_project
@@ -141,7 +185,7 @@ class AsyncModelArtsClient:
             return None
         if error.status not in RETRY_STATUSES and error.error_code not in RETRY_CODES:
             return None
-        delay = min(self._max_backoff, self._backoff * (2 ** attempt)) * (0.5 + self._rand() / 2)
+        delay = min(self._max_backoff, self._backoff * (2**attempt)) * (0.5 + self._rand() / 2)
         if error.retry_after is not None:
             delay = min(max(delay, error.retry_after), self._max_backoff)
         return delay
@@ -155,8 +199,15 @@ class AsyncModelArtsClient:
         left = deadline - self._clock()
         return left / 2 if attempt < self.retries else left
 
-    async def request(self, method: str, path: str, body: Any = None, params: Optional[Dict[str, str]] = None,
-                      check: Optional[Check] = None, action: Optional[str] = None) -> Answer:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: Optional[Dict[str, str]] = None,
+        check: Optional[Check] = None,
+        action: Optional[str] = None,
+    ) -> Answer:
         """One call, retried within ``timeout``; ``check`` guards a write against being applied twice.
 
         ``action`` is the IAM action the call needs: a 403 then says which one is missing.
@@ -168,8 +219,9 @@ class AsyncModelArtsClient:
                 raise denied(error, action) from None
             raise
 
-    async def _retried(self, method: str, path: str, body: Any, params: Optional[Dict[str, str]],
-                       check: Optional[Check]) -> Answer:
+    async def _retried(
+        self, method: str, path: str, body: Any, params: Optional[Dict[str, str]], check: Optional[Check]
+    ) -> Answer:
         deadline = self._clock() + self.timeout
         attempt = 0
         while True:
@@ -188,7 +240,9 @@ class AsyncModelArtsClient:
             attempt += 1
             await self._sleep(delay)
 
-    async def _confirm(self, check: Check, error: DevEnvError, sent_at: float, budget: float) -> Optional[Answer]:
+    async def _confirm(
+        self, check: Check, error: DevEnvError, sent_at: float, budget: float
+    ) -> Optional[Answer]:
         """The write's answer or a fresh read if the write is there, None if it is not.
 
         A write still in flight is waited for (within ``budget``), never sent again beside
@@ -209,8 +263,9 @@ class AsyncModelArtsClient:
         sent_ms = answer.server_time - int((self._clock() - sent_at) * 1000)
         return answer if check.applied(answer, sent_ms) else None
 
-    async def attempt(self, method: str, path: str, body: Any, params: Optional[Dict[str, str]],
-                      budget: float) -> Answer:
+    async def attempt(
+        self, method: str, path: str, body: Any, params: Optional[Dict[str, str]], budget: float
+    ) -> Answer:
         """One try of a call, all of it (auth flow included) within ``budget`` seconds."""
         if budget <= 0:
             raise _timeout()
@@ -267,8 +322,12 @@ class AsyncModelArtsClient:
         """The project id: as given, or found once (``find_project``, e.g. from the region)."""
         if not self.project_id:
             if self._find_project is None:
-                raise DevEnvError(NOT_CONFIGURED, "No project id is set: set c.DevEnv.project_id "
-                                  "(HUAWEICLOUD_SDK_PROJECT_ID) or the region.", status=503)
+                raise DevEnvError(
+                    NOT_CONFIGURED,
+                    "No project id is set: set c.DevEnv.project_id "
+                    "(HUAWEICLOUD_SDK_PROJECT_ID) or the region.",
+                    status=503,
+                )
             find = self._find_project
             self.project_id = await single_flight(self._finding, "project", lambda: find(self))
         return self.project_id
@@ -293,15 +352,21 @@ class AsyncModelArtsClient:
 
     async def instance_action(self, instance_id: str, action: str) -> Answer:
         if action not in ("start", "stop", "restart"):
-            raise DevEnvError(INCORRECT_PROPERTY, "action must be one of start, stop, restart.",
-                              field="action")
-        return await self.request("POST", await self._de(instance_id, "/action"), {"action": action},
-                                  action=f"modelarts:notebook:{action}")
+            raise DevEnvError(
+                INCORRECT_PROPERTY, "action must be one of start, stop, restart.", field="action"
+            )
+        return await self.request(
+            "POST",
+            await self._de(instance_id, "/action"),
+            {"action": action},
+            action=f"modelarts:notebook:{action}",
+        )
 
     async def list_instances(self, limit: int = 100, offset: int = 0) -> Answer:
         params = {"de_type": "Notebook", "limit": str(limit), "offset": str(offset)}
-        return await self.request("GET", f"/v1/{await self.project()}/demanager/instances",
-                                  params=params, action=LIST)
+        return await self.request(
+            "GET", f"/v1/{await self.project()}/demanager/instances", params=params, action=LIST
+        )
 
     async def list_notebooks(self, limit: int = 50, offset: int = 0) -> Answer:
         """ListNotebooks (current API): ``{"current", "data", "pages", "size", "total"}``; ``offset``
@@ -318,10 +383,17 @@ class AsyncModelArtsClient:
 
     async def renew_lease(self, instance_id: str, seconds: int) -> Answer:
         """Renew the lease by ``seconds`` (3600..259200, already validated) counted from now."""
-        check = Check(await self._nb(instance_id),
-                      lambda answer, sent: renewal_applied(answer.data, seconds, sent, answer.server_time))
-        return await self.request("PATCH", await self._nb(instance_id, "/lease"),
-                                  {"duration": seconds * 1000, "type": "TIMING"}, check=check, action=RENEW)
+        check = Check(
+            await self._nb(instance_id),
+            lambda answer, sent: renewal_applied(answer.data, seconds, sent, answer.server_time),
+        )
+        return await self.request(
+            "PATCH",
+            await self._nb(instance_id, "/lease"),
+            {"duration": seconds * 1000, "type": "TIMING"},
+            check=check,
+            action=RENEW,
+        )
 
     async def aclose(self) -> None:
         for exchange in list(self._pending):

@@ -5,6 +5,7 @@
 own, kept with it as data. ``docs/error-codes.md`` is generated from this file: one constant
 a line, its meaning in the comment after it.
 """
+
 from __future__ import annotations
 
 # -- the product's own ------------------------------------------------------------------------
@@ -59,5 +60,14 @@ UPSTREAM_HTTP_PREFIX = "HTTP."  # + status: an upstream error answer that named 
 # Codes that a retry may cure (with the statuses 429, 502, 503, 504).
 RETRY_CODES = frozenset({BUSY, OPERATION_IN_PROGRESS, THROTTLED})
 # 401 codes that mean "this token is no longer good": credentials are fetched again once.
-TOKEN_EXPIRED_CODES = frozenset({NO_CREDENTIALS, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_EXPIRED_0204,
-                                 TOKEN_EXPIRED_0212, API_NOT_FOUND, CREDENTIALS_EXPIRED})
+TOKEN_EXPIRED_CODES = frozenset(
+    {
+        NO_CREDENTIALS,
+        TOKEN_INVALID,
+        TOKEN_EXPIRED,
+        TOKEN_EXPIRED_0204,
+        TOKEN_EXPIRED_0212,
+        API_NOT_FOUND,
+        CREDENTIALS_EXPIRED,
+    }
+)

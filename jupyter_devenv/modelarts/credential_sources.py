@@ -5,6 +5,7 @@ Each source is a ``fetch`` (a coroutine giving ``Credentials``) that can be call
 to renew temporary credentials, and each says in plain words why it has none
 (``NoCredentials``), so a user is told what was tried.
 """
+
 from __future__ import annotations
 
 import configparser
@@ -49,12 +50,14 @@ def read_credentials_file(path: str) -> configparser.SectionProxy:
 
 def file_fetch(path: str) -> Fetch:
     """The file's ``ak``, ``sk`` and ``security_token``, read again at each fetch."""
+
     async def fetch() -> Credentials:
         basic = read_credentials_file(path)
         ak, sk = basic.get("ak", "").strip(), basic.get("sk", "").strip()
         if not (ak and sk):
             raise NoCredentials(f"the credentials file {path} has no ak and sk in [basic]")
         return Credentials(ak, sk, basic.get("security_token", "").strip())
+
     return fetch
 
 
@@ -91,15 +94,18 @@ def metadata_fetch(base_url: str) -> Fetch:
         async with httpx.AsyncClient(timeout=METADATA_TIMEOUT, trust_env=True) as http:
             try:
                 headers = {}
-                token = await http.put(base + METADATA_TOKEN_PATH,
-                                       headers={"X-Metadata-Token-Ttl-Seconds": METADATA_TTL})
+                token = await http.put(
+                    base + METADATA_TOKEN_PATH, headers={"X-Metadata-Token-Ttl-Seconds": METADATA_TTL}
+                )
                 if token.status_code == 200 and token.text.strip():
                     headers["X-Metadata-Token"] = token.text.strip()
                 answer = await http.get(base + METADATA_KEY_PATH, headers=headers)
             except httpx.HTTPError as exc:
-                raise NoCredentials(f"the metadata service at {base} did not answer ({type(exc).__name__})") \
-                    from None
+                raise NoCredentials(
+                    f"the metadata service at {base} did not answer ({type(exc).__name__})"
+                ) from None
         return parse_securitykey(answer, base)
+
     return fetch
 
 
@@ -108,9 +114,15 @@ def parse_securitykey(answer: httpx.Response, base: str) -> Credentials:
         raise NoCredentials(f"the metadata service at {base} answered HTTP {answer.status_code}")
     try:
         credential = answer.json()["credential"]
-        expires: Optional[float] = iso_epoch(credential["expires_at"]) if credential.get("expires_at") else None
-        return Credentials(str(credential["access"]), str(credential["secret"]),
-                           str(credential.get("securitytoken") or ""), expires)
+        expires: Optional[float] = (
+            iso_epoch(credential["expires_at"]) if credential.get("expires_at") else None
+        )
+        return Credentials(
+            str(credential["access"]),
+            str(credential["secret"]),
+            str(credential.get("securitytoken") or ""),
+            expires,
+        )
     except (ValueError, KeyError, TypeError, AttributeError):
         raise NoCredentials(f"the metadata service at {base} answered without a usable credential") from None
 

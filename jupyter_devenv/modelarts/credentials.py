@@ -5,6 +5,7 @@ service): they are fetched again from their source ``REFRESH_AHEAD`` seconds bef
 they expire, as the official SDK does, and once more when an answer says they expired.
 Concurrent callers share one fetch. Permanent credentials are fetched once.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -34,8 +35,13 @@ Fetch = Callable[[], Awaitable[Credentials]]
 class Keyring:
     """The current credentials of one source, named ``source`` (e.g. ``metadata service``)."""
 
-    def __init__(self, source: str, fetch: Fetch, clock: Callable[[], float] = time.time,
-                 on_fetch: Optional[Callable[["Keyring"], None]] = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        fetch: Fetch,
+        clock: Callable[[], float] = time.time,
+        on_fetch: Optional[Callable[["Keyring"], None]] = None,
+    ) -> None:
         self.source = source
         self._fetch = fetch
         self._on_fetch = on_fetch
@@ -47,8 +53,10 @@ class Keyring:
     @classmethod
     def of(cls, creds: Credentials, source: str) -> "Keyring":
         """A keyring that already holds ``creds`` (given keys: fetching gives them again)."""
+
         async def again() -> Credentials:
             return creds
+
         keyring = cls(source, again)
         keyring._current = creds
         return keyring

@@ -1,13 +1,14 @@
 """Durations as people write and read them: ``2h``, ``90m``, ``1h30m`` or ``7200`` in; ``1 h 30 min`` or
 ``H:MM:SS`` out. Shared by the CLI, the kernel API and the server's messages.
 """
+
 from __future__ import annotations
 
 import re
 from typing import Optional
 
-from .errors import DevEnvError
 from .codes import INCORRECT_PROPERTY
+from .errors import DevEnvError
 
 _TEXT = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.IGNORECASE | re.ASCII)
 
@@ -19,8 +20,11 @@ def parse_duration_text(text: str, field: str = "duration") -> int:
         return int(text)
     m = _TEXT.match(text)
     if not text or not m or not any(m.groups()):
-        raise DevEnvError(INCORRECT_PROPERTY, f"{text!r} is not a duration: write it like 2h, 90m, 1h30m or "
-                          "7200 (seconds).", field=field)
+        raise DevEnvError(
+            INCORRECT_PROPERTY,
+            f"{text!r} is not a duration: write it like 2h, 90m, 1h30m or 7200 (seconds).",
+            field=field,
+        )
     h, mi, s = (int(g or 0) for g in m.groups())
     return h * 3600 + mi * 60 + s
 

@@ -1,4 +1,5 @@
 """The one error type of the cloud side, and parsing of ModelArts error bodies."""
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,8 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
 def error_from_response(status: int, content: bytes, retry_after: Optional[str] = None) -> DevEnvError:
     """Build a DevEnvError from an upstream error answer.
 
-    Accepts ``error_msg`` and ``error_message`` bodies, IAM's ``{"error": {...}}``, and bodies that are not JSON at
-    all (a gateway's HTML page, a truncated answer) without failing.
+    Accepts ``error_msg`` and ``error_message`` bodies, IAM's ``{"error": {...}}``, and bodies
+    that are not JSON at all (a gateway's HTML page, a truncated answer) without failing.
     """
     code = f"{UPSTREAM_HTTP_PREFIX}{status}"
     msg = ""

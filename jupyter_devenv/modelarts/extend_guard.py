@@ -3,6 +3,7 @@
 A renewal counts from now: "Extend 1 h" on an instance with 3 h left moves the stop 2 h
 earlier. The server, the kernel API and the CLI all ask first (``allow_earlier``).
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -22,7 +23,12 @@ def refuse_earlier(state: Mapping[str, Any], seconds: int, allow_earlier: bool) 
     left_ms = int(stop) - int(state["server_time"])
     if seconds * 1000 >= left_ms - SLACK_MS:
         return
-    raise DevEnvError(EXTEND_EARLIER, f"Extending by {spoken(seconds)} counts from now, so the instance would "
-                      f"stop in {spoken(seconds)} instead of in {spoken(left_ms / 1000)}: earlier, not later. "
-                      "Choose a longer time, or confirm that it should stop earlier (allow_earlier, "
-                      "or --allow-earlier).", status=409, field="seconds")
+    raise DevEnvError(
+        EXTEND_EARLIER,
+        f"Extending by {spoken(seconds)} counts from now, so the instance would "
+        f"stop in {spoken(seconds)} instead of in {spoken(left_ms / 1000)}: earlier, not later. "
+        "Choose a longer time, or confirm that it should stop earlier (allow_earlier, "
+        "or --allow-earlier).",
+        status=409,
+        field="seconds",
+    )

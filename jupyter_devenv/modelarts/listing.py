@@ -8,6 +8,7 @@ A generation whose list fails (an account without that API answers 404; a policy
 without ``modelarts:notebook:list`` answers 403) leaves the other's instances, and
 ``partial`` says in plain words which one failed and why; when both fail, that is the error.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -42,9 +43,16 @@ def summary(instance: Any, backend: str, server_time: int) -> Optional[Summary]:
         return None
     state = build_state(instance, backend, server_time)
     inst, auto = state["instance"], state["auto_stop"]
-    return {"id": inst["id"], "name": _text(inst.get("name")), "status": _text(inst.get("status")),
-            "flavor": _text(inst.get("flavor")), "backend": backend, "phase": state["phase"],
-            "stop_timestamp": auto["stop_timestamp"], "remain_time": auto["remain_time"]}
+    return {
+        "id": inst["id"],
+        "name": _text(inst.get("name")),
+        "status": _text(inst.get("status")),
+        "flavor": _text(inst.get("flavor")),
+        "backend": backend,
+        "phase": state["phase"],
+        "stop_timestamp": auto["stop_timestamp"],
+        "remain_time": auto["remain_time"],
+    }
 
 
 async def _generation(fetch: Fetch, backend: str, items: str, total: str) -> Listed:
@@ -69,8 +77,10 @@ def reason(backend: str, error: DevEnvError) -> str:
     if error.status == 404:
         return f"{name} is not available to this account or region (HTTP 404, {error.error_code})"
     if error.status == 403:
-        return (f"{name} refused to list instances: the credentials' IAM policy does not allow it "
-                f"({error.error_code}: {error.error_msg})")
+        return (
+            f"{name} refused to list instances: the credentials' IAM policy does not allow it "
+            f"({error.error_code}: {error.error_msg})"
+        )
     return f"{name} could not list instances ({error.error_code}: {error.error_msg})"
 
 
@@ -83,15 +93,22 @@ async def list_all(client: AsyncModelArtsClient) -> Dict[str, Any]:
 
     RUNNING first, then by name; ``server_time`` is the upstream clock of the latest answer.
     """
+
     async def attempt(backend: str, fetch: Fetch, items: str, total: str) -> Union[Listed, DevEnvError]:
         try:
             return await _generation(fetch, backend, items, total)
         except DevEnvError as error:
             return error
 
-    outcomes = dict(zip((NOTEBOOKS, DEMANAGER), await asyncio.gather(
-        attempt(NOTEBOOKS, client.list_notebooks, "data", "total"),
-        attempt(DEMANAGER, client.list_instances, "instances", "total_count"))))
+    outcomes = dict(
+        zip(
+            (NOTEBOOKS, DEMANAGER),
+            await asyncio.gather(
+                attempt(NOTEBOOKS, client.list_notebooks, "data", "total"),
+                attempt(DEMANAGER, client.list_instances, "instances", "total_count"),
+            ),
+        )
+    )
     failed = {b: o for b, o in outcomes.items() if isinstance(o, DevEnvError)}
     if len(failed) == len(outcomes):
         raise _both_failed(failed[NOTEBOOKS], failed[DEMANAGER])
@@ -101,16 +118,23 @@ async def list_all(client: AsyncModelArtsClient) -> Dict[str, Any]:
         for s in summaries:
             seen.setdefault(s["id"], s)
     partial = "".join(f"Only part of the project is listed: {reason(b, e)}." for b, e in failed.items())
-    return {"instances": sorted(seen.values(), key=_order), "server_time": max(t for _, t in listed),
-            "partial": partial or None}
+    return {
+        "instances": sorted(seen.values(), key=_order),
+        "server_time": max(t for _, t in listed),
+        "partial": partial or None,
+    }
 
 
 def _both_failed(notebooks: DevEnvError, demanager: DevEnvError) -> DevEnvError:
     if notebooks.error_code == demanager.error_code:  # one cause (credentials, network): say it as it is
         return notebooks
-    return DevEnvError(LIST_FAILED, f"No instance could be listed: {reason(NOTEBOOKS, notebooks)}; "
-                       f"{reason(DEMANAGER, demanager)}. Check the credentials and their IAM policy "
-                       "(modelarts:notebook:list), or set c.DevEnv.instance_id directly.", status=502)
+    return DevEnvError(
+        LIST_FAILED,
+        f"No instance could be listed: {reason(NOTEBOOKS, notebooks)}; "
+        f"{reason(DEMANAGER, demanager)}. Check the credentials and their IAM policy "
+        "(modelarts:notebook:list), or set c.DevEnv.instance_id directly.",
+        status=502,
+    )
 
 
 def pick(instances: List[Summary], wanted: str) -> Optional[str]:
@@ -123,6 +147,10 @@ def pick(instances: List[Summary], wanted: str) -> Optional[str]:
     named = [s for s in instances if s["name"] == wanted]
     if len(named) > 1:
         which = "; ".join(f"{s['id']} ({s['backend']}, {s['status']})" for s in named)
-        raise DevEnvError(AMBIGUOUS_NAME, f"{len(named)} instances are named {wanted!r}: {which}. Give the "
-                          "id of the one you mean.", status=409, field="instance_id")
+        raise DevEnvError(
+            AMBIGUOUS_NAME,
+            f"{len(named)} instances are named {wanted!r}: {which}. Give the id of the one you mean.",
+            status=409,
+            field="instance_id",
+        )
     return named[0]["id"] if named else None

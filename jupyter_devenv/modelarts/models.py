@@ -3,13 +3,19 @@
 One rule set, shared by the client (nothing invalid is sent), the server extension
 (400 before anything goes upstream) and the emulator (which answers as ModelArts does).
 """
+
 from __future__ import annotations
 
 import re
 from typing import Any, Dict, Mapping
 
-from .codes import (DURATION_MANDATORY, DURATION_OUT_OF_RANGE, INCORRECT_PROPERTY, INVALID_CHARACTER,
-                    MISSING_PROPERTY)
+from .codes import (
+    DURATION_MANDATORY,
+    DURATION_OUT_OF_RANGE,
+    INCORRECT_PROPERTY,
+    INVALID_CHARACTER,
+    MISSING_PROPERTY,
+)
 from .errors import DevEnvError
 
 DESCRIPTION_MAX = 512
@@ -47,9 +53,15 @@ def validate_description(value: Any, field: str = "description") -> str:
             field=field,
         )
     if not _encodable(value):
-        raise DevEnvError(INVALID_CHARACTER, f"{field} contains a lone surrogate (half of a UTF-16 pair), "
-                          "which is not a character: send valid Unicode text.", field=field)
-    bad = sorted({c for c in value if c in FORBIDDEN_DESCRIPTION_CHARS}, key=FORBIDDEN_DESCRIPTION_CHARS.index)
+        raise DevEnvError(
+            INVALID_CHARACTER,
+            f"{field} contains a lone surrogate (half of a UTF-16 pair), "
+            "which is not a character: send valid Unicode text.",
+            field=field,
+        )
+    bad = sorted(
+        {c for c in value if c in FORBIDDEN_DESCRIPTION_CHARS}, key=FORBIDDEN_DESCRIPTION_CHARS.index
+    )
     if bad:
         raise DevEnvError(
             INVALID_CHARACTER,
@@ -59,10 +71,13 @@ def validate_description(value: Any, field: str = "description") -> str:
     return value
 
 
-def validate_duration(value: Any, field: str = "spec.auto_stop.duration",
-                      low: int = DURATION_MIN, high: int = DURATION_MAX) -> int:
+def validate_duration(
+    value: Any, field: str = "spec.auto_stop.duration", low: int = DURATION_MIN, high: int = DURATION_MAX
+) -> int:
     if not _is_int(value):
-        raise _incorrect(field, f"must be an integer number of seconds ({low}..{high}), not {type(value).__name__}")
+        raise _incorrect(
+            field, f"must be an integer number of seconds ({low}..{high}), not {type(value).__name__}"
+        )
     if not low <= value <= high:
         raise DevEnvError(
             DURATION_OUT_OF_RANGE,
@@ -91,8 +106,9 @@ def validate_update_body(body: Any) -> Dict[str, Any]:
     """
     _check_object(body, "", ("description", "spec"))
     if not body:
-        raise DevEnvError(MISSING_PROPERTY, "The body is empty: give description and/or spec.auto_stop.",
-                          field="body")
+        raise DevEnvError(
+            MISSING_PROPERTY, "The body is empty: give description and/or spec.auto_stop.", field="body"
+        )
     out: Dict[str, Any] = {}
     if "description" in body:
         out["description"] = validate_description(body["description"])
@@ -102,8 +118,11 @@ def validate_update_body(body: Any) -> Dict[str, Any]:
             raise DevEnvError(MISSING_PROPERTY, "spec must contain auto_stop.", field="spec.auto_stop")
         auto = _check_object(spec["auto_stop"], "spec.auto_stop", ("enable", "duration", "prompt"))
         if not auto:
-            raise DevEnvError(MISSING_PROPERTY, "spec.auto_stop is empty: give enable, duration or prompt.",
-                              field="spec.auto_stop")
+            raise DevEnvError(
+                MISSING_PROPERTY,
+                "spec.auto_stop is empty: give enable, duration or prompt.",
+                field="spec.auto_stop",
+            )
         clean: Dict[str, Any] = {}
         for key in ("enable", "prompt"):
             if key in auto:
@@ -132,7 +151,9 @@ def validate_extend_body(body: Any) -> int:
     if "allow_earlier" in body and not isinstance(body["allow_earlier"], bool):
         raise _incorrect("allow_earlier", "must be true or false")
     if "seconds" not in body:
-        raise DevEnvError(MISSING_PROPERTY, f"seconds is missing: give {LEASE_MIN}..{LEASE_MAX}.", field="seconds")
+        raise DevEnvError(
+            MISSING_PROPERTY, f"seconds is missing: give {LEASE_MIN}..{LEASE_MAX}.", field="seconds"
+        )
     return validate_duration(body["seconds"], field="seconds", low=LEASE_MIN, high=LEASE_MAX)
 
 

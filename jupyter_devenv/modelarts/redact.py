@@ -5,6 +5,7 @@ token in them, keys nested in new blocks) under names nobody can guess, and a de
 would pass each new one to the browser and to every kernel until someone noticed. Here a
 field the server does not know is dropped, whatever its name.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional
@@ -16,8 +17,14 @@ def _scalars(*names: str) -> Spec:
     return dict.fromkeys(names)
 
 
-TIMESTAMPS = ("create_at", "update_at", "create_time", "update_time",
-              "creation_timestamp", "latest_update_timestamp")
+TIMESTAMPS = (
+    "create_at",
+    "update_at",
+    "create_time",
+    "update_time",
+    "creation_timestamp",
+    "latest_update_timestamp",
+)
 
 ALLOWED: Spec = {
     # Read by the panel, the widget, the CLI and the kernel API (id, name, status, flavor,

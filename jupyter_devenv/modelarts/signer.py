@@ -6,6 +6,7 @@ signed; the canonical URI is the unquoted path re-quoted segment by segment (``~
 with a trailing ``/``; query pairs are sorted and quoted; the payload hash is the hex
 SHA-256 of the body, or ``UNSIGNED-PAYLOAD`` for a non-JSON content type.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -110,7 +111,9 @@ def sign(
         out["Host"] = host
     canonical, names = canonical_request(method, path, query, out, body)
     sig = signature(secret_key, date, canonical)
-    out["Authorization"] = f"{ALGORITHM} Access={access_key}, SignedHeaders={';'.join(names)}, Signature={sig}"
+    out["Authorization"] = (
+        f"{ALGORITHM} Access={access_key}, SignedHeaders={';'.join(names)}, Signature={sig}"
+    )
     return out
 
 

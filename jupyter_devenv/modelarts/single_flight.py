@@ -1,4 +1,5 @@
 """``single_flight``: concurrent callers for one key share one call."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,7 +8,9 @@ from typing import Awaitable, Callable, Dict, TypeVar
 T = TypeVar("T")
 
 
-async def single_flight(inflight: "Dict[str, asyncio.Future[T]]", key: str, call: Callable[[], Awaitable[T]]) -> T:
+async def single_flight(
+    inflight: "Dict[str, asyncio.Future[T]]", key: str, call: Callable[[], Awaitable[T]]
+) -> T:
     """``await call()``, unless a call for ``key`` is in flight: then its outcome, shared.
 
     ``inflight`` is the caller's table of calls in flight; a caller that is cancelled

@@ -1,4 +1,5 @@
 """``State``: the one shape in which the server, the CLI and a ``Connection`` show an instance."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional
@@ -65,7 +66,13 @@ def auto_stop_notebooks(instance: Mapping[str, Any], server_time_ms: int, prompt
     phase = statuses.phase_of(instance.get("status"))
     created, duration = _first(lease, "create_at", "create_time"), _first(lease, "duration")
     stop = None
-    if enable and lease_type != IDLE and phase == statuses.RUNNING and created is not None and duration is not None:
+    if (
+        enable
+        and lease_type != IDLE
+        and phase == statuses.RUNNING
+        and created is not None
+        and duration is not None
+    ):
         stop = created + duration
     return {
         "enable": enable,
@@ -87,8 +94,9 @@ def _int(value: Any) -> Optional[int]:
         return None
 
 
-def build_state(instance: Mapping[str, Any], backend: str, server_time_ms: int,
-                prompt: bool = True) -> Dict[str, Any]:
+def build_state(
+    instance: Mapping[str, Any], backend: str, server_time_ms: int, prompt: bool = True
+) -> Dict[str, Any]:
     """``{"instance", "auto_stop", "backend", "server_time"}``, the instance cut to ``redact.ALLOWED``.
 
     ``stop_timestamp`` is always the API's (demanager) or derived from the API's lease
@@ -104,6 +112,11 @@ def build_state(instance: Mapping[str, Any], backend: str, server_time_ms: int,
         auto = auto_stop_notebooks(instance, server_time_ms, prompt)
     else:
         auto = auto_stop_demanager(instance, server_time_ms)
-    return {"instance": redact(instance), "auto_stop": auto, "backend": backend,
-            "phase": statuses.phase_of(instance.get("status")), "free": instance.get("feature") == FREE,
-            "server_time": int(server_time_ms)}
+    return {
+        "instance": redact(instance),
+        "auto_stop": auto,
+        "backend": backend,
+        "phase": statuses.phase_of(instance.get("status")),
+        "free": instance.get("feature") == FREE,
+        "server_time": int(server_time_ms),
+    }

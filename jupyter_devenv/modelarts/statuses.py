@@ -5,12 +5,22 @@ actions are offered: only those the API would accept in that status. Labels are 
 front end's and the CLI's (translated there); this table is the one place that sorts
 statuses.
 """
+
 from __future__ import annotations
 
 from typing import Dict
 
 RUNNING, STARTING, STOPPING, SAVING, STOPPED, FAILED, FROZEN, DELETED, UNKNOWN = (
-    "running", "starting", "stopping", "saving", "stopped", "failed", "frozen", "deleted", "unknown")
+    "running",
+    "starting",
+    "stopping",
+    "saving",
+    "stopped",
+    "failed",
+    "frozen",
+    "deleted",
+    "unknown",
+)
 
 PHASES: Dict[str, str] = {
     # both generations

@@ -12,6 +12,7 @@ request on it would read them as its own answer. Go's net/http closes such a con
 check reads httpcore's connection internals, so when they are not where expected the
 connection is closed: an httpcore upgrade can cost keep-alive, never correctness.
 """
+
 from __future__ import annotations
 
 import ssl
@@ -78,12 +79,18 @@ def proxy_for(url: httpx.URL) -> Optional[str]:
 class Routes:
     """A ``KeepAliveTransport`` per route (direct, or each proxy), chosen per origin and kept."""
 
-    def __init__(self, verify: Verify = True, max_connections: int = 20,
-                 transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
+    def __init__(
+        self,
+        verify: Verify = True,
+        max_connections: int = 20,
+        transport: Optional[httpx.AsyncBaseTransport] = None,
+    ) -> None:
         if isinstance(verify, str):
             verify = ssl.create_default_context(cafile=verify)
         self._verify = verify
-        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
         self._fixed = transport  # tests: one transport for every origin
         self._by_origin: Dict[Tuple[str, str, Optional[int]], httpx.AsyncBaseTransport] = {}
         self._by_proxy: Dict[Optional[str], httpx.AsyncBaseTransport] = {}
@@ -98,7 +105,8 @@ class Routes:
             route = self._by_proxy.get(proxy)
             if route is None:
                 route = self._by_proxy[proxy] = KeepAliveTransport(
-                    verify=self._verify, limits=self._limits, proxy=proxy, trust_env=True)
+                    verify=self._verify, limits=self._limits, proxy=proxy, trust_env=True
+                )
             self._by_origin[origin] = route
         return route
 

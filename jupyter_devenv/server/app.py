@@ -1,4 +1,5 @@
 """``DevEnvApp``: the server extension, wiring configuration, service, handlers and kernel token."""
+
 from __future__ import annotations
 
 import os
@@ -35,9 +36,11 @@ class DevEnvApp(ExtensionApp):
     name = "jupyter_devenv"
     load_other_extensions = True
 
-    state_file = Unicode(help="JSON file keeping per-instance preferences the API cannot hold (the "
-                         "notebooks API's prompt); the chosen instance is kept next to it, in "
-                         "chosen_instance.json, and the holds in holds.json.").tag(config=True)
+    state_file = Unicode(
+        help="JSON file keeping per-instance preferences the API cannot hold (the "
+        "notebooks API's prompt); the chosen instance is kept next to it, in "
+        "chosen_instance.json, and the holds in holds.json."
+    ).tag(config=True)
 
     @default("state_file")
     def _state_file(self) -> str:
@@ -48,12 +51,23 @@ class DevEnvApp(ExtensionApp):
         self._scrub_secrets()
         self.service = InstanceService(self.devenv, PromptStore(self.state_file), self.log)
         self.chooser = Chooser(self.devenv, self.service, ChoiceStore(choice_path(self.state_file)), self.log)
-        self.keeper = HoldKeeper(HoldStore(holds_path(self.state_file), self.log), self.service, self.devenv,
-                                 self.log, self.serverapp.kernel_manager, self.serverapp.session_manager)
+        self.keeper = HoldKeeper(
+            HoldStore(holds_path(self.state_file), self.log),
+            self.service,
+            self.devenv,
+            self.log,
+            self.serverapp.kernel_manager,
+            self.serverapp.session_manager,
+        )
         self.kernel_token = secrets.token_urlsafe(32)
-        self.settings.update({"devenv_service": self.service, "devenv_chooser": self.chooser,
-                              "devenv_kernel_token": self.kernel_token,
-                              "devenv_holds": HoldsApi(self.keeper.store, self.keeper, self.service)})
+        self.settings.update(
+            {
+                "devenv_service": self.service,
+                "devenv_chooser": self.chooser,
+                "devenv_kernel_token": self.kernel_token,
+                "devenv_holds": HoldsApi(self.keeper.store, self.keeper, self.service),
+            }
+        )
         self.log.info(self.devenv.describe())
         # The port is only final once the HTTP server is bound, after extensions load.
         IOLoop.current().add_callback(self._publish_kernel_env)
@@ -64,8 +78,11 @@ class DevEnvApp(ExtensionApp):
         them (``DevEnv`` has read them already)."""
         removed = [name for name in SECRET_ENV if os.environ.pop(name, None) is not None]
         if removed:
-            self.log.info("jupyter-devenv: removed %s from the server's environment, so kernels and "
-                          "terminals do not inherit them", ", ".join(removed))
+            self.log.info(
+                "jupyter-devenv: removed %s from the server's environment, so kernels and "
+                "terminals do not inherit them",
+                ", ".join(removed),
+            )
 
     def _publish_kernel_env(self) -> None:
         """Let kernels started by this server reach ``/devenv/api/*`` (and nothing else)."""
@@ -87,4 +104,3 @@ class DevEnvApp(ExtensionApp):
     async def stop_extension(self) -> None:
         self.keeper.stop()
         await self.service.close()
-

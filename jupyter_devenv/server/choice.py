@@ -8,6 +8,7 @@ is configured or chosen, never inferred (and never picked among several).
 
 No Jupyter server imports: the CLI writes the same file.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,8 @@ from typing import Any, Optional, Tuple
 
 from jupyter_core.paths import jupyter_data_dir
 
-from ..modelarts.errors import DevEnvError
 from ..modelarts.codes import INCORRECT_PROPERTY, MISSING_PROPERTY, STATE_NOT_SAVED
+from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_instance_id
 from .state_files import read_json, write_json
 
@@ -35,15 +36,22 @@ def choice_path(state_file: str) -> str:
 def validate_choice_body(body: Any) -> str:
     """``{"instance_id": "<id>"}``, nothing else; returns the id."""
     if not isinstance(body, dict):
-        raise DevEnvError(INCORRECT_PROPERTY, 'body must be a JSON object: {"instance_id": "<id>"}.',
-                          field="body")
+        raise DevEnvError(
+            INCORRECT_PROPERTY, 'body must be a JSON object: {"instance_id": "<id>"}.', field="body"
+        )
     extra = sorted(str(key) for key in body if key != "instance_id")
     if extra:
-        raise DevEnvError(INCORRECT_PROPERTY, f"{extra[0]} is not a known property; allowed here: "
-                          "instance_id.", field=extra[0])
+        raise DevEnvError(
+            INCORRECT_PROPERTY,
+            f"{extra[0]} is not a known property; allowed here: instance_id.",
+            field=extra[0],
+        )
     if "instance_id" not in body:
-        raise DevEnvError(MISSING_PROPERTY, 'instance_id is missing: send {"instance_id": "<id>"} with an id '
-                          "from GET devenv/api/instances.", field="instance_id")
+        raise DevEnvError(
+            MISSING_PROPERTY,
+            'instance_id is missing: send {"instance_id": "<id>"} with an id from GET devenv/api/instances.',
+            field="instance_id",
+        )
     return validate_instance_id(body["instance_id"])
 
 
@@ -73,9 +81,12 @@ class ChoiceStore:
         try:
             write_json(self.path, {"instance_id": instance_id}, prefix=".chosen-")
         except OSError as exc:
-            raise DevEnvError(STATE_NOT_SAVED, f"The chosen instance could not be saved to {self.path}: "
-                              f"{exc.strerror or type(exc).__name__}. Nothing changed. Make that folder "
-                              "writable, or set JUPYTER_DATA_DIR (or c.DevEnvApp.state_file, next to which "
-                              "the choice is kept) to a writable place, and choose again.",
-                              status=500) from None
+            raise DevEnvError(
+                STATE_NOT_SAVED,
+                f"The chosen instance could not be saved to {self.path}: "
+                f"{exc.strerror or type(exc).__name__}. Nothing changed. Make that folder "
+                "writable, or set JUPYTER_DATA_DIR (or c.DevEnvApp.state_file, next to which "
+                "the choice is kept) to a writable place, and choose again.",
+                status=500,
+            ) from None
         self.instance_id, self.problem = instance_id, None

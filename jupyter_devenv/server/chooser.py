@@ -4,6 +4,7 @@ A choice applies at once to every client: ``current`` is resolved from the setti
 each request (kernels included), and the service caches by instance id, so only what
 it knew of the chosen id is dropped to read it fresh.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
@@ -16,7 +17,6 @@ from .choice import ChoiceStore, validate_choice_body
 from .service import InstanceService
 
 
-
 class Chooser:
     """``source`` is ``"config"`` (``c.DevEnv.instance_id``, which wins), ``"chosen"`` or None."""
 
@@ -24,8 +24,11 @@ class Chooser:
         self.settings, self.service, self.store = settings, service, store
         self.source: Optional[str] = "config" if settings.instance_id else None
         if store.problem:
-            log.warning("jupyter-devenv: the chosen instance in %s is not used: %s. Choose it again.",
-                        store.path, store.problem)
+            log.warning(
+                "jupyter-devenv: the chosen instance in %s is not used: %s. Choose it again.",
+                store.path,
+                store.problem,
+            )
         if self.source is None and store.instance_id:
             settings.instance_id, self.source = store.instance_id, "chosen"
             log.info("jupyter-devenv: using instance %s, chosen earlier (%s)", store.instance_id, store.path)
@@ -37,9 +40,14 @@ class Chooser:
         """Read the instance (it must exist), save the choice, then make it ``current``."""
         instance_id = validate_choice_body(body)
         if self.source == "config":
-            raise DevEnvError(INSTANCE_CONFIGURED, "The instance is set by c.DevEnv.instance_id (env "
-                              "JUPYTER_DEVENV_INSTANCE_ID), which wins over a choice: change or remove it "
-                              "there and restart Jupyter to choose here.", status=409, field="instance_id")
+            raise DevEnvError(
+                INSTANCE_CONFIGURED,
+                "The instance is set by c.DevEnv.instance_id (env "
+                "JUPYTER_DEVENV_INSTANCE_ID), which wins over a choice: change or remove it "
+                "there and restart Jupyter to choose here.",
+                status=409,
+                field="instance_id",
+            )
         self.service.forget(instance_id)
         try:
             await self.service.state_of(instance_id)
@@ -53,8 +61,15 @@ class Chooser:
 
     def _not_found(self, instance_id: str) -> DevEnvError:
         backend = self.settings.backend
-        asked = "neither API generation knows it" if backend == "auto" else \
-            f"the {backend} API (c.DevEnv.backend) does not know it"
-        return DevEnvError(NO_SUCH_INSTANCE, f"No instance {instance_id} in this project: {asked}. Pick one "
-                           "from GET devenv/api/instances (`jupyter devenv list`).", status=404,
-                           field="instance_id")
+        asked = (
+            "neither API generation knows it"
+            if backend == "auto"
+            else f"the {backend} API (c.DevEnv.backend) does not know it"
+        )
+        return DevEnvError(
+            NO_SUCH_INSTANCE,
+            f"No instance {instance_id} in this project: {asked}. Pick one "
+            "from GET devenv/api/instances (`jupyter devenv list`).",
+            status=404,
+            field="instance_id",
+        )

@@ -1,4 +1,5 @@
 """REST handlers under ``{base_url}devenv/api/``: thin, the logic lives in ``service``."""
+
 from __future__ import annotations
 
 import hmac
@@ -75,16 +76,24 @@ class DevEnvHandler(ExtensionHandlerMixin, APIHandler):
     def json_body(self) -> Any:
         ctype = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if ctype != "application/json":
-            raise DevEnvError(BAD_CONTENT_TYPE, "Send the body as JSON with Content-Type: "
-                              "application/json.", status=415)
+            raise DevEnvError(
+                BAD_CONTENT_TYPE, "Send the body as JSON with Content-Type: application/json.", status=415
+            )
         if len(self.request.body) > MAX_BODY:
-            raise DevEnvError(BODY_TOO_LARGE, f"The body is {len(self.request.body)} bytes; at most "
-                              f"{MAX_BODY} are accepted.", status=413)
+            raise DevEnvError(
+                BODY_TOO_LARGE,
+                f"The body is {len(self.request.body)} bytes; at most {MAX_BODY} are accepted.",
+                status=413,
+            )
         try:
             return json.loads(self.request.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
-            raise DevEnvError(BAD_JSON, "The body is not valid JSON: send a JSON object such as "
-                              '{"spec": {"auto_stop": {"enable": false}}}.', status=400) from None
+            raise DevEnvError(
+                BAD_JSON,
+                "The body is not valid JSON: send a JSON object such as "
+                '{"spec": {"auto_stop": {"enable": false}}}.',
+                status=400,
+            ) from None
 
     async def run(self, operation: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -170,9 +179,15 @@ class LocaleHandler(DevEnvHandler):
         name = locales.resolve(locale)
         if name is None:
             self.set_header("Cache-Control", "no-store")
-            self.fail(DevEnvError(LOCALE_NOT_FOUND, f"No jupyter-devenv translations for "
-                                  f"{locale[:40]!r}: its UI stays in English. Translated languages (Settings "
-                                  f"→ Language): {locales.names()}.", status=404))
+            self.fail(
+                DevEnvError(
+                    LOCALE_NOT_FOUND,
+                    f"No jupyter-devenv translations for "
+                    f"{locale[:40]!r}: its UI stays in English. Translated languages (Settings "
+                    f"→ Language): {locales.names()}.",
+                    status=404,
+                )
+            )
             return
         self.set_header("Cache-Control", f"private, max-age={LOCALE_MAX_AGE}")
         self.finish(locales.table(name))

@@ -6,6 +6,7 @@ file (``holds.json`` next to ``c.DevEnvApp.state_file``) also keeps what the kee
 restore when the last hold ends (the older API's auto-stop settings), so both survive a
 restart of the Jupyter server. It is written before memory changes.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,8 @@ import re
 import secrets
 from typing import Any, Dict, List, Mapping, Optional
 
-from ..modelarts.errors import DevEnvError
 from ..modelarts.codes import HOLD_NOT_FOUND, INCORRECT_PROPERTY, MISSING_PROPERTY, STATE_NOT_SAVED
+from ..modelarts.errors import DevEnvError
 from .state_files import read_json, write_json
 
 HOLDS_FILE = "holds.json"
@@ -45,8 +46,11 @@ def validate_hold_body(body: Any) -> Dict[str, Any]:
             raise _bad(str(key), "is not a known property; allowed here: reason, max_seconds, kernel_id")
     for key in ("reason", "max_seconds"):
         if key not in body:
-            raise DevEnvError(MISSING_PROPERTY, f"{key} is missing: send "
-                              '{"reason": "training", "max_seconds": 21600}. Nothing was kept.', field=key)
+            raise DevEnvError(
+                MISSING_PROPERTY,
+                f'{key} is missing: send {{"reason": "training", "max_seconds": 21600}}. Nothing was kept.',
+                field=key,
+            )
     reason, seconds = body["reason"], body["max_seconds"]
     if not isinstance(reason, str):
         raise _bad("reason", f"must be a string, not {type(reason).__name__}")
@@ -55,15 +59,21 @@ def validate_hold_body(body: Any) -> Dict[str, Any]:
     if not REASON_PATTERN.fullmatch(reason) or not _encodable(reason):
         raise _bad("reason", "must be plain text: one line, no control characters, not only blanks")
     if not isinstance(seconds, int) or isinstance(seconds, bool):
-        raise _bad("max_seconds", f"must be a whole number of seconds ({MIN_SECONDS}..{MAX_SECONDS}), "
-                   f"not {type(seconds).__name__}")
+        raise _bad(
+            "max_seconds",
+            f"must be a whole number of seconds ({MIN_SECONDS}..{MAX_SECONDS}), not {type(seconds).__name__}",
+        )
     if not MIN_SECONDS <= seconds <= MAX_SECONDS:
-        raise _bad("max_seconds", f"is {seconds}; it must be between {MIN_SECONDS} (1 min) and "
-                   f"{MAX_SECONDS} (72 h)")
+        raise _bad(
+            "max_seconds", f"is {seconds}; it must be between {MIN_SECONDS} (1 min) and {MAX_SECONDS} (72 h)"
+        )
     kernel_id = body.get("kernel_id")
     if "kernel_id" in body and (not isinstance(kernel_id, str) or not KERNEL_ID_PATTERN.fullmatch(kernel_id)):
-        raise _bad("kernel_id", "must be a kernel id as GET /api/kernels lists them (letters, digits, '.', "
-                   "'_' and '-', at most 100)")
+        raise _bad(
+            "kernel_id",
+            "must be a kernel id as GET /api/kernels lists them (letters, digits, '.', "
+            "'_' and '-', at most 100)",
+        )
     return {"reason": reason, "max_seconds": seconds, "kernel_id": kernel_id}
 
 
@@ -75,11 +85,25 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def new_hold(instance_id: str, reason: str, now_ms: int, seconds: float, kernel_id: Optional[str],
-             notebook: Optional[str], holder: str) -> Hold:
-    return {"id": secrets.token_hex(8), "instance_id": instance_id, "reason": reason, "created_at": now_ms,
-            "ends_at": now_ms + int(seconds * 1000), "kernel_id": kernel_id, "notebook": notebook,
-            "holder": holder}
+def new_hold(
+    instance_id: str,
+    reason: str,
+    now_ms: int,
+    seconds: float,
+    kernel_id: Optional[str],
+    notebook: Optional[str],
+    holder: str,
+) -> Hold:
+    return {
+        "id": secrets.token_hex(8),
+        "instance_id": instance_id,
+        "reason": reason,
+        "created_at": now_ms,
+        "ends_at": now_ms + int(seconds * 1000),
+        "kernel_id": kernel_id,
+        "notebook": notebook,
+        "holder": holder,
+    }
 
 
 class HoldStore:
@@ -94,8 +118,11 @@ class HoldStore:
         except FileNotFoundError:
             return
         except (OSError, ValueError) as exc:
-            log.warning("jupyter-devenv: the holds in %s are not used: %s. Holds made from now on replace "
-                        "them.", path, getattr(exc, "strerror", None) or type(exc).__name__)
+            log.warning(
+                "jupyter-devenv: the holds in %s are not used: %s. Holds made from now on replace them.",
+                path,
+                getattr(exc, "strerror", None) or type(exc).__name__,
+            )
             return
         if isinstance(data, dict):
             self.holds = [h for h in data.get("holds") or [] if _is_hold(h)]
@@ -106,10 +133,14 @@ class HoldStore:
         try:
             write_json(self.path, {"holds": holds, "restores": restores}, prefix=".holds-")
         except OSError as exc:
-            raise DevEnvError(STATE_NOT_SAVED, f"The holds could not be saved to {self.path}: "
-                              f"{exc.strerror or type(exc).__name__}. Nothing changed. Make that folder "
-                              "writable, or set JUPYTER_DATA_DIR (or c.DevEnvApp.state_file, next to which "
-                              "holds are kept) to a writable place, and try again.", status=500) from None
+            raise DevEnvError(
+                STATE_NOT_SAVED,
+                f"The holds could not be saved to {self.path}: "
+                f"{exc.strerror or type(exc).__name__}. Nothing changed. Make that folder "
+                "writable, or set JUPYTER_DATA_DIR (or c.DevEnvApp.state_file, next to which "
+                "holds are kept) to a writable place, and try again.",
+                status=500,
+            ) from None
         self.holds, self.restores = holds, restores
 
     def add(self, hold: Hold) -> None:
@@ -126,8 +157,13 @@ class HoldStore:
         for hold in self.holds:
             if hold["id"] == hold_id:
                 return hold
-        raise DevEnvError(HOLD_NOT_FOUND, f"No hold {hold_id[:40]!r}: it has ended or was released. GET "
-                          "devenv/api/holds lists the active ones.", status=404, field="hold_id")
+        raise DevEnvError(
+            HOLD_NOT_FOUND,
+            f"No hold {hold_id[:40]!r}: it has ended or was released. GET "
+            "devenv/api/holds lists the active ones.",
+            status=404,
+            field="hold_id",
+        )
 
     def of(self, instance_id: str) -> List[Hold]:
         return [h for h in self.holds if h["instance_id"] == instance_id]

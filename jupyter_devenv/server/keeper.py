@@ -16,6 +16,7 @@ read fresh (its ``server_time`` is "now": holds end by the upstream clock) and:
   off, after keeping the user's ``enable``/``duration`` in the holds file; once the last
   hold ends they are put back (if the user had it on and it is still off).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,8 +44,10 @@ def restore_words(restore: Dict[str, Any]) -> str:
     if not restore.get("enable"):
         return "Auto-stop was off before the holds: it stays off when they end."
     duration = spoken(restore.get("duration") or 0)
-    return (f"When the last hold ends, auto-stop is turned back on with {duration}; on the older API a "
-            "duration counts from the instance's next start.")
+    return (
+        f"When the last hold ends, auto-stop is turned back on with {duration}; on the older API a "
+        "duration counts from the instance's next start."
+    )
 
 
 async def notebook_of(sessions: Any, kernel_id: Optional[str]) -> Optional[str]:
@@ -58,8 +61,16 @@ async def notebook_of(sessions: Any, kernel_id: Optional[str]) -> Optional[str]:
 
 
 class HoldKeeper:
-    def __init__(self, store: HoldStore, service: InstanceService, settings: DevEnv, log: Any,
-                 kernels: Any = None, sessions: Any = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: HoldStore,
+        service: InstanceService,
+        settings: DevEnv,
+        log: Any,
+        kernels: Any = None,
+        sessions: Any = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store, self.service, self.settings, self.log = store, service, settings, log
         self.kernels, self.sessions = kernels, sessions
         self._clock = clock
@@ -144,17 +155,26 @@ class HoldKeeper:
             self._end(idle, "its kernel is no longer busy")
         self._busy_spent &= busy
         for kernel_id in sorted(busy - held - self._busy_spent):
-            hold = new_hold(self.settings.instance_id, BUSY_REASON, self.now_ms(),
-                            self.settings.hold_while_busy_max * 3600, kernel_id,
-                            await notebook_of(self.sessions, kernel_id), "busy")
+            hold = new_hold(
+                self.settings.instance_id,
+                BUSY_REASON,
+                self.now_ms(),
+                self.settings.hold_while_busy_max * 3600,
+                kernel_id,
+                await notebook_of(self.sessions, kernel_id),
+                "busy",
+            )
             try:
                 self.store.add(hold)
             except DevEnvError as error:
                 self.log.warning("jupyter-devenv: %s", error.error_msg)
                 continue
             self._busy_spent.add(kernel_id)
-            self.log.info("jupyter-devenv: kernel %s is busy: the instance is kept running for at most %s",
-                          kernel_id, spoken(self.settings.hold_while_busy_max * 3600))
+            self.log.info(
+                "jupyter-devenv: kernel %s is busy: the instance is kept running for at most %s",
+                kernel_id,
+                spoken(self.settings.hold_while_busy_max * 3600),
+            )
 
     async def _keep(self, instance_id: str) -> None:
         try:
@@ -163,8 +183,11 @@ class HoldKeeper:
             # Holds still end on time: by the clock as last read.
             now = self.now_ms()
             self._end([h for h in self.store.of(instance_id) if h["ends_at"] <= now], "its time is up")
-            self._note(instance_id, f"ModelArts could not be read ({error.error_code}: {error.error_msg}); "
-                       "the holds are checked again shortly.")
+            self._note(
+                instance_id,
+                f"ModelArts could not be read ({error.error_code}: {error.error_msg}); "
+                "the holds are checked again shortly.",
+            )
             return
         now = int(state["server_time"])
         expired = [h for h in self.store.of(instance_id) if h["ends_at"] <= now]
@@ -179,8 +202,10 @@ class HoldKeeper:
             else:
                 note = await self._auto_stop(instance_id, state, holds)
         except DevEnvError as error:
-            note = (f"Keeping the instance running failed ({error.error_code}: {error.error_msg}); tried "
-                    "again at the next check.")
+            note = (
+                f"Keeping the instance running failed ({error.error_code}: {error.error_msg}); tried "
+                "again at the next check."
+            )
         self._note(instance_id, note)
 
     def _note(self, instance_id: str, note: Optional[str]) -> None:
@@ -190,8 +215,9 @@ class HoldKeeper:
         self.notes[instance_id] = note
 
     # -- the rules --------------------------------------------------------------------
-    async def _lease(self, instance_id: str, state: Dict[str, Any],
-                     holds: List[Dict[str, Any]]) -> Optional[str]:
+    async def _lease(
+        self, instance_id: str, state: Dict[str, Any], holds: List[Dict[str, Any]]
+    ) -> Optional[str]:
         if not holds:
             return None
         auto, now = state["auto_stop"], int(state["server_time"])
@@ -201,8 +227,10 @@ class HoldKeeper:
         if not auto["enable"]:
             return None  # no automatic stop
         if auto["type"] == IDLE:
-            return ("The instance stops when idle (an IDLE lease), not at a time: holds cannot renew it. "
-                    "Change the lease in the ModelArts console to keep it running.")
+            return (
+                "The instance stops when idle (an IDLE lease), not at a time: holds cannot renew it. "
+                "Change the lease in the ModelArts console to keep it running."
+            )
         stop = auto["stop_timestamp"]
         if stop is None:
             return "ModelArts did not give the lease's stop time, so it was not renewed."
@@ -210,20 +238,28 @@ class HoldKeeper:
             return None  # the lease covers the holds (perhaps extended by the user): never shortened
         seconds = (end - now - EARLY_MS) // 1000
         if seconds < LEASE_MIN:
-            return (f"The holds end in {spoken((end - now) / 1000)}, sooner than the shortest renewal "
-                    f"({spoken(LEASE_MIN)}): the lease is not renewed past their end, so the instance stops "
-                    f"when its lease ends, in {spoken(max(0, stop - now) / 1000)}.")
+            return (
+                f"The holds end in {spoken((end - now) / 1000)}, sooner than the shortest renewal "
+                f"({spoken(LEASE_MIN)}): the lease is not renewed past their end, so the instance stops "
+                f"when its lease ends, in {spoken(max(0, stop - now) / 1000)}."
+            )
         if seconds > LEASE_MAX:
             if stop - now > self.margin_ms:
                 return None  # renewed by 72 h once the stop gets close
             seconds = LEASE_MAX
         await self.service.extend(instance_id, {"seconds": int(seconds)})
-        self.log.info("jupyter-devenv: renewed the lease of %s by %s for %d hold(s)%s", instance_id,
-                      spoken(seconds), len(holds), "" if seconds == LEASE_MAX else ", to their end")
+        self.log.info(
+            "jupyter-devenv: renewed the lease of %s by %s for %d hold(s)%s",
+            instance_id,
+            spoken(seconds),
+            len(holds),
+            "" if seconds == LEASE_MAX else ", to their end",
+        )
         return None
 
-    async def _auto_stop(self, instance_id: str, state: Dict[str, Any],
-                         holds: List[Dict[str, Any]]) -> Optional[str]:
+    async def _auto_stop(
+        self, instance_id: str, state: Dict[str, Any], holds: List[Dict[str, Any]]
+    ) -> Optional[str]:
         auto = state["auto_stop"]
         restore = self.store.restores.get(instance_id)
         if holds:
@@ -232,8 +268,11 @@ class HoldKeeper:
                 self.store.set_restore(instance_id, restore)  # kept before anything changes
                 if auto["enable"]:
                     await self.service.update(instance_id, {"spec": {"auto_stop": {"enable": False}}})
-                    self.log.info("jupyter-devenv: turned auto-stop of %s off while held. %s", instance_id,
-                                  restore_words(restore))
+                    self.log.info(
+                        "jupyter-devenv: turned auto-stop of %s off while held. %s",
+                        instance_id,
+                        restore_words(restore),
+                    )
             return None
         if restore is None:
             return None
@@ -241,11 +280,17 @@ class HoldKeeper:
             duration = restore.get("duration") or auto["duration"] or DURATION_MIN
             body = {"spec": {"auto_stop": {"enable": True, "duration": duration}}}
             await self.service.update(instance_id, body)
-            self.log.info("jupyter-devenv: the last hold on %s ended: auto-stop is on again with %s; on the "
-                          "older API a duration counts from the instance's next start.", instance_id,
-                          spoken(duration))
+            self.log.info(
+                "jupyter-devenv: the last hold on %s ended: auto-stop is on again with %s; on the "
+                "older API a duration counts from the instance's next start.",
+                instance_id,
+                spoken(duration),
+            )
         elif restore["enable"]:
-            self.log.info("jupyter-devenv: the last hold on %s ended; auto-stop was turned on meanwhile and "
-                          "is left as it is.", instance_id)
+            self.log.info(
+                "jupyter-devenv: the last hold on %s ended; auto-stop was turned on meanwhile and "
+                "is left as it is.",
+                instance_id,
+            )
         self.store.set_restore(instance_id, None)
         return None

@@ -1,10 +1,11 @@
 """The ``prompt`` preference for instances whose API has no such field (the notebooks API)."""
+
 from __future__ import annotations
 
 from typing import Dict
 
-from ..modelarts.errors import DevEnvError
 from ..modelarts.codes import STATE_NOT_SAVED
+from ..modelarts.errors import DevEnvError
 from .state_files import read_json, write_json
 
 
@@ -34,7 +35,11 @@ class PromptStore:
         try:
             write_json(self.path, flags, prefix=".prompts-")
         except OSError as exc:
-            raise DevEnvError(STATE_NOT_SAVED, f"The prompt preference could not be saved to {self.path}: "
-                              f"{exc.strerror or type(exc).__name__}. Make the Jupyter data directory "
-                              "writable, or set JUPYTER_DATA_DIR (or c.DevEnvApp.state_file) to a writable "
-                              "place, and try again.", status=500) from None
+            raise DevEnvError(
+                STATE_NOT_SAVED,
+                f"The prompt preference could not be saved to {self.path}: "
+                f"{exc.strerror or type(exc).__name__}. Make the Jupyter data directory "
+                "writable, or set JUPYTER_DATA_DIR (or c.DevEnvApp.state_file) to a writable "
+                "place, and try again.",
+                status=500,
+            ) from None

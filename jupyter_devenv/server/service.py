@@ -13,6 +13,7 @@ An explicit instance id other than the one ``current`` names is refused (403
 ``DEVENV.INSTANCE_NOT_ALLOWED``, nothing sent upstream) unless ``c.DevEnv.allowed_instances``
 names it (or is ``["*"]``). The listing of the project's instances is coalesced too.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,18 +26,20 @@ from ..modelarts.client import Answer, AsyncModelArtsClient
 from ..modelarts.codes import INSTANCE_NOT_ALLOWED, NOT_CONFIGURED
 from ..modelarts.errors import DevEnvError
 from ..modelarts.models import validate_extend_body, validate_instance_id, validate_update_body
+from ..modelarts.single_flight import single_flight
 from ..modelarts.state import NOTEBOOKS, build_state
 from .prompts import PromptStore
-from ..modelarts.single_flight import single_flight
 
 Clock = Callable[[], float]
-HOW_TO_CHOOSE = ("choose it with the toolbar's instance picker or `jupyter devenv use <id or name>` in a "
-                 "terminal")
+HOW_TO_CHOOSE = (
+    "choose it with the toolbar's instance picker or `jupyter devenv use <id or name>` in a terminal"
+)
 
 
 class InstanceService:
-    def __init__(self, settings: DevEnv, prompts: PromptStore, log: Any,
-                 monotonic: Clock = time.monotonic) -> None:
+    def __init__(
+        self, settings: DevEnv, prompts: PromptStore, log: Any, monotonic: Clock = time.monotonic
+    ) -> None:
         self.settings = settings
         self.prompts = prompts
         self.log = log
@@ -64,18 +67,27 @@ class InstanceService:
         allowed = self.settings.allowed_instances
         if instance_id != current and instance_id not in allowed and "*" not in allowed:
             chosen = f"the chosen instance is {current}" if current else "no instance is chosen yet"
-            raise DevEnvError(INSTANCE_NOT_ALLOWED, f"This server acts on the chosen instance only, and "
-                              f"{chosen}. To work on {instance_id}, {HOW_TO_CHOOSE}, or add it to "
-                              "c.DevEnv.allowed_instances (env JUPYTER_DEVENV_ALLOWED_INSTANCES; \"*\" "
-                              "allows every instance).", status=403, field="instance_id")
+            raise DevEnvError(
+                INSTANCE_NOT_ALLOWED,
+                f"This server acts on the chosen instance only, and "
+                f"{chosen}. To work on {instance_id}, {HOW_TO_CHOOSE}, or add it to "
+                'c.DevEnv.allowed_instances (env JUPYTER_DEVENV_ALLOWED_INSTANCES; "*" '
+                "allows every instance).",
+                status=403,
+                field="instance_id",
+            )
         return instance_id
 
     def no_instance(self) -> DevEnvError:
         if self.settings.missing(instance=False):
             return self.settings.not_configured()
-        return DevEnvError(NOT_CONFIGURED, f"No instance is chosen yet: {HOW_TO_CHOOSE}, or set "
-                           "c.DevEnv.instance_id (env JUPYTER_DEVENV_INSTANCE_ID).", status=503,
-                           field="instance_id")
+        return DevEnvError(
+            NOT_CONFIGURED,
+            f"No instance is chosen yet: {HOW_TO_CHOOSE}, or set "
+            "c.DevEnv.instance_id (env JUPYTER_DEVENV_INSTANCE_ID).",
+            status=503,
+            field="instance_id",
+        )
 
     @property
     def client(self) -> AsyncModelArtsClient:
@@ -131,9 +143,13 @@ class InstanceService:
 
     async def _read(self, instance_id: str, backend: str) -> Answer:
         """One upstream read at a time per instance; concurrent callers share it."""
+
         async def read() -> Answer:
             generation = self._generation.get(instance_id, 0)
-            return self._store(instance_id, await backends.read(self.client, backend, instance_id), generation)
+            return self._store(
+                instance_id, await backends.read(self.client, backend, instance_id), generation
+            )
+
         return await single_flight(self._inflight, instance_id, read)
 
     def forget(self, instance_id: str) -> None:
@@ -168,8 +184,9 @@ class InstanceService:
         seconds = validate_extend_body(body)
         earlier = body.get("allow_earlier") is True
         backend = await self.backend_for(instance_id)
-        await self._write(instance_id,
-                          lambda: backends.extend(self.client, backend, instance_id, seconds, earlier))
+        await self._write(
+            instance_id, lambda: backends.extend(self.client, backend, instance_id, seconds, earlier)
+        )
         return self._state(instance_id, backend)
 
     async def list_instances(self) -> Dict[str, Any]:

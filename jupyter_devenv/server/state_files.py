@@ -2,6 +2,7 @@
 
 No Jupyter server imports: the CLI writes the same files.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -9,7 +10,6 @@ import json
 import os
 import tempfile
 from typing import Any
-
 
 
 def write_json(path: str, data: Any, prefix: str = ".state-") -> None:

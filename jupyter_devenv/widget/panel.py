@@ -5,6 +5,7 @@ and calls the REST API itself, so it works while the kernel runs a long cell. Th
 kernel side mirrors the last known state in traits and offers the same actions as
 methods, through the server extension with the kernel token.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
@@ -20,8 +21,10 @@ from ..modelarts.models import validate_duration
 
 MODULE = "jupyter-devenv"
 MODULE_VERSION = f"^{__version__}"
-NEEDS_EXTENSION = ("This auto-stop panel needs the jupyter-devenv JupyterLab extension: "
-                   "pip install jupyter-devenv, then reload the page.")
+NEEDS_EXTENSION = (
+    "This auto-stop panel needs the jupyter-devenv JupyterLab extension: "
+    "pip install jupyter-devenv, then reload the page."
+)
 
 
 class AutoStopPanel(widgets.DOMWidget):
@@ -108,8 +111,11 @@ class AutoStopPanel(widgets.DOMWidget):
         """Move the stop to ``hours`` from now (1-72), where the API can (notebooks)."""
         seconds = hours * 3600
         if isinstance(hours, bool) or not float(seconds).is_integer():
-            raise DevEnvError(INCORRECT_PROPERTY, "hours must be a whole number of seconds' worth, e.g. 1, "
-                              "2 or 1.5.", field="hours")
+            raise DevEnvError(
+                INCORRECT_PROPERTY,
+                "hours must be a whole number of seconds' worth, e.g. 1, 2 or 1.5.",
+                field="hours",
+            )
         return self._do(lambda: self.connection.extend(int(seconds)))
 
     def set_prompt(self, prompt: bool) -> Dict[str, Any]:
@@ -126,6 +132,3 @@ class AutoStopPanel(widgets.DOMWidget):
             bundle["text/plain"] = NEEDS_EXTENSION
             bundle["text/html"] = f"<p>{NEEDS_EXTENSION}</p>"
         return bundle
-
-
-
