@@ -1,4 +1,5 @@
 """``GET /devenv/api/locale/<locale>``: the front end's translations, and JupyterLab finding the same file."""
+
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "labextension" / "src"
 # A message id as the front end writes it: trans.__('...') or around(trans, '...', el), either quote.
 MSGID = re.compile(r"""(?:\.__\(|around\(\s*trans,)\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")""")
 
+
 @pytest.fixture
 def backend() -> str:
     return "demanager"  # one backend: nothing here calls upstream
@@ -26,8 +28,9 @@ def get(http_server_client, jp_base_url, jp_auth_header):
 
     async def fetch(path: str, auth: bool = True, headers=None):
         headers = {**(jp_auth_header if auth else {}), **(headers or {})}
-        return await http_server_client.fetch(f"{jp_base_url}devenv/api/{path}", headers=headers,
-                                              follow_redirects=False, raise_error=False)
+        return await http_server_client.fetch(
+            f"{jp_base_url}devenv/api/{path}", headers=headers, follow_redirects=False, raise_error=False
+        )
 
     return fetch
 
@@ -68,9 +71,19 @@ async def test_unknown_locale_is_a_json_404(get, locale):
 
 
 TRAVERSALS = [
-    "..", "%2E%2E", "..%2Fserver%2Fopenapi.yaml", "..%2F..%2F..%2Fpyproject.toml", "zh_CN%2F..%2F..%2Fserver",
-    "zh_CN%2FLC_MESSAGES%2Fjupyter_devenv.json", "%2Fetc%2Fpasswd", "zh_CN%00", "zh_CN.json", ".%2Fzh_CN",
-    "zh_CN%5C..%5C..", "zh_CN/../../server/openapi.yaml", "../../../pyproject.toml",
+    "..",
+    "%2E%2E",
+    "..%2Fserver%2Fopenapi.yaml",
+    "..%2F..%2F..%2Fpyproject.toml",
+    "zh_CN%2F..%2F..%2Fserver",
+    "zh_CN%2FLC_MESSAGES%2Fjupyter_devenv.json",
+    "%2Fetc%2Fpasswd",
+    "zh_CN%00",
+    "zh_CN.json",
+    ".%2Fzh_CN",
+    "zh_CN%5C..%5C..",
+    "zh_CN/../../server/openapi.yaml",
+    "../../../pyproject.toml",
 ]
 
 

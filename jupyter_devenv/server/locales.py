@@ -6,6 +6,7 @@ folder by its exact name (case and ``-``/``_`` ignored), else to the first folde
 language: ``zh``, ``zh-CN``, ``zh_cn``, ``zh-Hans`` and ``zh-TW`` all get ``zh_CN``, the one
 Chinese table (Simplified), as the front end has always shown every ``zh*`` language.
 """
+
 from __future__ import annotations
 
 import re
