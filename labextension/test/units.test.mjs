@@ -36,16 +36,18 @@ test('effectiveSettings: user settings, else the server config, else defaults', 
   assert.deepEqual(settings.effectiveSettings({}, config), {
     reminderThresholds: [900, 300, 60],
     pollInterval: 10,
-    saveBeforeStop: 30
+    saveBeforeStop: 30,
+    notify: true,
+    title: true
   });
   assert.deepEqual(
-    settings.effectiveSettings({ reminderThresholds: [120], pollInterval: 5, saveBeforeStop: 0 }, config),
-    { reminderThresholds: [120], pollInterval: 5, saveBeforeStop: 0 }
+    settings.effectiveSettings({ reminderThresholds: [120], pollInterval: 5, saveBeforeStop: 0, notify: false, title: false }, config),
+    { reminderThresholds: [120], pollInterval: 5, saveBeforeStop: 0, notify: false, title: false }
   );
   // Nonsense falls back.
   assert.deepEqual(
     settings.effectiveSettings({ reminderThresholds: ['x', -1], pollInterval: 0, saveBeforeStop: -3 }, null),
-    { reminderThresholds: settings.DEFAULTS.reminderThresholds, pollInterval: 30, saveBeforeStop: 60 }
+    { reminderThresholds: settings.DEFAULTS.reminderThresholds, pollInterval: 30, saveBeforeStop: 60, notify: true, title: true }
   );
 });
 
