@@ -1,4 +1,4 @@
-"""``ModelArtsClient`` against the emulator on loopback: the seed's examples, auth, retries."""
+"""``ModelArtsClient`` against the emulator on loopback: the API document's examples, auth, retries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ModelArts emulator over real HTTP on loopback: auth, the seed's calls, state, faults, stats."""
+"""The ModelArts emulator over real HTTP on loopback: auth, the older API's calls, state, faults, stats."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ update, delete, action) and ``notebooks`` calls (list, detail, lease, renew, sta
 stop); IAM's ``POST /v3/auth/tokens`` and ``GET /v3/projects``; and the metadata
 service of a server with an agency (``PUT /meta-data/latest/api/token``, ``GET
 /openstack/latest/securitykey``). It verifies AK/SK signatures, security tokens and
-IAM tokens, applies the seed's validation (``jupyter_devenv.modelarts.models``), keeps
+IAM tokens, applies the API's validation rules (``jupyter_devenv.modelarts.models``), keeps
 instance state on an advanceable clock, stops instances when their deadline passes,
 plants recognisable secrets (every value contains ``EMUSECRET``) in instance objects
 and issued credentials, and has fault switches and a control API under ``/_emulator/``.
@@ -32,7 +32,7 @@ not depend on them):
   (``demanager_running``, ``demanager_stopped``, ``notebooks_running``,
   ``notebooks_stopped``), and ``notebooks_idle`` is a RUNNING notebooks instance with an
   IDLE lease. A seed spec takes ``lease: {"type": "IDLE"}`` (TIMING by default).
-- Errors: 6309 (unknown instance, both APIs, HTTP 400) uses the seed's body
+- Errors: 6309 (unknown instance, both APIs, HTTP 400) uses the API document's body
   ``{"error_message", "error_code"}``; every other error uses ``{"error_code",
   "error_msg"}``. An unknown path answers 404 APIGW.0101 before authentication; a
   body that is not JSON answers 400 ModelArts.6336.

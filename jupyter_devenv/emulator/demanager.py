@@ -1,4 +1,4 @@
-"""demanager (the seed's API): instance objects and their state changes.
+"""demanager (the older API): instance objects and their state changes.
 
 Functions work on a stored instance dict under the store's lock; ``now`` is the
 emulator clock in ms. Errors are DevEnvError with the codes ModelArts gives.
@@ -61,7 +61,7 @@ def new_instance(
     name: Optional[str] = None,
     description: str = "update notebook",
 ) -> Dict[str, Any]:
-    """An instance shaped like the seed's success example, with ``spec`` and secrets."""
+    """An instance shaped like the API document's success example, with ``spec`` and secrets."""
     return {
         "ai_project": {"id": "default-ai-project"},
         "creation_timestamp": str(now - 3_600_000),
@@ -146,7 +146,7 @@ def stop(inst: Dict[str, Any], now: int) -> None:
 
 
 def update(inst: Dict[str, Any], body: Any, now: int) -> None:
-    """The seed's PUT: description and/or auto_stop.
+    """The older API's PUT: description and/or auto_stop.
 
     A new duration on a RUNNING instance is stored for the next start and the running
     deadline stays; enable false clears the deadline; enable true on a RUNNING

@@ -1,4 +1,4 @@
-"""``/v1/{project_id}/demanager/instances[...]``: the seed's API family."""
+"""``/v1/{project_id}/demanager/instances[...]``: the older API's family."""
 
 from __future__ import annotations
 

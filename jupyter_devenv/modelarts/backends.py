@@ -1,6 +1,6 @@
 """The two API generations behind one interface: read, update and extend an instance.
 
-``demanager`` is the seed's API (auto-stop settings on the instance); ``notebooks`` is
+``demanager`` is the older API (auto-stop settings on the instance); ``notebooks`` is
 the current one (auto-stop is a lease). Both answer with the upstream instance object
 and clock; ``state.build_state`` turns that into the one ``State`` shape.
 """

@@ -1,4 +1,4 @@
-"""Instance and auto-stop models, and validation of request bodies by the seed's rules.
+"""Instance and auto-stop models, and validation of request bodies by the API's rules.
 
 One rule set, shared by the client (nothing invalid is sent), the server extension
 (400 before anything goes upstream) and the emulator (which answers as ModelArts does).
@@ -98,7 +98,7 @@ def _check_object(value: Any, field: str, allowed: tuple) -> Mapping[str, Any]:
 
 
 def validate_update_body(body: Any) -> Dict[str, Any]:
-    """Check the seed's update body; return a normalized copy or raise DevEnvError.
+    """Check an update body of the older (demanager) API; return a normalized copy or raise DevEnvError.
 
     ``description`` (<= 512 chars, none of ``& < > " ' /``) and/or
     ``spec.auto_stop{enable, duration, prompt}``; ``duration`` is required when
