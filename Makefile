@@ -22,7 +22,7 @@ demo: install
 	$(VENV)/bin/jupyter-devenv demo
 
 lint: install
-	$(call timed,lint,$(VENV)/bin/ruff check .)
+	$(call timed,lint,$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .)
 
 test-py: install
 	$(call timed,test-py,$(PY) -m pytest -q)
@@ -31,7 +31,7 @@ test-py: install
 test-ui: install chromium
 	$(call timed,test-ui,$(PY) -m pytest -q -o addopts="-p no:cacheprovider" tests/ui)
 
-test: test-py test-ui
+test: lint test-py test-ui
 
 bench: install
 	$(PY) benchmarks/run_all.py

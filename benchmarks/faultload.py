@@ -6,9 +6,10 @@ seconds). Each client sends, on its own connection (``rawhttp.py``), ``GET
 /devenv/api/instances/current`` and one request in ten a ``PUT`` of a prompt change, with
 the server token, ``PAUSE`` seconds apart (15 times a JupyterLab page's poll rate: back to
 back, 500 clients saturate this 2-CPU machine, load generator and emulator included, and
-PUTs then wait past their deadline: honest 504s, a capacity limit rather than a fault). The emulator fails 5 % of its calls (seeded) throughout,
-and every ``ARM_EVERY`` seconds the next step of ``SCHEDULE`` is armed: counted
-``rate_limit``, ``unavailable``, ``drop`` and ``malformed`` faults, then a 50 ms ``latency``.
+PUTs then wait past their deadline: honest 504s, a capacity limit rather than a fault).
+The emulator fails 5 % of its calls (seeded) throughout, and every ``ARM_EVERY`` seconds
+the next step of ``SCHEDULE`` is armed: counted ``rate_limit``, ``unavailable``, ``drop``
+and ``malformed`` faults, then a 50 ms ``latency``.
 
 ``CAUSED`` is what each fault may legitimately make the proxy answer, from
 ``jupyter_devenv/modelarts/client.py`` and ``server/handlers.py``: upstream errors pass

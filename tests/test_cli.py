@@ -75,7 +75,8 @@ def test_status_is_human_readable(cli):
     run = cli("status")
     assert run.returncode == 0, run.stderr
     assert "Kind         ModelArts notebook (older API)\nStatus       running\n" in run.stdout
-    # the seeded instance stops an hour after the emulator starts: 1:00:00 when the CLI is quick, 0:59:xx after
+    # the seeded instance stops an hour after the emulator starts: 1:00:00 when the CLI is
+    # quick, 0:59:xx after
     assert re.search(r"\nAuto-stop    stops in (1:00:00|0:59:[0-5]\d) \(at ", run.stdout), run.stdout
 
 

@@ -2,6 +2,7 @@
 
 Run separately from the other tests: ``.venv/bin/pytest tests/ui -p no:cacheprovider``.
 """
+
 from __future__ import annotations
 
 import os
@@ -9,13 +10,21 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-import jupyter_devenv
 from stack import Stack
 
+import jupyter_devenv
+
 CHROMIUM = os.environ.get("JUPYTER_DEVENV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 # The labextension as last built in this tree (`jlpm build:prod`), not the copy pip installed.
 BUILT = Path(jupyter_devenv.__file__).parent / "labextension"
@@ -42,8 +51,7 @@ def serve_built_labextension(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS,
-            "headless": True}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """Page helpers shared by the browser tests: where things are, and what they say."""
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,9 @@ def wait_counting(page: Page, timeout: float = 30_000) -> int:
     """Wait until the toolbar shows H:MM:SS; the seconds shown."""
     page.wait_for_function(
         """sel => { const el = document.querySelector(sel); return !!el && /^\\d+:\\d\\d:\\d\\d$/.test(el.textContent.trim()); }""",
-        arg=f"{PANEL} {ITEM} .jp-DevEnv-countdown-label", timeout=timeout)
+        arg=f"{PANEL} {ITEM} .jp-DevEnv-countdown-label",
+        timeout=timeout,
+    )
     return remaining(page)
 
 
@@ -61,7 +64,9 @@ def open_notebook7(page: Page, stack, path: str = "a.ipynb") -> None:
 
 
 def wait_kernel_idle(page: Page, timeout: float = 60_000) -> None:
-    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=timeout)
+    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+        timeout=timeout
+    )
 
 
 def wait_kernel_ready(page: Page, stack, timeout: float = 60.0) -> None:

@@ -4,6 +4,7 @@
 faults) and JupyterLab as a subprocess (``jupyter_stack.JupyterProcess``: isolated folders,
 two small notebooks in its root).
 """
+
 from __future__ import annotations
 
 import secrets
@@ -26,12 +27,21 @@ class Stack:
     e.g. ``notebooks_idle``; default ``<backend>_running``).
     """
 
-    def __init__(self, tmp: Path, backend: str = "demanager", stop_in: Optional[float] = None,
-                 locale: Optional[str] = None, poll_interval: float = 30.0,
-                 reminder_thresholds=(900, 300, 60), save_before_stop: int = 60,
-                 lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
-                 configured: bool = True, server_extension: bool = True,
-                 devenv: Optional[Dict[str, Any]] = None, seed: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        backend: str = "demanager",
+        stop_in: Optional[float] = None,
+        locale: Optional[str] = None,
+        poll_interval: float = 30.0,
+        reminder_thresholds=(900, 300, 60),
+        save_before_stop: int = 60,
+        lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
+        configured: bool = True,
+        server_extension: bool = True,
+        devenv: Optional[Dict[str, Any]] = None,
+        seed: Optional[str] = None,
+    ) -> None:
         self.backend = backend
         self.emulator = EmulatorThread(Emulator(stop_in=stop_in)).start()
         self.instance_id = self.emulator.emulator.seed_ids[seed or f"{backend}_running"]
@@ -39,17 +49,31 @@ class Stack:
         settings = {"@jupyterlab/translation-extension/plugin": {"locale": locale}} if locale else {}
         try:
             self.server = JupyterProcess(
-                tmp, self.emulator.url, backend, self.instance_id if configured else None, app="jupyterlab",
-                devenv={"poll_interval": poll_interval, "cache_ttl": 0.0,
-                        "reminder_thresholds": list(reminder_thresholds), "save_before_stop": save_before_stop,
-                        **(devenv or {})},
-                lab_settings={**settings, **(lab_settings or {})}, server_extension=server_extension)
+                tmp,
+                self.emulator.url,
+                backend,
+                self.instance_id if configured else None,
+                app="jupyterlab",
+                devenv={
+                    "poll_interval": poll_interval,
+                    "cache_ttl": 0.0,
+                    "reminder_thresholds": list(reminder_thresholds),
+                    "save_before_stop": save_before_stop,
+                    **(devenv or {}),
+                },
+                lab_settings={**settings, **(lab_settings or {})},
+                server_extension=server_extension,
+            )
         except BaseException:  # Jupyter did not start: nothing else should outlive the test
             self.control.close()
             self.emulator.stop()
             raise
-        self.url, self.token, self.root, self.auth = (self.server.url, self.server.token, self.server.root,
-                                                      self.server.auth)
+        self.url, self.token, self.root, self.auth = (
+            self.server.url,
+            self.server.token,
+            self.server.root,
+            self.server.auth,
+        )
 
     # --- what the tests read and steer -------------------------------------------------
     def raw_instance(self) -> Dict[str, Any]:

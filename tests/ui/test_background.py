@@ -8,13 +8,23 @@ a recorder (permission granted, or not yet asked). Time is driven as in test_tru
 clock (Playwright's) and the emulator's jump together, so the hidden page, which does not read
 the instance, reaches the threshold on its own clock.
 """
+
 from __future__ import annotations
 
 import re
 
+from pages import (
+    POPOVER,
+    countdown,
+    open_lab,
+    open_popover,
+    toasts_seen,
+    visible_toasts,
+    wait_counting,
+    wait_until,
+    watch_toasts,
+)
 from playwright.sync_api import expect
-
-from pages import POPOVER, countdown, open_lab, open_popover, toasts_seen, visible_toasts, wait_counting, wait_until, watch_toasts
 
 REMINDER = "stops in"
 
@@ -39,8 +49,10 @@ FAKES = """
 
 
 def set_hidden(page, hidden: bool) -> None:
-    page.evaluate(f"() => {{ window.__hidden = {'true' if hidden else 'false'}; "
-                  "document.dispatchEvent(new Event('visibilitychange')); }")
+    page.evaluate(
+        f"() => {{ window.__hidden = {'true' if hidden else 'false'}; "
+        "document.dispatchEvent(new Event('visibilitychange')); }"
+    )
 
 
 def notes(page):
@@ -104,8 +116,12 @@ def test_permission_is_asked_from_a_click_never_on_load(page, make_stack, artifa
 
 
 def test_popover_offers_browser_notifications_and_title_can_be_turned_off(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", stop_in=10 * 60, poll_interval=3,
-                       lab_settings={"jupyter-devenv/plugin": {"titleCountdown": False}})
+    stack = make_stack(
+        backend="demanager",
+        stop_in=10 * 60,
+        poll_interval=3,
+        lab_settings={"jupyter-devenv/plugin": {"titleCountdown": False}},
+    )
     page.add_init_script(FAKES % "default")
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)

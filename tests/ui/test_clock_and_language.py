@@ -1,10 +1,10 @@
 """A browser clock that is off still counts to the API's deadline; the Chinese UI and its table."""
+
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
-
 from pages import countdown, open_lab, open_notebook7, open_popover, remaining, wait_counting
+from playwright.sync_api import expect
 
 SHIFT_DATE = """
 (() => {
@@ -41,7 +41,9 @@ def test_countdown_matches_emulator_with_browser_clock_off(page, make_stack, shi
 def _locale_requests(page) -> list:
     """URLs of the page's requests for the extension's translation table, as they happen."""
     urls = []
-    page.on("request", lambda request: urls.append(request.url) if "/devenv/api/locale/" in request.url else None)
+    page.on(
+        "request", lambda request: urls.append(request.url) if "/devenv/api/locale/" in request.url else None
+    )
     return urls
 
 

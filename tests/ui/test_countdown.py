@@ -1,13 +1,23 @@
 """The toolbar countdown: visible, ticking locally, no request and no comm message per tick."""
+
 from __future__ import annotations
 
 import time
 
 import pytest
+from pages import (
+    PANEL,
+    Traffic,
+    countdown,
+    label,
+    open_lab,
+    open_notebook7,
+    open_popover,
+    remaining,
+    wait_counting,
+    wait_kernel_idle,
+)
 from playwright.sync_api import expect
-
-from pages import (PANEL, Traffic, countdown, label, open_lab, open_notebook7, open_popover, remaining,
-                   wait_counting, wait_kernel_idle)
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
@@ -76,8 +86,12 @@ def test_no_polling_while_the_page_is_hidden(page, make_stack):
 
 
 def test_settings_override_the_server_thresholds(page, make_stack):
-    stack = make_stack(backend="demanager", stop_in=22 * 60, poll_interval=3,
-                       lab_settings={"jupyter-devenv/plugin": {"reminderThresholds": [1200, 120]}})
+    stack = make_stack(
+        backend="demanager",
+        stop_in=22 * 60,
+        poll_interval=3,
+        lab_settings={"jupyter-devenv/plugin": {"reminderThresholds": [1200, 120]}},
+    )
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     stack.advance_to_remaining(19 * 60 + 40)
@@ -88,8 +102,12 @@ def test_settings_override_the_server_thresholds(page, make_stack):
 
 @pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
 def test_threshold_looks_in_light_and_dark_themes(page, make_stack, artifacts, theme):
-    stack = make_stack(backend="demanager", stop_in=4 * 60, poll_interval=30,
-                       lab_settings={"@jupyterlab/apputils-extension/themes": {"theme": theme}})
+    stack = make_stack(
+        backend="demanager",
+        stop_in=4 * 60,
+        poll_interval=30,
+        lab_settings={"@jupyterlab/apputils-extension/themes": {"theme": theme}},
+    )
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     item = countdown(page)
@@ -98,6 +116,8 @@ def test_threshold_looks_in_light_and_dark_themes(page, make_stack, artifacts, t
     assert colors[0] != colors[1]
     name = theme.split()[-1].lower()
     page.wait_for_timeout(500)
-    page.locator(f"{PANEL} .jp-NotebookPanel-toolbar").first.screenshot(path=str(artifacts / f"toolbar-level2-{name}.png"))
+    page.locator(f"{PANEL} .jp-NotebookPanel-toolbar").first.screenshot(
+        path=str(artifacts / f"toolbar-level2-{name}.png")
+    )
     popover = open_popover(page)
     popover.screenshot(path=str(artifacts / f"popover-{name}.png"))

@@ -1,11 +1,11 @@
 """Upstream failures: the toolbar says what failed and recovers; a failed action says why."""
+
 from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
-
 from pages import countdown, open_lab, open_popover, visible_toasts, wait_counting
+from playwright.sync_api import expect
 
 
 def test_upstream_errors_show_code_and_recover(page, make_stack, artifacts):

@@ -1,4 +1,5 @@
 """The built labextension: its TypeScript unit tests pass, the bundle stays small, nothing from a CDN."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "labextension"

@@ -1,13 +1,21 @@
 """Before and after the stop: dirty documents saved, a stopped instance or a gone server said plainly."""
+
 from __future__ import annotations
 
 import json
 import re
 
+from pages import (
+    PANEL,
+    countdown,
+    open_lab,
+    open_notebook7,
+    visible_toasts,
+    wait_counting,
+    wait_kernel_ready,
+    watch_toasts,
+)
 from playwright.sync_api import expect
-
-from pages import (PANEL, countdown, open_lab, open_notebook7, visible_toasts, wait_counting,
-                   wait_kernel_ready, watch_toasts)
 
 
 def test_dirty_notebook_is_saved_before_the_stop(page, make_stack, artifacts):
@@ -20,7 +28,10 @@ def test_dirty_notebook_is_saved_before_the_stop(page, make_stack, artifacts):
     page.keyboard.press("End")
     page.keyboard.type("  # edited before the stop")
     page.keyboard.press("Escape")
-    on_disk = lambda: "".join(json.loads((stack.root / "a.ipynb").read_text())["cells"][0]["source"])
+
+    def on_disk() -> str:
+        return "".join(json.loads((stack.root / "a.ipynb").read_text())["cells"][0]["source"])
+
     assert "edited" not in on_disk()
     stack.advance_to_remaining(50)  # inside the 60 s lead
     expect(visible_toasts(page, "Saved 1 document")).to_have_count(1, timeout=10_000)

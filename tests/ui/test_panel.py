@@ -1,16 +1,25 @@
 """AutoStopPanel's view in a notebook cell: renders from the page's countdown, acts through the
 REST API while the kernel is busy, checks the description as it is typed, keeps the kernel
 side's traits in step, and looks right in the light and dark themes."""
+
 from __future__ import annotations
 
 import re
 
 import httpx
 import pytest
+from pages import (
+    ITEM,
+    PANEL,
+    countdown,
+    open_lab,
+    open_notebook7,
+    remaining,
+    run_in_new_cell,
+    wait_counting,
+    wait_until,
+)
 from playwright.sync_api import Page, expect
-
-from pages import (ITEM, PANEL, countdown, open_lab, open_notebook7, remaining, run_in_new_cell, wait_counting,
-                   wait_until)
 
 VIEW = ".jp-DevEnv-panel"
 PANEL_CODE = "from jupyter_devenv import AutoStopPanel; AutoStopPanel()"
@@ -21,9 +30,11 @@ BUSY = f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='busy']"
 def wait_kernel_listed(stack, timeout: float = 60.0) -> None:
     """Wait until GET /api/kernels lists a kernel. While one is starting, jupyter_server can
     answer 500 (its ``last_activity`` is not set yet): ask again rather than fail."""
+
     def listed():
         r = httpx.get(f"{stack.url}/api/kernels", headers=stack.auth, timeout=5)
         return r.status_code == 200 and isinstance(r.json(), list) and len(r.json()) > 0
+
     assert wait_until(listed, timeout, 0.25), "no kernel was started"
 
 
@@ -47,7 +58,9 @@ def run_cell(page: Page, index: int, code: str) -> None:
 
 
 def start_busy_kernel(page: Page) -> None:
-    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=30_000)
+    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+        timeout=30_000
+    )
     run_cell(page, 1, "import time; time.sleep(120)")
     page.locator(BUSY).first.wait_for(timeout=30_000)
 
@@ -55,7 +68,9 @@ def start_busy_kernel(page: Page) -> None:
 def interrupt_kernel(page: Page, stack) -> None:
     (kernel,) = httpx.get(f"{stack.url}/api/kernels", headers=stack.auth, timeout=5).json()
     httpx.post(f"{stack.url}/api/kernels/{kernel['id']}/interrupt", headers=stack.auth, timeout=5)
-    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=30_000)
+    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+        timeout=30_000
+    )
 
 
 def both_countdowns(page: Page):
@@ -63,7 +78,8 @@ def both_countdowns(page: Page):
     return page.evaluate(
         """([item, view]) => [document.querySelector(item)?.textContent.trim(),
                               document.querySelector(view)?.textContent.trim()]""",
-        [f"{PANEL} {ITEM} .jp-DevEnv-countdown-label", f"{PANEL} {VIEW} [data-field='countdown']"])
+        [f"{PANEL} {ITEM} .jp-DevEnv-countdown-label", f"{PANEL} {VIEW} [data-field='countdown']"],
+    )
 
 
 def assert_same_second(page: Page, samples: int = 8) -> None:
@@ -153,7 +169,7 @@ def test_panel_demanager_with_busy_kernel(page, make_stack, artifacts, ui):
     expect(rule).to_contain_text("at most 512")
     expect(view.locator("[data-action='save-description']")).to_be_disabled()
     box.fill("")
-    box.press_sequentially("Week 12 & \"quotes\"/")
+    box.press_sequentially('Week 12 & "quotes"/')
     expect(rule).to_contain_text('Not allowed: & " /')
     view.screenshot(path=str(artifacts / f"panel-demanager-{ui}-invalid.png"))
     page.wait_for_timeout(500)
@@ -176,7 +192,8 @@ def test_panel_demanager_with_busy_kernel(page, make_stack, artifacts, ui):
     interrupt_kernel(page, stack)
     run_cell(page, 2, "p = _; print('TRAITS', p.enable, p.duration, p.prompt, p.description)")
     expect(page.locator(f"{PANEL} .jp-Cell").nth(2).locator(".jp-OutputArea-output")).to_contain_text(
-        "TRAITS True 7200 False Week 12: training run", timeout=30_000)
+        "TRAITS True 7200 False Week 12: training run", timeout=30_000
+    )
 
     # The other way: a kernel-side method changes the instance; the view reads it again at
     # once (the page would otherwise wait for its next poll, 10 min away).

@@ -1,18 +1,30 @@
 """The toolbar popover: controls that work at once, even while the kernel is busy."""
+
 from __future__ import annotations
 
 import time
 
 import pytest
+from pages import (
+    PANEL,
+    POPOVER,
+    countdown,
+    label,
+    open_lab,
+    open_notebook7,
+    open_popover,
+    remaining,
+    run_in_new_cell,
+    wait_counting,
+)
 from playwright.sync_api import expect
-
-from pages import (PANEL, POPOVER, countdown, label, open_lab, open_notebook7, open_popover, remaining,
-                   run_in_new_cell, wait_counting)
 
 
 def start_busy_kernel(page, stack) -> None:
     run_in_new_cell(page, stack, "import time; time.sleep(120)")
-    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='busy']").first.wait_for(timeout=30_000)
+    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='busy']").first.wait_for(
+        timeout=30_000
+    )
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
@@ -33,8 +45,7 @@ def test_turn_off_while_kernel_is_busy(page, make_stack, artifacts, ui):
     # And it can be turned on again, with a new deadline from the API.
     popover.locator("[data-field='duration']").select_option("7200")
     popover.locator("[data-action='turn-on']").click()
-    expect(countdown(page)).to_have_text(
-        __import__("re").compile(r"^\s*1:59:\d\d\s*$"), timeout=3000)
+    expect(countdown(page)).to_have_text(__import__("re").compile(r"^\s*1:59:\d\d\s*$"), timeout=3000)
     assert stack.raw_instance()["spec"]["auto_stop"]["duration"] == 7200
 
 
@@ -50,7 +61,9 @@ def test_demanager_offers_no_extend(page, make_stack, artifacts):
     expect(popover.locator("[data-action='turn-off']")).to_be_visible()
     expect(popover).to_contain_text("Emulated")
     # The instance comes from the server's configuration: it is said, not offered for change.
-    expect(popover.locator("[data-note='fixed']")).to_have_text("The instance is set in the server configuration.")
+    expect(popover.locator("[data-note='fixed']")).to_have_text(
+        "The instance is set in the server configuration."
+    )
     expect(popover.locator("[data-action='change-instance']")).to_be_hidden()
     page.screenshot(path=str(artifacts / "popover-demanager-page.png"))
     # Escape closes it.
@@ -70,7 +83,9 @@ def test_extend_on_notebooks_moves_deadline_while_kernel_is_busy(page, make_stac
     popover.screenshot(path=str(artifacts / "popover-notebooks.png"))
     popover.locator("[data-field='extend']").select_option("7200")
     popover.locator("[data-action='extend']").click()
-    expect(countdown(page)).to_have_text(__import__("re").compile(r"^\s*(1:59:\d\d|2:00:00)\s*$"), timeout=2000)
+    expect(countdown(page)).to_have_text(
+        __import__("re").compile(r"^\s*(1:59:\d\d|2:00:00)\s*$"), timeout=2000
+    )
     lease = stack.raw_instance()["lease"]
     stop = lease["create_at"] + lease["duration"]
     assert abs(stop - (stack.emulator_now() + 7_200_000)) < 5000
@@ -104,5 +119,7 @@ def test_insert_panel_adds_and_runs_a_cell(page, make_stack):
     expect(cells).to_have_count(2)
     expect(cells.nth(1).locator(".cm-content")).to_contain_text("AutoStopPanel()")
     # It was sent to the kernel: an execution count appears (whatever the panel shows).
-    expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text(__import__("re").compile(r"\[\d+\]"), timeout=30_000)
+    expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text(
+        __import__("re").compile(r"\[\d+\]"), timeout=30_000
+    )
     assert label(page)

@@ -1,12 +1,22 @@
 """Reminders: notifications at each threshold, once per deadline per page, with actions."""
+
 from __future__ import annotations
 
 import re
 
+from pages import (
+    ITEM,
+    PANEL,
+    countdown,
+    open_lab,
+    remaining,
+    toasts_seen,
+    visible_toasts,
+    wait_counting,
+    wait_until,
+    watch_toasts,
+)
 from playwright.sync_api import expect
-
-from pages import (PANEL, ITEM, countdown, open_lab, remaining, toasts_seen, visible_toasts, wait_counting,
-                   wait_until, watch_toasts)
 
 REMINDER = "stops in"
 
@@ -60,7 +70,7 @@ def test_one_reminder_per_threshold_with_two_notebooks_open(page, make_stack):
     expect(visible_toasts(page, REMINDER)).to_have_count(1)
     # Both toolbars agree.
     labels = page.locator(f".jp-NotebookPanel {ITEM} .jp-DevEnv-countdown").all()
-    assert len({l.get_attribute("class") for l in labels}) == 1
+    assert len({label.get_attribute("class") for label in labels}) == 1
 
 
 def test_reminder_extend_on_notebooks(page, make_stack, artifacts):
@@ -82,8 +92,12 @@ def test_reminder_extend_on_notebooks(page, make_stack, artifacts):
 def test_no_reminder_when_prompt_is_false(page, make_stack):
     stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     import httpx
-    httpx.put(f"{stack.url}/devenv/api/instances/current", headers=stack.auth,
-              json={"spec": {"auto_stop": {"prompt": False}}}).raise_for_status()
+
+    httpx.put(
+        f"{stack.url}/devenv/api/instances/current",
+        headers=stack.auth,
+        json={"spec": {"auto_stop": {"prompt": False}}},
+    ).raise_for_status()
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     watch_toasts(page)
@@ -98,6 +112,7 @@ def test_no_reminder_when_prompt_is_false(page, make_stack):
 def test_one_reminder_across_notebook7_tabs(page, context, make_stack):
     stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     from pages import open_notebook7
+
     other = context.new_page()
     open_notebook7(page, stack, "a.ipynb")
     open_notebook7(other, stack, "b.ipynb")

@@ -1,15 +1,17 @@
 """Setting up without a restart: the server part not loaded yet, and the instance chosen in the page."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
+from pages import PANEL, countdown, open_lab, open_notebook7, open_popover, run_in_new_cell, wait_counting
 from playwright.sync_api import expect
 
-from pages import PANEL, countdown, open_lab, open_notebook7, open_popover, run_in_new_cell, wait_counting
-
-RESTART = ("jupyter-devenv is installed but its server part is not running yet: restart Jupyter "
-           "(on ModelArts: stop and start the instance).")
+RESTART = (
+    "jupyter-devenv is installed but its server part is not running yet: restart Jupyter "
+    "(on ModelArts: stop and start the instance)."
+)
 
 
 def opener(ui: str):
@@ -57,7 +59,9 @@ def test_choose_the_instance_without_a_restart(page, make_stack, artifacts, ui):
     rows = instance_rows(popover)
     running = [text for _, text in rows if "RUNNING" in text]
     assert len(running) >= 2, rows  # the emulator's running instance of each API
-    assert [("RUNNING" in text) for _, text in rows] == sorted(("RUNNING" in t for _, t in rows), reverse=True)
+    assert [("RUNNING" in text) for _, text in rows] == sorted(
+        ("RUNNING" in t for _, t in rows), reverse=True
+    )
     mine = dict(rows)[stack.instance_id]
     assert re.search(r"RUNNING · \S+ · (\d+ h )?\d+ min left", mine), mine
     expect(popover.locator("[data-action='turn-off']")).to_be_hidden()
@@ -77,17 +81,26 @@ def test_choose_the_instance_without_a_restart(page, make_stack, artifacts, ui):
     if ui == "lab":
         # A kernel started afterwards works on the chosen instance.
         page.keyboard.press("Escape")
-        run_in_new_cell(page, stack, "from jupyter_devenv.connection import connect\n"
-                                     "print('CHOSEN', connect().get()['instance']['id'])")
+        run_in_new_cell(
+            page,
+            stack,
+            "from jupyter_devenv.connection import connect\n"
+            "print('CHOSEN', connect().get()['instance']['id'])",
+        )
         expect(page.locator(f"{PANEL} .jp-OutputArea-output").first).to_contain_text(
-            f"CHOSEN {stack.instance_id}", timeout=30_000)
+            f"CHOSEN {stack.instance_id}", timeout=30_000
+        )
 
         # "Change instance": the list again, the current one marked; another running instance.
-        second = stack.control.post("/instances", json={"backend": "demanager", "name": "second-run"}).json()["id"]
+        second = stack.control.post("/instances", json={"backend": "demanager", "name": "second-run"}).json()[
+            "id"
+        ]
         popover = open_popover(page)
         expect(popover.locator("[data-note='fixed']")).to_be_hidden()
         popover.locator("[data-action='change-instance']").click()
-        expect(popover.locator(f"[data-instance='{stack.instance_id}']")).to_have_attribute("aria-current", "true")
+        expect(popover.locator(f"[data-instance='{stack.instance_id}']")).to_have_attribute(
+            "aria-current", "true"
+        )
         expect(popover.locator("[data-action='turn-off']")).to_be_hidden()
         popover.screenshot(path=str(artifacts / "change-instance-lab.png"))
         popover.locator(f"[data-instance='{second}']").click()

@@ -1,15 +1,28 @@
 """Truth under every condition: a stop when idle is no countdown, an extend that would end the
 lease sooner asks first, and the deadline survives ModelArts not answering."""
+
 from __future__ import annotations
 
 import json
 import re
 
 import pytest
+from pages import (
+    PANEL,
+    POPOVER,
+    countdown,
+    label,
+    open_lab,
+    open_notebook7,
+    open_popover,
+    remaining,
+    toasts_seen,
+    visible_toasts,
+    wait_counting,
+    wait_until,
+    watch_toasts,
+)
 from playwright.sync_api import expect
-
-from pages import (PANEL, POPOVER, countdown, label, open_lab, open_notebook7, open_popover, remaining,
-                   toasts_seen, visible_toasts, wait_counting, wait_until, watch_toasts)
 
 REMINDER = "stops in"
 IDLE_RULE = "CPU ≤ 5 %, GPU and NPU ≤ 1 %, network receive ≤ 1.6 kbit/s"
@@ -46,7 +59,9 @@ def test_idle_lease_shows_no_countdown_and_no_reminder(page, make_stack, artifac
     assert label(page) == "stops when idle"
     assert stack.raw_instance()["status"] == "RUNNING"
     assert toasts_seen(page, REMINDER) == []
-    page.locator(f"{PANEL} .jp-NotebookPanel-toolbar").first.screenshot(path=str(artifacts / f"idle-toolbar-{ui}.png"))
+    page.locator(f"{PANEL} .jp-NotebookPanel-toolbar").first.screenshot(
+        path=str(artifacts / f"idle-toolbar-{ui}.png")
+    )
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
@@ -88,7 +103,9 @@ def test_extend_that_ends_sooner_asks_first(page, make_stack, artifacts, ui):
     page.locator(".jp-Dialog").get_by_role("button", name="Stop sooner").click()
     expect(countdown(page)).to_have_text(re.compile(r"^\s*(0:59:\d\d|1:00:00)\s*$"), timeout=5000)
     assert abs(stack.stop_timestamp() - (stack.emulator_now() + 3_600_000)) < 5000
-    assert any(k.startswith("PATCH ") and k.endswith("/lease") for k in writes_received(stack)), stack.requests_received()
+    assert any(k.startswith("PATCH ") and k.endswith("/lease") for k in writes_received(stack)), (
+        stack.requests_received()
+    )
 
 
 def test_deadline_survives_modelarts_not_answering(page, make_stack, artifacts):
@@ -106,7 +123,10 @@ def test_deadline_survives_modelarts_not_answering(page, make_stack, artifacts):
     page.keyboard.press("End")
     page.keyboard.type("  # edited while ModelArts was down")
     page.keyboard.press("Escape")
-    on_disk = lambda: "".join(json.loads((stack.root / "a.ipynb").read_text())["cells"][0]["source"])
+
+    def on_disk() -> str:
+        return "".join(json.loads((stack.root / "a.ipynb").read_text())["cells"][0]["source"])
+
     assert "ModelArts was down" not in on_disk()
 
     stack.emulator_down()
@@ -129,11 +149,15 @@ def test_deadline_survives_modelarts_not_answering(page, make_stack, artifacts):
     assert wait_until(lambda: 60 < (remaining(page) or 0) <= 66, timeout=5), label(page)
     page.wait_for_timeout(1000)
     seen = toasts_seen(page, REMINDER)
-    assert len(seen) <= 1 and not any(re.search(r"stops in \d+ s ", t) for t in seen), seen  # the 5 min one at most
+    assert len(seen) <= 1 and not any(re.search(r"stops in \d+ s ", t) for t in seen), (
+        seen
+    )  # the 5 min one at most
     # Ten seconds more: the 1 min reminder appears on time, and the notebook is saved before the stop.
     stack.advance_offline(10)
     page.clock.fast_forward(10_000)
-    expect(visible_toasts(page, REMINDER).filter(has_text=re.compile(r"stops in 5\d s "))).to_have_count(1, timeout=5000)
+    expect(visible_toasts(page, REMINDER).filter(has_text=re.compile(r"stops in 5\d s "))).to_have_count(
+        1, timeout=5000
+    )
     expect(visible_toasts(page, "Saved 1 document")).to_have_count(1, timeout=10_000)
     assert "ModelArts was down" in on_disk()
     expect(item).to_have_class(re.compile("jp-DevEnv-unconfirmed"))
