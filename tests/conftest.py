@@ -51,6 +51,12 @@ def instance_id(emulator, backend) -> str:
 
 
 @pytest.fixture
+def keeper(jp_serverapp):
+    """The running extension's ``HoldKeeper`` (tests tick it themselves)."""
+    return next(iter(jp_serverapp.extension_manager.extension_apps["jupyter_devenv"])).keeper
+
+
+@pytest.fixture
 def devenv_config(emulator, backend, instance_id, tmp_path) -> Dict[str, Any]:
     return {
         "endpoint": emulator.url,

@@ -10,16 +10,15 @@ import copy
 import http.server
 import json
 import os
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 from email.utils import formatdate
 from typing import Dict, Tuple
 
 import httpx
 import pytest
+from scripted_http import make_certificate
 
 from jupyter_devenv import doctor
 from jupyter_devenv.cli import main
@@ -245,31 +244,9 @@ def test_a_bad_setting_is_reported_as_by_every_command(env, capsys):
 @pytest.fixture
 def tls_server(tmp_path):
     """An HTTPS server on loopback with a self-signed certificate; yields (url, certificate path)."""
-    if shutil.which("openssl") is None:
+    if make_certificate(tmp_path) is None:
         pytest.skip("openssl is needed to make a self-signed certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
 
     class Quiet(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args):

@@ -10,31 +10,13 @@ from typing import Any, Dict
 
 import pytest
 
-from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
-
 HOUR = 3600
 
 
 @pytest.fixture
-def devenv_config(emulator, backend, instance_id):
+def devenv_config(devenv_config):
     """conftest's settings; the tests tick the keeper themselves (no periodic tick in between)."""
-    return {
-        "endpoint": emulator.url,
-        "project_id": PROJECT_ID,
-        "instance_id": instance_id,
-        "access_key": ACCESS_KEY,
-        "secret_key": SECRET_KEY,
-        "backend": backend,
-        "retries": 2,
-        "request_timeout": 5.0,
-        "cache_ttl": 5.0,
-        "hold_check_interval": 3600.0,
-    }
-
-
-@pytest.fixture
-def keeper(jp_serverapp):
-    return next(iter(jp_serverapp.extension_manager.extension_apps["jupyter_devenv"])).keeper
+    return {**devenv_config, "request_timeout": 5.0, "hold_check_interval": 3600.0}
 
 
 def lease_stop(raw: Dict[str, Any]) -> int:

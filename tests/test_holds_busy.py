@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 from waiting import until
 
-from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
-
 
 @pytest.fixture
-def devenv_config(emulator, backend, instance_id):
+def devenv_config(devenv_config):
+    """conftest's settings with hold_while_busy on; the tests tick the keeper themselves."""
     return {
-        "endpoint": emulator.url,
-        "project_id": PROJECT_ID,
-        "instance_id": instance_id,
-        "access_key": ACCESS_KEY,
-        "secret_key": SECRET_KEY,
-        "backend": backend,
-        "retries": 2,
+        **devenv_config,
         "request_timeout": 5.0,
         "hold_check_interval": 3600.0,
         "hold_while_busy": True,

@@ -7,30 +7,14 @@ import json
 
 import pytest
 
-from jupyter_devenv.emulator.app import ACCESS_KEY, PROJECT_ID, SECRET_KEY
 from jupyter_devenv.kernel_access import TOKEN_ENV, URL_ENV
 from jupyter_devenv.modelarts.errors import DevEnvError
 
 
 @pytest.fixture
-def devenv_config(emulator, backend, instance_id):
-    return {
-        "endpoint": emulator.url,
-        "project_id": PROJECT_ID,
-        "instance_id": instance_id,
-        "access_key": ACCESS_KEY,
-        "secret_key": SECRET_KEY,
-        "backend": backend,
-        "retries": 2,
-        "request_timeout": 5.0,
-        "cache_ttl": 5.0,
-        "hold_check_interval": 3600.0,
-    }
-
-
-@pytest.fixture
-def keeper(jp_serverapp):
-    return next(iter(jp_serverapp.extension_manager.extension_apps["jupyter_devenv"])).keeper
+def devenv_config(devenv_config):
+    """conftest's settings; the tests tick the keeper themselves."""
+    return {**devenv_config, "request_timeout": 5.0, "hold_check_interval": 3600.0}
 
 
 def test_outside_a_jupyter_server_it_says_holds_need_one(monkeypatch):

@@ -8,8 +8,6 @@ and makes the call itself.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import uuid
 from pathlib import Path
 from typing import Dict, Iterator
@@ -18,6 +16,7 @@ import httpx
 import pytest
 import websocket
 from jupyter_stack import JupyterProcess, ProcessStack
+from scripted_http import make_certificate
 
 from jupyter_devenv.connection import ProxyConnection
 from jupyter_devenv.kernel_access import SERVER_CERT_ENV, TOKEN_ENV, URL_ENV
@@ -26,32 +25,10 @@ from jupyter_devenv.modelarts.errors import DevEnvError
 
 @pytest.fixture(scope="module")
 def tls_files(tmp_path_factory) -> Dict[str, Path]:
-    if shutil.which("openssl") is None:
+    folder = make_certificate(tmp_path_factory.mktemp("tls"))
+    if folder is None:
         pytest.skip("openssl is needed to make a self-signed certificate")
-    folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        ],
-        check=True,
-        capture_output=True,
-    )
     return {"cert": cert, "key": key}
 
 
