@@ -5,9 +5,11 @@ Run separately from the other tests: ``.venv/bin/pytest tests/ui -p no:cacheprov
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 from pathlib import Path
+from typing import Dict
 
 import pytest
 from stack import Stack
@@ -72,6 +74,50 @@ def make_stack(tmp_path):
     yield make
     for stack in made:
         stack.close()
+
+
+def _same(value):
+    """30 and 30.0 are the same setting."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+@pytest.fixture(scope="session")
+def stack_pool(tmp_path_factory):
+    """The shared stacks, by their options; closed at the end of the session."""
+    pool: Dict[str, Stack] = {}
+    yield pool, tmp_path_factory
+    for stack in pool.values():  # all at once: a server can take a while to stop
+        stack.server.proc.terminate()
+    for stack in pool.values():
+        stack.close()
+
+
+@pytest.fixture
+def shared_stack(stack_pool):
+    """``shared_stack(**options)``: as ``make_stack``, but one stack per set of options for the
+    whole session, reset before each test that asks for it (``Stack.reset``: no kernels, the
+    notebooks as written, a fresh emulator), so a test sees what a new stack would show. Each
+    test opens its own JupyterLab workspace. Not for tests that stop its server or emulator,
+    or change its configuration (the chosen instance): those take ``make_stack``."""
+    pool, tmp_path_factory = stack_pool
+
+    def get(**options) -> Stack:
+        given = inspect.signature(Stack).bind(None, **options)
+        given.apply_defaults()  # the same stack whether a default is said or not
+        key = repr(sorted((k, _same(v)) for k, v in given.arguments.items() if k != "tmp"))
+        stack = pool.pop(key, None)
+        if stack is not None:
+            try:
+                stack.reset()
+            except Exception:  # not as it should be: a new one instead
+                stack.close()
+                stack = None
+        if stack is None:
+            stack = Stack(tmp_path_factory.mktemp("shared-stack"), **options)
+        pool[key] = stack
+        return stack
+
+    return get
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,14 @@ two small notebooks in its root).
 
 from __future__ import annotations
 
+import json
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any, Dict, Optional
 
 import httpx
-from jupyter_stack import JupyterProcess
+from jupyter_stack import NOTEBOOK, JupyterProcess
 
 from jupyter_devenv.emulator import EmulatorThread
 from jupyter_devenv.emulator.app import Emulator
@@ -43,6 +45,7 @@ class Stack:
         seed: Optional[str] = None,
     ) -> None:
         self.backend = backend
+        self.stop_in = stop_in
         self.emulator = EmulatorThread(Emulator(stop_in=stop_in)).start()
         self.instance_id = self.emulator.emulator.seed_ids[seed or f"{backend}_running"]
         self.control = httpx.Client(base_url=self.emulator.url + "/_emulator", timeout=10)
@@ -130,6 +133,34 @@ class Stack:
         """Stop the Jupyter server (the page stays open): "the server is gone"."""
         self.server.proc.kill()
         self.server.proc.wait(timeout=15)
+
+    def reset(self) -> None:
+        """Back to the state of a newly made stack, for the next test on a shared one (see
+        ``shared_stack``): no sessions or kernels, no holds, the notebooks' ``prompt`` on, the
+        root holding the two notebooks as written at the start, and a fresh emulator (its
+        instances, clock, faults and stats as seeded) on the same port."""
+        with httpx.Client(base_url=self.url, headers=self.auth, timeout=60, trust_env=False) as http:
+            for session in http.get("/api/sessions").raise_for_status().json():
+                http.delete(f"/api/sessions/{session['id']}").raise_for_status()
+            for kernel in http.get("/api/kernels").raise_for_status().json():
+                http.delete(f"/api/kernels/{kernel['id']}").raise_for_status()
+            if self.server.server_extension:
+                for hold in http.get("/devenv/api/holds").raise_for_status().json()["holds"]:
+                    http.delete(f"/devenv/api/holds/{hold['id']}")
+                if self.backend == "notebooks" and self.server.instance_id:
+                    http.put(
+                        "/devenv/api/instances/current", json={"spec": {"auto_stop": {"prompt": True}}}
+                    ).raise_for_status()
+        for path in self.root.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        for name in ("a.ipynb", "b.ipynb"):
+            (self.root / name).write_text(json.dumps(NOTEBOOK))
+        port = self.emulator.server.port
+        self.emulator.stop()
+        self.emulator = EmulatorThread(Emulator(stop_in=self.stop_in), port=port).start()
 
     def close(self) -> None:
         self.server.close()
