@@ -59,8 +59,8 @@ def notes(page):
     return page.evaluate("() => window.__notes.map(n => [n.title, n.body])")
 
 
-def test_hidden_tab_gets_a_browser_notification_and_the_time_in_its_title(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+def test_hidden_tab_gets_a_browser_notification_and_the_time_in_its_title(page, shared_stack, artifacts):
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     page.add_init_script(FAKES % "granted")
     page.clock.install()
     open_lab(page, stack, "a.ipynb")
@@ -96,8 +96,8 @@ def test_hidden_tab_gets_a_browser_notification_and_the_time_in_its_title(page, 
     assert wait_until(lambda: page.title() == base, timeout=5), page.title()
 
 
-def test_permission_is_asked_from_a_click_never_on_load(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+def test_permission_is_asked_from_a_click_never_on_load(page, shared_stack, artifacts):
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     page.add_init_script(FAKES % "default")
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
@@ -115,8 +115,8 @@ def test_permission_is_asked_from_a_click_never_on_load(page, make_stack, artifa
     expect(popover.locator("[data-action='notify']")).to_be_hidden()
 
 
-def test_popover_offers_browser_notifications_and_title_can_be_turned_off(page, make_stack, artifacts):
-    stack = make_stack(
+def test_popover_offers_browser_notifications_and_title_can_be_turned_off(page, shared_stack, artifacts):
+    stack = shared_stack(
         backend="demanager",
         stop_in=10 * 60,
         poll_interval=3,

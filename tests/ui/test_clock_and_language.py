@@ -20,8 +20,8 @@ SHIFT_DATE = """
 
 
 @pytest.mark.parametrize("shift_hours", [1, -1])
-def test_countdown_matches_emulator_with_browser_clock_off(page, make_stack, shift_hours):
-    stack = make_stack(backend="notebooks", poll_interval=2)
+def test_countdown_matches_emulator_with_browser_clock_off(page, shared_stack, shift_hours):
+    stack = shared_stack(backend="notebooks", poll_interval=2)
     page.add_init_script(SHIFT_DATE % (shift_hours * 3600 * 1000))
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
@@ -47,8 +47,8 @@ def _locale_requests(page) -> list:
     return urls
 
 
-def test_chinese_ui(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", locale="zh_CN", stop_in=14 * 60)
+def test_chinese_ui(page, shared_stack, artifacts):
+    stack = shared_stack(backend="demanager", locale="zh_CN", stop_in=14 * 60)
     fetched = _locale_requests(page)
     open_notebook7(page, stack, "a.ipynb")
     wait_counting(page)
@@ -64,8 +64,8 @@ def test_chinese_ui(page, make_stack, artifacts):
     page.screenshot(path=str(artifacts / "chinese-notebook7.png"))
 
 
-def test_english_page_does_not_load_the_table(page, make_stack):
-    stack = make_stack(backend="demanager")
+def test_english_page_does_not_load_the_table(page, shared_stack):
+    stack = shared_stack(backend="demanager")
     fetched = _locale_requests(page)
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
@@ -73,8 +73,8 @@ def test_english_page_does_not_load_the_table(page, make_stack):
     assert fetched == []
 
 
-def test_chinese_page_stays_english_when_the_table_fails(page, make_stack):
-    stack = make_stack(backend="demanager", locale="zh_CN")
+def test_chinese_page_stays_english_when_the_table_fails(page, shared_stack):
+    stack = shared_stack(backend="demanager", locale="zh_CN")
     page.route("**/devenv/api/locale/**", lambda route: route.fulfill(status=500, body="{}"))
     warnings = []
     page.on("console", lambda msg: warnings.append(msg.text) if msg.type == "warning" else None)

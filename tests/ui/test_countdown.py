@@ -21,8 +21,8 @@ from playwright.sync_api import expect
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
-def test_countdown_ticks_without_requests(page, make_stack, artifacts, ui):
-    stack = make_stack(backend="demanager", poll_interval=30)
+def test_countdown_ticks_without_requests(page, shared_stack, artifacts, ui):
+    stack = shared_stack(backend="demanager", poll_interval=30)
     traffic = Traffic(page)
     (open_lab if ui == "lab" else open_notebook7)(page, stack, "a.ipynb")
     first = wait_counting(page)
@@ -66,8 +66,8 @@ HIDEABLE = """
 """
 
 
-def test_no_polling_while_the_page_is_hidden(page, make_stack):
-    stack = make_stack(backend="demanager", poll_interval=2)
+def test_no_polling_while_the_page_is_hidden(page, shared_stack):
+    stack = shared_stack(backend="demanager", poll_interval=2)
     page.add_init_script(HIDEABLE)
     traffic = Traffic(page)
     open_lab(page, stack, "a.ipynb")
@@ -85,8 +85,8 @@ def test_no_polling_while_the_page_is_hidden(page, make_stack):
     assert any("instances/current" in r for r in traffic.api), traffic.api
 
 
-def test_settings_override_the_server_thresholds(page, make_stack):
-    stack = make_stack(
+def test_settings_override_the_server_thresholds(page, shared_stack):
+    stack = shared_stack(
         backend="demanager",
         stop_in=22 * 60,
         poll_interval=3,
@@ -101,8 +101,8 @@ def test_settings_override_the_server_thresholds(page, make_stack):
 
 
 @pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
-def test_threshold_looks_in_light_and_dark_themes(page, make_stack, artifacts, theme):
-    stack = make_stack(
+def test_threshold_looks_in_light_and_dark_themes(page, shared_stack, artifacts, theme):
+    stack = shared_stack(
         backend="demanager",
         stop_in=4 * 60,
         poll_interval=30,

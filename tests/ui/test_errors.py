@@ -8,8 +8,8 @@ from pages import countdown, open_lab, open_popover, visible_toasts, wait_counti
 from playwright.sync_api import expect
 
 
-def test_upstream_errors_show_code_and_recover(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", poll_interval=2)
+def test_upstream_errors_show_code_and_recover(page, shared_stack, artifacts):
+    stack = shared_stack(backend="demanager", poll_interval=2)
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     popover = open_popover(page)

@@ -108,9 +108,9 @@ def emulator_remaining(stack) -> float:
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
-def test_panel_demanager_with_busy_kernel(page, make_stack, artifacts, ui):
+def test_panel_demanager_with_busy_kernel(page, shared_stack, artifacts, ui):
     # Polls far apart: what the page shows after each step comes from the step itself.
-    stack = make_stack(backend="demanager", poll_interval=600)
+    stack = shared_stack(backend="demanager", poll_interval=600)
     (open_lab if ui == "lab" else open_notebook7)(page, stack, "a.ipynb")
     wait_counting(page)
     view = show_panel(page, stack)
@@ -202,8 +202,8 @@ def test_panel_demanager_with_busy_kernel(page, make_stack, artifacts, ui):
     expect(view.locator("[data-field='countdown']")).to_have_text("auto-stop off")
 
 
-def test_panel_notebooks_extend_errors_dark(page, make_stack, artifacts):
-    stack = make_stack(backend="notebooks", lab_settings=DARK)
+def test_panel_notebooks_extend_errors_dark(page, shared_stack, artifacts):
+    stack = shared_stack(backend="notebooks", lab_settings=DARK)
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     view = show_panel(page, stack)
@@ -247,8 +247,8 @@ def test_panel_notebooks_extend_errors_dark(page, make_stack, artifacts):
 LATIN_OK = {"API", "ModelArts", "ID"}
 
 
-def test_panel_speaks_chinese(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", locale="zh_CN")
+def test_panel_speaks_chinese(page, shared_stack, artifacts):
+    stack = shared_stack(backend="demanager", locale="zh_CN")
     open_notebook7(page, stack, "a.ipynb")
     wait_counting(page)
     view = show_panel(page, stack)

@@ -28,8 +28,8 @@ def start_busy_kernel(page, stack) -> None:
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
-def test_turn_off_while_kernel_is_busy(page, make_stack, artifacts, ui):
-    stack = make_stack(backend="demanager")
+def test_turn_off_while_kernel_is_busy(page, shared_stack, artifacts, ui):
+    stack = shared_stack(backend="demanager")
     (open_lab if ui == "lab" else open_notebook7)(page, stack, "a.ipynb")
     wait_counting(page)
     start_busy_kernel(page, stack)
@@ -49,8 +49,8 @@ def test_turn_off_while_kernel_is_busy(page, make_stack, artifacts, ui):
     assert stack.raw_instance()["spec"]["auto_stop"]["duration"] == 7200
 
 
-def test_demanager_offers_no_extend(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager")
+def test_demanager_offers_no_extend(page, shared_stack, artifacts):
+    stack = shared_stack(backend="demanager")
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     popover = open_popover(page)
@@ -71,8 +71,8 @@ def test_demanager_offers_no_extend(page, make_stack, artifacts):
     expect(page.locator(POPOVER)).to_have_count(0)
 
 
-def test_extend_on_notebooks_moves_deadline_while_kernel_is_busy(page, make_stack, artifacts):
-    stack = make_stack(backend="notebooks")
+def test_extend_on_notebooks_moves_deadline_while_kernel_is_busy(page, shared_stack, artifacts):
+    stack = shared_stack(backend="notebooks")
     open_lab(page, stack, "a.ipynb")
     before = wait_counting(page)
     assert before <= 3600
@@ -93,8 +93,8 @@ def test_extend_on_notebooks_moves_deadline_while_kernel_is_busy(page, make_stac
     assert abs(remaining(page) - (stop - stack.emulator_now()) / 1000) <= 2
 
 
-def test_remind_me_checkbox_sets_prompt(page, make_stack):
-    stack = make_stack(backend="demanager")
+def test_remind_me_checkbox_sets_prompt(page, shared_stack):
+    stack = shared_stack(backend="demanager")
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     popover = open_popover(page)
@@ -109,8 +109,8 @@ def test_remind_me_checkbox_sets_prompt(page, make_stack):
     expect(page.locator(POPOVER).locator("[data-field='prompt']")).not_to_be_checked()
 
 
-def test_insert_panel_adds_and_runs_a_cell(page, make_stack):
-    stack = make_stack(backend="demanager")
+def test_insert_panel_adds_and_runs_a_cell(page, shared_stack):
+    stack = shared_stack(backend="demanager")
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     popover = open_popover(page)

@@ -21,8 +21,8 @@ from playwright.sync_api import expect
 REMINDER = "stops in"
 
 
-def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, shared_stack, artifacts):
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     open_lab(page, stack, "a.ipynb")
     assert wait_counting(page) > 900
     watch_toasts(page)
@@ -48,8 +48,8 @@ def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, mak
     expect(visible_toasts(page, REMINDER)).to_have_count(0)
 
 
-def test_one_reminder_per_threshold_with_two_notebooks_open(page, make_stack):
-    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+def test_one_reminder_per_threshold_with_two_notebooks_open(page, shared_stack):
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     open_lab(page, stack, "a.ipynb")
     page.locator(".jp-DirListing-itemText", has_text="b.ipynb").dblclick()
     expect(page.locator(".jp-NotebookPanel")).to_have_count(2, timeout=30_000)
@@ -73,8 +73,8 @@ def test_one_reminder_per_threshold_with_two_notebooks_open(page, make_stack):
     assert len({label.get_attribute("class") for label in labels}) == 1
 
 
-def test_reminder_extend_on_notebooks(page, make_stack, artifacts):
-    stack = make_stack(backend="notebooks", stop_in=17 * 60, poll_interval=3)
+def test_reminder_extend_on_notebooks(page, shared_stack, artifacts):
+    stack = shared_stack(backend="notebooks", stop_in=17 * 60, poll_interval=3)
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     stack.advance_to_remaining(14 * 60 + 40)
@@ -89,8 +89,8 @@ def test_reminder_extend_on_notebooks(page, make_stack, artifacts):
     assert abs(lease["create_at"] + lease["duration"] - (stack.emulator_now() + 3_600_000)) < 5000
 
 
-def test_no_reminder_when_prompt_is_false(page, make_stack):
-    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+def test_no_reminder_when_prompt_is_false(page, shared_stack):
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     import httpx
 
     httpx.put(
@@ -109,8 +109,8 @@ def test_no_reminder_when_prompt_is_false(page, make_stack):
     expect(page.locator(f"{PANEL} {ITEM}")).to_be_visible()
 
 
-def test_one_reminder_across_notebook7_tabs(page, context, make_stack):
-    stack = make_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+def test_one_reminder_across_notebook7_tabs(page, context, shared_stack):
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
     from pages import open_notebook7
 
     other = context.new_page()

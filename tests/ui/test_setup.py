@@ -19,9 +19,9 @@ def opener(ui: str):
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
-def test_server_part_not_loaded_says_restart(page, make_stack, artifacts, ui):
+def test_server_part_not_loaded_says_restart(page, shared_stack, artifacts, ui):
     # The package installed, Jupyter not restarted: the labextension is there, its server part is not.
-    stack = make_stack(server_extension=False)
+    stack = shared_stack(server_extension=False)
     reads = []
     page.on("request", lambda r: reads.append(r.url) if "/devenv/api/config" in r.url else None)
     opener(ui)(page, stack, "a.ipynb")

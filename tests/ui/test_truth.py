@@ -34,8 +34,8 @@ def writes_received(stack) -> dict:
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
-def test_idle_lease_shows_no_countdown_and_no_reminder(page, make_stack, artifacts, ui):
-    stack = make_stack(backend="notebooks", seed="notebooks_idle", poll_interval=3)
+def test_idle_lease_shows_no_countdown_and_no_reminder(page, shared_stack, artifacts, ui):
+    stack = shared_stack(backend="notebooks", seed="notebooks_idle", poll_interval=3)
     (open_lab if ui == "lab" else open_notebook7)(page, stack, "a.ipynb")
     expect(countdown(page)).to_have_text("stops when idle", timeout=30_000)
     watch_toasts(page)
@@ -65,8 +65,8 @@ def test_idle_lease_shows_no_countdown_and_no_reminder(page, make_stack, artifac
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
-def test_extend_that_ends_sooner_asks_first(page, make_stack, artifacts, ui):
-    stack = make_stack(backend="notebooks", stop_in=20 * 3600, poll_interval=30)
+def test_extend_that_ends_sooner_asks_first(page, shared_stack, artifacts, ui):
+    stack = shared_stack(backend="notebooks", stop_in=20 * 3600, poll_interval=30)
     (open_lab if ui == "lab" else open_notebook7)(page, stack, "a.ipynb")
     assert wait_counting(page) > 19 * 3600
     before = stack.stop_timestamp()
