@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import secrets
-import shutil
 import statistics
 import subprocess
 import sys
@@ -37,21 +35,10 @@ import traceback
 from typing import Any, Dict, List, Optional, Tuple
 
 from common import QUICK, ROOT, load_line, table
-from jupyter_stack import ProcessStack
+from jupyter_stack import CHROMIUM, CHROMIUM_ARGS, ProcessStack
 
 STATIC = ROOT / "jupyter_devenv" / "labextension" / "static"
 OUR_SCRIPTS = "/lab/extensions/jupyter-devenv/"
-CHROMIUM = os.environ.get("JUPYTER_DEVENV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 COUNTDOWN = (
     '.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="devenv-countdown"] .jp-DevEnv-countdown-label'
 )

@@ -7,26 +7,15 @@ from __future__ import annotations
 
 import inspect
 import os
-import shutil
 from pathlib import Path
 from typing import Dict
 
 import pytest
+from jupyter_stack import CHROMIUM, CHROMIUM_ARGS
 from stack import Stack
 
 import jupyter_devenv
 
-CHROMIUM = os.environ.get("JUPYTER_DEVENV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 # The labextension as last built in this tree (`jlpm build:prod`), not the copy pip installed.
 BUILT = Path(jupyter_devenv.__file__).parent / "labextension"
