@@ -21,8 +21,19 @@ chromium:
 demo: install
 	$(VENV)/bin/jupyter-devenv demo
 
-lint: install
-	$(call timed,lint,$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .)
+# The labextension's node_modules as package.json and yarn.lock ask: `pip install -e .` runs `jlpm install`
+# only when it rebuilds the labextension (skipped while jupyter_devenv/labextension is newer than
+# labextension/src), so a devDependency added since would be missing.
+LABEXT_DEPS := labextension/node_modules/.yarn-state.yml
+JLPM := PATH="$(abspath $(VENV))/bin:$$PATH" jlpm
+
+$(LABEXT_DEPS): labextension/package.json labextension/yarn.lock | $(STAMP)
+	cd labextension && $(JLPM) install && touch node_modules/.yarn-state.yml
+
+# ruff for Python; prettier --check and eslint for the labextension (its package.json's lint:check).
+lint: install $(LABEXT_DEPS)
+	$(call timed,lint,$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+		(cd labextension && $(JLPM) lint:check))
 
 test-py: install
 	$(call timed,test-py,$(PY) -m pytest -q)
