@@ -25,42 +25,61 @@ export class AutoStopActions {
     report?: IActionReport
   ) {
     this.#report = report ?? {
-      done: message => Notification.success(toastText(message), { autoClose: 5000 }),
+      done: message =>
+        Notification.success(toastText(message), { autoClose: 5000 }),
       failed: err =>
-        Notification.error(toastText(`${trans.__('Could not change auto-stop.')} ${explainError(err, trans)}`), {
-          autoClose: false
-        })
+        Notification.error(
+          toastText(
+            `${trans.__('Could not change auto-stop.')} ${explainError(err, trans)}`
+          ),
+          {
+            autoClose: false
+          }
+        )
     };
   }
 
   turnOff(): Promise<IState | null> {
     return this.#run(
       m => m.updateAutoStop({ enable: false }),
-      () => this.trans.__('Auto-stop turned off: the instance keeps running, and billing, until it is stopped.')
+      () =>
+        this.trans.__(
+          'Auto-stop turned off: the instance keeps running, and billing, until it is stopped.'
+        )
     );
   }
 
   turnOn(duration: number): Promise<IState | null> {
-    return this.#run(m => m.updateAutoStop({ enable: true, duration }), () => this.trans.__('Auto-stop turned on.'));
+    return this.#run(
+      m => m.updateAutoStop({ enable: true, duration }),
+      () => this.trans.__('Auto-stop turned on.')
+    );
   }
 
   /** The demanager API: a duration set while the instance runs is for its next start. */
   setNextDuration(duration: number): Promise<IState | null> {
     return this.#run(
       m => m.updateAutoStop({ enable: true, duration }),
-      () => this.trans.__('Saved: the new duration applies from the next start.')
+      () =>
+        this.trans.__('Saved: the new duration applies from the next start.')
     );
   }
 
   setPrompt(prompt: boolean): Promise<IState | null> {
     return this.#run(
       m => m.updateAutoStop({ prompt }),
-      () => (prompt ? this.trans.__('Reminders turned on.') : this.trans.__('Reminders turned off.'))
+      () =>
+        prompt
+          ? this.trans.__('Reminders turned on.')
+          : this.trans.__('Reminders turned off.')
     );
   }
 
   setDescription(description: string): Promise<IState | null> {
-    return this.#run(m => m.updateDescription(description), () => this.trans.__('Description saved.'));
+    return this.#run(
+      m => m.updateDescription(description),
+      () => this.trans.__('Description saved.')
+    );
   }
 
   /** The stop time extending by `seconds` gives (upstream clock, ms), and whether it comes before the current one. */
@@ -84,7 +103,10 @@ export class AutoStopActions {
           at(to),
           at(this.model.state?.auto_stop.stop_timestamp as number)
         ),
-        buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.warnButton({ label: trans.__('Stop sooner') })]
+        buttons: [
+          Dialog.cancelButton({ label: trans.__('Cancel') }),
+          Dialog.warnButton({ label: trans.__('Stop sooner') })
+        ]
       });
       if (!answer.button.accept) {
         return null;
@@ -96,19 +118,31 @@ export class AutoStopActions {
         const stop = state.auto_stop.stop_timestamp;
         return stop === null
           ? this.trans.__('Extended.')
-          : this.trans.__('Extended: the instance now stops at %1.', formatLocalTime(stop, this.trans.languageCode));
+          : this.trans.__(
+              'Extended: the instance now stops at %1.',
+              formatLocalTime(stop, this.trans.languageCode)
+            );
       }
     );
   }
 
-  async #run(call: (model: ICountdownModel) => Promise<IState>, done: (state: IState) => string): Promise<IState | null> {
+  async #run(
+    call: (model: ICountdownModel) => Promise<IState>,
+    done: (state: IState) => string
+  ): Promise<IState | null> {
     try {
       const state = await call(this.model);
       this.#report.done(done(state));
       return state;
     } catch (reason) {
       this.#report.failed(
-        reason instanceof DevEnvError ? reason : new DevEnvError(0, 'NETWORK', String((reason as Error)?.message ?? reason))
+        reason instanceof DevEnvError
+          ? reason
+          : new DevEnvError(
+              0,
+              'NETWORK',
+              String((reason as Error)?.message ?? reason)
+            )
       );
       return null;
     }

@@ -1,6 +1,10 @@
 import { AutoStopActions } from './actions';
 import { around, button, h, setText } from './dom';
-import { AUTO_STOP_DURATIONS, autoStopDuration, EXTEND_DURATIONS } from './durations';
+import {
+  AUTO_STOP_DURATIONS,
+  autoStopDuration,
+  EXTEND_DURATIONS
+} from './durations';
 import { formatLocalTime } from './format';
 import { LIVE_PHASES } from './tokens';
 
@@ -23,10 +27,18 @@ export class AutoStopControls {
     this.#actions = actions;
     this.#onChange = onChange;
     const { trans } = actions;
-    const note = (name: string, text: string) => h('p', { class: 'note', 'data-note': name }, text);
-    const row = (name: string, ...children: Node[]) => h('div', { class: 'row', 'data-row': name }, ...children);
-    const field = (...children: Array<Node | string>) => h('label', { class: 'field' }, ...children);
-    const act = (action: string, label: string, run: () => Promise<unknown>, kind = '') => {
+    const note = (name: string, text: string) =>
+      h('p', { class: 'note', 'data-note': name }, text);
+    const row = (name: string, ...children: Node[]) =>
+      h('div', { class: 'row', 'data-row': name }, ...children);
+    const field = (...children: Array<Node | string>) =>
+      h('label', { class: 'field' }, ...children);
+    const act = (
+      action: string,
+      label: string,
+      run: () => Promise<unknown>,
+      kind = ''
+    ) => {
       const b = button(action, label, kind);
       b.addEventListener('click', () => void this.run(run));
       this.#inputs.push(b);
@@ -34,7 +46,11 @@ export class AutoStopControls {
     };
     const select = (name: string, values: number[]) => {
       const s = h('select', { class: 'select', 'data-field': name });
-      s.append(...values.map(v => h('option', { value: String(v) }, trans.__('%1 h', String(v / 3600)))));
+      s.append(
+        ...values.map(v =>
+          h('option', { value: String(v) }, trans.__('%1 h', String(v / 3600)))
+        )
+      );
       s.addEventListener('change', () => this.#touched.add(s));
       this.#inputs.push(s);
       return s;
@@ -46,7 +62,12 @@ export class AutoStopControls {
     this.#on = row(
       'on',
       h('span', {}, trans.__('Auto-stop is on.')),
-      act('turn-off', trans.__('Turn off auto-stop'), () => actions.turnOff(), 'warn')
+      act(
+        'turn-off',
+        trans.__('Turn off auto-stop'),
+        () => actions.turnOff(),
+        'warn'
+      )
     );
     this.#off = h(
       'div',
@@ -55,11 +76,18 @@ export class AutoStopControls {
         'div',
         { class: 'row' },
         field(trans.__('Duration'), duration),
-        act('turn-on', trans.__('Turn on auto-stop'), () => actions.turnOn(Number(duration.value)), 'accept')
+        act(
+          'turn-on',
+          trans.__('Turn on auto-stop'),
+          () => actions.turnOn(Number(duration.value)),
+          'accept'
+        )
       ),
       note(
         'turn-on',
-        trans.__('Turned on, auto-stop stops the instance after the chosen duration (1–24 h).')
+        trans.__(
+          'Turned on, auto-stop stops the instance after the chosen duration (1–24 h).'
+        )
       )
     );
     this.#nextStart = h(
@@ -69,7 +97,9 @@ export class AutoStopControls {
         'div',
         { class: 'row' },
         field(trans.__('Duration for the next start'), next),
-        act('apply-duration', trans.__('Apply'), () => actions.setNextDuration(Number(next.value)))
+        act('apply-duration', trans.__('Apply'), () =>
+          actions.setNextDuration(Number(next.value))
+        )
       ),
       note(
         'no-extend',
@@ -80,16 +110,29 @@ export class AutoStopControls {
     );
     this.#lease = note(
       'lease',
-      trans.__('On this API auto-stop is a lease, with no on/off: Extend renews it for 1–72 h from now.')
+      trans.__(
+        'On this API auto-stop is a lease, with no on/off: Extend renews it for 1–72 h from now.'
+      )
     );
     this.#extendRow = row(
       'extend',
       field(...around(trans, 'Keep running for %1 from now', extend)),
-      act('extend', trans.__('Extend'), () => actions.extend(Number(extend.value)), 'accept')
+      act(
+        'extend',
+        trans.__('Extend'),
+        () => actions.extend(Number(extend.value)),
+        'accept'
+      )
     );
 
-    const prompt = (this.#prompt = h('input', { type: 'checkbox', 'data-field': 'prompt' }));
-    prompt.addEventListener('change', () => void this.run(() => actions.setPrompt(prompt.checked)));
+    const prompt = (this.#prompt = h('input', {
+      type: 'checkbox',
+      'data-field': 'prompt'
+    }));
+    prompt.addEventListener(
+      'change',
+      () => void this.run(() => actions.setPrompt(prompt.checked))
+    );
     this.#inputs.push(prompt);
     this.promptRow = h(
       'label',
@@ -159,8 +202,16 @@ export class AutoStopControls {
     for (const option of Array.from(this.#extend.options)) {
       const seconds = Number(option.value);
       const [to, earlier] = this.#actions.extendTo(seconds);
-      const args = [String(seconds / 3600), formatLocalTime(to, trans.languageCode, undefined, true)];
-      setText(option, earlier ? trans.__('%1 h (until %2, sooner)', ...args) : trans.__('%1 h (until %2)', ...args));
+      const args = [
+        String(seconds / 3600),
+        formatLocalTime(to, trans.languageCode, undefined, true)
+      ];
+      setText(
+        option,
+        earlier
+          ? trans.__('%1 h (until %2, sooner)', ...args)
+          : trans.__('%1 h (until %2)', ...args)
+      );
       option.toggleAttribute('data-earlier', earlier);
     }
   }
@@ -169,13 +220,17 @@ export class AutoStopControls {
   #choose(select: HTMLSelectElement, seconds: number): void {
     if (!this.#touched.has(select)) {
       const values = Array.from(select.options, o => Number(o.value));
-      select.value = String(values.find(v => v >= seconds) ?? values[values.length - 1]);
+      select.value = String(
+        values.find(v => v >= seconds) ?? values[values.length - 1]
+      );
     }
   }
 
   readonly #actions: AutoStopActions;
   readonly #onChange: () => void;
-  readonly #inputs: Array<HTMLButtonElement | HTMLSelectElement | HTMLInputElement> = [];
+  readonly #inputs: Array<
+    HTMLButtonElement | HTMLSelectElement | HTMLInputElement
+  > = [];
   readonly #touched = new Set<HTMLSelectElement>();
   readonly #duration: HTMLSelectElement;
   readonly #next: HTMLSelectElement;

@@ -24,14 +24,18 @@ export class ClockOffset {
       return this.#value;
     }
     const sample = serverTime - (sentAt + receivedAt) / 2;
-    if (this.#samples.length > 0 && Math.abs(sample - this.#value) > this.#jumpMs) {
+    if (
+      this.#samples.length > 0 &&
+      Math.abs(sample - this.#value) > this.#jumpMs
+    ) {
       this.#samples = [];
     }
     this.#samples.push(sample);
     if (this.#samples.length > this.#window) {
       this.#samples.shift();
     }
-    this.#value = this.#samples.reduce((a, b) => a + b, 0) / this.#samples.length;
+    this.#value =
+      this.#samples.reduce((a, b) => a + b, 0) / this.#samples.length;
     return this.#value;
   }
 

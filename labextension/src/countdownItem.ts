@@ -12,7 +12,11 @@ import { ICountdownModel } from './tokens';
  * hold keeps the instance running, a "held" mark follows (the reasons in its tooltip).
  */
 export class CountdownItem extends Widget {
-  constructor(model: ICountdownModel, trans: ITrans, onClick: (item: CountdownItem) => void) {
+  constructor(
+    model: ICountdownModel,
+    trans: ITrans,
+    onClick: (item: CountdownItem) => void
+  ) {
     super({ node: document.createElement('div') });
     this.#model = model;
     this.#trans = trans;
@@ -21,7 +25,12 @@ export class CountdownItem extends Widget {
     this.addClass('jp-DevEnv-countdownItem');
     this.#button = h(
       'button',
-      { type: 'button', class: 'countdown', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' },
+      {
+        type: 'button',
+        class: 'countdown',
+        'aria-haspopup': 'dialog',
+        'aria-expanded': 'false'
+      },
       h('span', { class: 'countdown-icon', 'aria-hidden': 'true' }),
       this.#label
     );
@@ -69,7 +78,8 @@ export class CountdownItem extends Widget {
     }
     const stop = this.#model.state?.auto_stop.stop_timestamp;
     this.node.dataset.phase = d.phase;
-    this.node.dataset.stopTimestamp = stop === null || stop === undefined ? '' : String(stop);
+    this.node.dataset.stopTimestamp =
+      stop === null || stop === undefined ? '' : String(stop);
   }
 
   readonly #model: ICountdownModel;

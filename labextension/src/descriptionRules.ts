@@ -25,8 +25,15 @@ export interface IDescriptionCheck {
 export function checkDescription(value: string): IDescriptionCheck {
   const chars = Array.from(value);
   const length = chars.length;
-  const present = new Set(chars.filter(c => FORBIDDEN_DESCRIPTION_CHARS.includes(c)));
+  const present = new Set(
+    chars.filter(c => FORBIDDEN_DESCRIPTION_CHARS.includes(c))
+  );
   const forbidden = FORBIDDEN_DESCRIPTION_CHARS.filter(c => present.has(c));
   const over = Math.max(0, length - DESCRIPTION_MAX);
-  return { length, over, forbidden, valid: over === 0 && forbidden.length === 0 };
+  return {
+    length,
+    over,
+    forbidden,
+    valid: over === 0 && forbidden.length === 0
+  };
 }

@@ -29,10 +29,18 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** A `<button>` for `data-action`; `kind` is `accept`, `warn` or `link`. */
-export function button(action: string, label: string, kind = ''): HTMLButtonElement {
+export function button(
+  action: string,
+  label: string,
+  kind = ''
+): HTMLButtonElement {
   return h(
     'button',
-    { type: 'button', 'data-action': action, class: `button${kind ? ` button-${kind}` : ''}` },
+    {
+      type: 'button',
+      'data-action': action,
+      class: `button${kind ? ` button-${kind}` : ''}`
+    },
     label
   );
 }
@@ -49,7 +57,11 @@ export function setText(el: HTMLElement, text: string): void {
  * the text before it, the element, the text after, so each language puts the
  * element where its grammar wants it.
  */
-export function around(trans: { __(msgid: string, ...args: any[]): string }, msgid: string, el: Node): Array<Node | string> {
+export function around(
+  trans: { __(msgid: string, ...args: any[]): string },
+  msgid: string,
+  el: Node
+): Array<Node | string> {
   const mark = '\u0001';
   const [before, after = ''] = trans.__(msgid, mark).split(mark);
   return [before, el, after];

@@ -14,13 +14,22 @@ export function formatHMS(seconds: number): string {
 /** Time (with or without seconds) and date formatters per locale: building one is costly, and this runs every tick. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(locale: string | undefined, kind: string): Intl.DateTimeFormat {
+function formatter(
+  locale: string | undefined,
+  kind: string
+): Intl.DateTimeFormat {
   const key = `${locale}${kind}`;
   let found = formatters.get(key);
   if (!found) {
     found = new Intl.DateTimeFormat(
       locale,
-      kind === 'd' ? {} : { hour: '2-digit', minute: '2-digit', second: kind === 's' ? '2-digit' : undefined }
+      kind === 'd'
+        ? {}
+        : {
+            hour: '2-digit',
+            minute: '2-digit',
+            second: kind === 's' ? '2-digit' : undefined
+          }
     );
     formatters.set(key, found);
   }
@@ -31,7 +40,12 @@ function formatter(locale: string | undefined, kind: string): Intl.DateTimeForma
  * Local wall-clock time of an instant (ms since the epoch), with the date when
  * not today; without seconds when `short`.
  */
-export function formatLocalTime(ms: number, locale?: string, now: number = Date.now(), short = false): string {
+export function formatLocalTime(
+  ms: number,
+  locale?: string,
+  now: number = Date.now(),
+  short = false
+): string {
   const date = new Date(ms);
   const time = formatter(locale, short ? 'm' : 's').format(date);
   if (new Date(now).toDateString() === date.toDateString()) {
@@ -46,7 +60,10 @@ export function toastText(text: string, max = 140): string {
     return text;
   }
   const head = text.slice(0, max - 1);
-  const cut = Math.max(head.search(/[\s，。；：、][^\s，。；：、]*$/), max - 40);
+  const cut = Math.max(
+    head.search(/[\s，。；：、][^\s，。；：、]*$/),
+    max - 40
+  );
   return `${head.slice(0, cut).trimEnd()}…`;
 }
 
@@ -65,7 +82,10 @@ export function urgencyLevel(remaining: number, thresholds: number[]): number {
 }
 
 /** The threshold to remind at now: the smallest one crossed, or null. */
-export function crossedThreshold(remaining: number, thresholds: number[]): number | null {
+export function crossedThreshold(
+  remaining: number,
+  thresholds: number[]
+): number | null {
   let best: number | null = null;
   for (const t of thresholds) {
     if (remaining <= t && (best === null || t < best)) {

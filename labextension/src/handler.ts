@@ -56,7 +56,11 @@ export async function requestAPI<T>(
   try {
     response = await ServerConnection.makeRequest(url, init, settings);
   } catch (reason) {
-    throw new DevEnvError(0, 'NETWORK', String((reason as Error)?.message ?? reason));
+    throw new DevEnvError(
+      0,
+      'NETWORK',
+      String((reason as Error)?.message ?? reason)
+    );
   }
   const text = await response.text().catch(() => '');
   let data: any = null;
@@ -71,13 +75,19 @@ export async function requestAPI<T>(
     const body = (data ?? {}) as Partial<IErrorBody>;
     throw new DevEnvError(
       response.status,
-      typeof body.error_code === 'string' ? body.error_code : `HTTP ${response.status}`,
+      typeof body.error_code === 'string'
+        ? body.error_code
+        : `HTTP ${response.status}`,
       body.error_msg ?? (response.statusText || text.slice(0, 200)),
       body.field
     );
   }
   if (data === null && response.status !== 204) {
-    throw new DevEnvError(response.status, 'BAD_RESPONSE', 'The server answered without a JSON body.');
+    throw new DevEnvError(
+      response.status,
+      'BAD_RESPONSE',
+      'The server answered without a JSON body.'
+    );
   }
   return data as T;
 }

@@ -12,11 +12,18 @@ import { ICountdownModel } from './tokens';
  * the popover and the panel. Rebuilt only when what it shows changes (the time
  * left is in whole minutes), so a click is not lost to a tick.
  */
-export function showHolds(el: HTMLElement, model: ICountdownModel, trans: ITrans): void {
+export function showHolds(
+  el: HTMLElement,
+  model: ICountdownModel,
+  trans: ITrans
+): void {
   const list = model.holds;
   const rows = (list?.holds ?? []).map(hold => ({
     hold,
-    left: spanText(Math.ceil(Math.max(0, hold.ends_at - model.serverNow()) / 60_000) * 60, trans)
+    left: spanText(
+      Math.ceil(Math.max(0, hold.ends_at - model.serverNow()) / 60_000) * 60,
+      trans
+    )
   }));
   const key = JSON.stringify([rows, list?.restore]);
   if (el.dataset.key === key) {
@@ -30,7 +37,9 @@ export function showHolds(el: HTMLElement, model: ICountdownModel, trans: ITrans
         release.disabled = true;
         model
           .releaseHold(hold.id)
-          .catch((e: DevEnvError) => Notification.error(explainError(e, trans), { autoClose: false }));
+          .catch((e: DevEnvError) =>
+            Notification.error(explainError(e, trans), { autoClose: false })
+          );
       };
       return h(
         'div',
@@ -41,7 +50,9 @@ export function showHolds(el: HTMLElement, model: ICountdownModel, trans: ITrans
         hold.note && h('p', { class: 'note' }, hold.note)
       );
     }),
-    list?.restore?.note ? h('p', { class: 'note', 'data-note': 'restore' }, list.restore.note) : ''
+    list?.restore?.note
+      ? h('p', { class: 'note', 'data-note': 'restore' }, list.restore.note)
+      : ''
   );
   el.hidden = !el.childElementCount;
 }

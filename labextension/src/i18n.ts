@@ -34,15 +34,23 @@ function languageOf(translator: ITranslator | null | undefined): string {
  * when no language pack is installed). The table is fetched once per page, and
  * only there: other languages never load it. On failure the UI stays English.
  */
-export async function loadTrans(translator: ITranslator | null | undefined): Promise<ITrans> {
+export async function loadTrans(
+  translator: ITranslator | null | undefined
+): Promise<ITrans> {
   const languageCode = languageOf(translator);
   if (isChinese(languageCode)) {
-    fetching ??= requestAPI<LocaleData>(`locale/${encodeURIComponent(languageCode)}`, { cache: 'default' }).then(
+    fetching ??= requestAPI<LocaleData>(
+      `locale/${encodeURIComponent(languageCode)}`,
+      { cache: 'default' }
+    ).then(
       data => {
         table = data;
       },
       reason =>
-        console.warn('jupyter-devenv: no Chinese translations (reload to try again)', reason)
+        console.warn(
+          'jupyter-devenv: no Chinese translations (reload to try again)',
+          reason
+        )
     );
     await fetching;
   }
@@ -62,7 +70,10 @@ export function transNow(translator: ITranslator | null | undefined): ITrans {
     languageCode,
     __(msgid: string, ...args: any[]): string {
       const entry = data?.[msgid];
-      return bundle.__(Array.isArray(entry) && entry[0] ? String(entry[0]) : msgid, ...args);
+      return bundle.__(
+        Array.isArray(entry) && entry[0] ? String(entry[0]) : msgid,
+        ...args
+      );
     }
   };
 }
@@ -73,7 +84,9 @@ export function spanText(seconds: number, trans: ITrans): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   if (h > 0) {
-    return m > 0 ? trans.__('%1 h %2 min', String(h), String(m)) : trans.__('%1 h', String(h));
+    return m > 0
+      ? trans.__('%1 h %2 min', String(h), String(m))
+      : trans.__('%1 h', String(h));
   }
   return m > 0 ? trans.__('%1 min', String(m)) : trans.__('%1 s', String(s));
 }

@@ -1,4 +1,7 @@
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
 import { IToolbarWidgetRegistry } from '@jupyterlab/apputils';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -34,8 +37,13 @@ const modelPlugin: JupyterFrontEndPlugin<ICountdownModel> = {
   autoStart: true,
   provides: ICountdownModel,
   optional: [ISettingRegistry],
-  activate: async (app: JupyterFrontEnd, registry: ISettingRegistry | null): Promise<ICountdownModel> => {
-    const model = new CountdownModel({ serverSettings: app.serviceManager.serverSettings });
+  activate: async (
+    app: JupyterFrontEnd,
+    registry: ISettingRegistry | null
+  ): Promise<ICountdownModel> => {
+    const model = new CountdownModel({
+      serverSettings: app.serviceManager.serverSettings
+    });
     if (registry) {
       try {
         const settings = await registry.load(PLUGIN_ID);
@@ -50,7 +58,10 @@ const modelPlugin: JupyterFrontEndPlugin<ICountdownModel> = {
         model.setOverrides(read());
         settings.changed.connect(() => model.setOverrides(read()));
       } catch (reason) {
-        console.warn('jupyter-devenv: no settings, server defaults used', reason);
+        console.warn(
+          'jupyter-devenv: no settings, server defaults used',
+          reason
+        );
       }
     }
     model.start();
@@ -99,10 +110,16 @@ const toolbarPlugin: JupyterFrontEndPlugin<void> = {
       item.expanded = true;
       popover.open(item.anchor);
     };
-    toolbarRegistry.addFactory<NotebookPanel>('Notebook', TOOLBAR_ITEM, panel => {
-      const item: CountdownItem = new CountdownItem(model, trans, () => toggle(item, panel));
-      return item;
-    });
+    toolbarRegistry.addFactory<NotebookPanel>(
+      'Notebook',
+      TOOLBAR_ITEM,
+      panel => {
+        const item: CountdownItem = new CountdownItem(model, trans, () =>
+          toggle(item, panel)
+        );
+        return item;
+      }
+    );
   }
 };
 
@@ -113,7 +130,11 @@ const remindersPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [ICountdownModel],
   optional: [ITranslator],
-  activate: async (app: JupyterFrontEnd, model: ICountdownModel, translator: ITranslator | null) => {
+  activate: async (
+    app: JupyterFrontEnd,
+    model: ICountdownModel,
+    translator: ITranslator | null
+  ) => {
     const trans = await loadTrans(translator);
     new Reminders(model, trans, new AutoStopActions(model, trans));
     new LifecycleNotices(model, trans);
@@ -127,9 +148,19 @@ const savePlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [ICountdownModel],
   optional: [ITranslator],
-  activate: async (app: JupyterFrontEnd, model: ICountdownModel, translator: ITranslator | null) => {
+  activate: async (
+    app: JupyterFrontEnd,
+    model: ICountdownModel,
+    translator: ITranslator | null
+  ) => {
     new SaveBeforeStop(app, model, await loadTrans(translator));
   }
 };
 
-export default [modelPlugin, toolbarPlugin, remindersPlugin, savePlugin, panelPlugin];
+export default [
+  modelPlugin,
+  toolbarPlugin,
+  remindersPlugin,
+  savePlugin,
+  panelPlugin
+];

@@ -11,7 +11,11 @@ import { IInstanceList } from './types';
  * instance (`PUT config`), which every open page then follows.
  */
 export class InstancePicker {
-  readonly node = h('div', { class: 'block', 'data-field': 'instances', hidden: true });
+  readonly node = h('div', {
+    class: 'block',
+    'data-field': 'instances',
+    hidden: true
+  });
 
   /** `onChosen` runs once the server has taken the choice. */
   constructor(model: ICountdownModel, trans: ITrans, onChosen: () => void) {
@@ -38,8 +42,17 @@ export class InstancePicker {
     const items = list.instances;
     this.#list.replaceChildren(
       ...items.map(i => {
-        const left = i.stop_timestamp === null ? i.remain_time : (i.stop_timestamp - list.server_time) / 1000;
-        const facts = [i.status, i.flavor, i.status === 'RUNNING' && left !== null && trans.__('%1 left', spanText(left, trans))];
+        const left =
+          i.stop_timestamp === null
+            ? i.remain_time
+            : (i.stop_timestamp - list.server_time) / 1000;
+        const facts = [
+          i.status,
+          i.flavor,
+          i.status === 'RUNNING' &&
+            left !== null &&
+            trans.__('%1 left', spanText(left, trans))
+        ];
         const b = h(
           'button',
           {
@@ -58,7 +71,13 @@ export class InstancePicker {
     );
     setText(this.#note, list.partial ?? '');
     this.#note.hidden = !list.partial;
-    this.#say(items.length ? '' : trans.__('No instances in this project: create one in the ModelArts console.'));
+    this.#say(
+      items.length
+        ? ''
+        : trans.__(
+            'No instances in this project: create one in the ModelArts console.'
+          )
+    );
   }
 
   async #choose(id: string): Promise<void> {

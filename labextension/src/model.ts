@@ -8,7 +8,13 @@ import { DevEnvError, requestAPI } from './handler';
 import { phaseOf } from './phase';
 import { effectiveSettings, ISettingOverrides } from './settings';
 import { CountdownPhase, ICountdownModel, IEffectiveSettings } from './tokens';
-import { IAutoStopUpdate, IConfig, IHoldList, IInstanceList, IState } from './types';
+import {
+  IAutoStopUpdate,
+  IConfig,
+  IHoldList,
+  IInstanceList,
+  IState
+} from './types';
 
 /** Shortest pause between reads near the deadline, in seconds. */
 const NEAR_INTERVAL = 5;
@@ -47,7 +53,8 @@ const RETRY_INTERVAL = 2;
  */
 export class CountdownModel implements ICountdownModel, IDisposable {
   constructor(options: CountdownModel.IOptions = {}) {
-    this.#serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
+    this.#serverSettings =
+      options.serverSettings ?? ServerConnection.makeSettings();
     this.#overrides = options.overrides ?? {};
     this.#settings = effectiveSettings(this.#overrides, null);
     this.#channel = new ConfigChannel(this.#serverSettings.baseUrl, () => {
@@ -104,7 +111,9 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   }
 
   get unconfirmedFor(): number | null {
-    return this.#error && this.#state ? Math.max(0, Math.floor((Date.now() - this.#confirmedAt) / 1000)) : null;
+    return this.#error && this.#state
+      ? Math.max(0, Math.floor((Date.now() - this.#confirmedAt) / 1000))
+      : null;
   }
 
   get runTotal(): number | null {
@@ -112,7 +121,13 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   }
 
   get phase(): CountdownPhase {
-    return phaseOf(this.#error, this.#config, this.#state, this.remaining, this.#failures);
+    return phaseOf(
+      this.#error,
+      this.#config,
+      this.#state,
+      this.remaining,
+      this.#failures
+    );
   }
 
   /** Start reading and ticking. */
@@ -177,7 +192,11 @@ export class CountdownModel implements ICountdownModel, IDisposable {
 
   async releaseHold(id: string): Promise<void> {
     try {
-      await requestAPI(`holds/${encodeURIComponent(id)}`, { method: 'DELETE' }, this.#serverSettings);
+      await requestAPI(
+        `holds/${encodeURIComponent(id)}`,
+        { method: 'DELETE' },
+        this.#serverSettings
+      );
     } catch (reason) {
       if ((reason as DevEnvError).code !== 'DEVENV.HOLD_NOT_FOUND') {
         throw reason;
@@ -203,7 +222,11 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   async #act(endPoint: string, init: RequestInit): Promise<IState> {
     const seq = ++this.#seq;
     const sentAt = Date.now();
-    const state = await requestAPI<IState>(endPoint, init, this.#serverSettings);
+    const state = await requestAPI<IState>(
+      endPoint,
+      init,
+      this.#serverSettings
+    );
     this.#accept(seq, state, sentAt, Date.now());
     void this.refresh().catch(() => undefined);
     return state;
@@ -215,7 +238,10 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     const sentAt = Date.now();
     try {
       if (this.#configStale || !this.#config?.configured) {
-        this.#setConfig(seq, await requestAPI<IConfig>('config', {}, this.#serverSettings));
+        this.#setConfig(
+          seq,
+          await requestAPI<IConfig>('config', {}, this.#serverSettings)
+        );
         if (!this.#config?.configured) {
           return;
         }
@@ -238,18 +264,30 @@ export class CountdownModel implements ICountdownModel, IDisposable {
 
   /** The holds, with the instance: while the page is visible or a hold exists, at most every `HOLDS_INTERVAL`. */
   async #readHolds(): Promise<void> {
-    if ((document.hidden && !this.#holds?.holds.length) || Date.now() - this.#holdsAt < HOLDS_INTERVAL) {
+    if (
+      (document.hidden && !this.#holds?.holds.length) ||
+      Date.now() - this.#holdsAt < HOLDS_INTERVAL
+    ) {
       return;
     }
     this.#holdsAt = Date.now();
     try {
-      this.#holds = await requestAPI<IHoldList>('holds', {}, this.#serverSettings);
+      this.#holds = await requestAPI<IHoldList>(
+        'holds',
+        {},
+        this.#serverSettings
+      );
     } catch {
       // An older server, or a failure: the holds stay as last read.
     }
   }
 
-  #accept(seq: number, state: IState, sentAt: number, receivedAt: number): void {
+  #accept(
+    seq: number,
+    state: IState,
+    sentAt: number,
+    receivedAt: number
+  ): void {
     if (seq <= this.#applied) {
       return; // An older answer arriving late.
     }
@@ -258,7 +296,14 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     const stop = auto.stop_timestamp;
     // The run's length: the lease's duration (current API, counted from its start); on the
     // older API the duration may be the next start's, so only one this page saw begin.
-    if (stop !== null && auto.duration && (state.backend === 'notebooks' || (this.#state && !this.#runs.has(stop) && this.#state.auto_stop.stop_timestamp !== stop))) {
+    if (
+      stop !== null &&
+      auto.duration &&
+      (state.backend === 'notebooks' ||
+        (this.#state &&
+          !this.#runs.has(stop) &&
+          this.#state.auto_stop.stop_timestamp !== stop))
+    ) {
       this.#runs.set(stop, auto.duration);
     }
     this.#state = state;
@@ -294,7 +339,11 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     this.#error =
       reason instanceof DevEnvError
         ? reason
-        : new DevEnvError(0, 'NETWORK', String((reason as Error)?.message ?? reason));
+        : new DevEnvError(
+            0,
+            'NETWORK',
+            String((reason as Error)?.message ?? reason)
+          );
     this.#changed.emit();
   }
 
@@ -315,9 +364,15 @@ export class CountdownModel implements ICountdownModel, IDisposable {
     const err = this.#error;
     const base = this.#settings.pollInterval;
     const remaining = this.remaining;
-    let seconds = err ? Math.min(base, RETRY_INTERVAL * 2 ** (this.#failures - 1)) : base;
+    let seconds = err
+      ? Math.min(base, RETRY_INTERVAL * 2 ** (this.#failures - 1))
+      : base;
     if (remaining !== null) {
-      seconds = Math.min(seconds, remaining <= 0 ? NEAR_INTERVAL : Math.max(NEAR_INTERVAL, remaining / 4), remaining + 1);
+      seconds = Math.min(
+        seconds,
+        remaining <= 0 ? NEAR_INTERVAL : Math.max(NEAR_INTERVAL, remaining / 4),
+        remaining + 1
+      );
     }
     const ms = err?.serverMissing
       ? SERVER_MISSING_INTERVAL
@@ -325,7 +380,10 @@ export class CountdownModel implements ICountdownModel, IDisposable {
         ? UNCONFIGURED_INTERVAL
         : Math.max(1000, seconds * 1000);
     this.#pollTimer = window.setTimeout(
-      () => (document.hidden && !this.#holds?.holds.length ? this.#schedule() : void this.refresh().catch(() => undefined)),
+      () =>
+        document.hidden && !this.#holds?.holds.length
+          ? this.#schedule()
+          : void this.refresh().catch(() => undefined),
       ms
     );
   }

@@ -29,10 +29,19 @@ export class LifecycleNotices extends ModelFollower {
         Notification.dismiss(this.#shown);
         this.#shown = null;
       }
-    } else if (this.#armed && phase === 'stopped' && status !== 'stopping' && status !== 'saving') {
-      this.#show(`${statusWords(status, trans)[1]} ${trans.__('Unsaved changes in this page cannot be saved to it.')}`);
+    } else if (
+      this.#armed &&
+      phase === 'stopped' &&
+      status !== 'stopping' &&
+      status !== 'saving'
+    ) {
+      this.#show(
+        `${statusWords(status, trans)[1]} ${trans.__('Unsaved changes in this page cannot be saved to it.')}`
+      );
     } else if (this.#armed && phase === 'unreachable') {
-      this.#show(trans.__('The Jupyter server is gone: the countdown is no longer live.'));
+      this.#show(
+        trans.__('The Jupyter server is gone: the countdown is no longer live.')
+      );
     }
   }
 
@@ -41,7 +50,10 @@ export class LifecycleNotices extends ModelFollower {
     if (this.#shown) {
       Notification.dismiss(this.#shown);
     }
-    this.#shown = Notification.error(toastText(message), { autoClose: false, data: { devenv: 'lifecycle' } });
+    this.#shown = Notification.error(toastText(message), {
+      autoClose: false,
+      data: { devenv: 'lifecycle' }
+    });
   }
 
   readonly #model: ICountdownModel;

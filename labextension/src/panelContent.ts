@@ -1,7 +1,19 @@
 import { AutoStopActions } from './actions';
 import { AutoStopControls } from './autoStopControls';
-import { apiName, describe, describeError, emulatedBadge, freeWarning, showCountdown, statusWords } from './describe';
-import { checkDescription, DESCRIPTION_MAX, FORBIDDEN_DESCRIPTION_CHARS } from './descriptionRules';
+import {
+  apiName,
+  describe,
+  describeError,
+  emulatedBadge,
+  freeWarning,
+  showCountdown,
+  statusWords
+} from './describe';
+import {
+  checkDescription,
+  DESCRIPTION_MAX,
+  FORBIDDEN_DESCRIPTION_CHARS
+} from './descriptionRules';
 import { button, h, setText } from './dom';
 import { formatLocalTime } from './format';
 import { DevEnvError } from './handler';
@@ -32,7 +44,14 @@ export interface IPanelTraits {
 function stateKey(model: ICountdownModel): string {
   const s = model.state;
   const a = s?.auto_stop;
-  return JSON.stringify([s?.phase, a?.kind, a?.stop_timestamp, a?.duration, a?.prompt, s?.instance.description]);
+  return JSON.stringify([
+    s?.phase,
+    a?.kind,
+    a?.stop_timestamp,
+    a?.duration,
+    a?.prompt,
+    s?.instance.description
+  ]);
 }
 
 /**
@@ -111,7 +130,10 @@ export class PanelContent extends ModelFollower {
       }
       this.#update();
     });
-    this.#promptHint = h('span', { class: 'hint', 'data-field': 'prompt-hint' });
+    this.#promptHint = h('span', {
+      class: 'hint',
+      'data-field': 'prompt-hint'
+    });
     this.#controls.promptRow.append(this.#promptHint);
     const autoStop = this.#controls.node;
     autoStop.classList.add('jp-DevEnv-section');
@@ -127,8 +149,15 @@ export class PanelContent extends ModelFollower {
       'aria-label': label
     });
     this.#description.addEventListener('input', () => this.#checkDraft());
-    this.#count = h('span', { class: 'count', 'data-field': 'description-count' });
-    this.#rule = h('span', { class: 'rule', 'data-field': 'description-rule', 'aria-live': 'polite' });
+    this.#count = h('span', {
+      class: 'count',
+      'data-field': 'description-count'
+    });
+    this.#rule = h('span', {
+      class: 'rule',
+      'data-field': 'description-rule',
+      'aria-live': 'polite'
+    });
     this.#save = button('save-description', trans.__('Save'), 'accept');
     this.#save.addEventListener('click', () => this.#saveDescription(actions));
     this.#revert = button('revert-description', trans.__('Revert'));
@@ -139,32 +168,61 @@ export class PanelContent extends ModelFollower {
     this.#descriptionNote = h(
       'p',
       { class: 'note', 'data-note': 'description-readonly' },
-      trans.__('On this API the description cannot be changed from here: change it in the ModelArts console.')
+      trans.__(
+        'On this API the description cannot be changed from here: change it in the ModelArts console.'
+      )
     );
-    this.#descriptionButtons = h('span', { class: 'buttons' }, this.#revert, this.#save);
+    this.#descriptionButtons = h(
+      'span',
+      { class: 'buttons' },
+      this.#revert,
+      this.#save
+    );
     this.#descriptionSection = h(
       'div',
       { class: 'section', 'data-section': 'description' },
       h('span', { class: 'label' }, label),
       this.#description,
-      h('div', { class: 'descrow' }, this.#count, this.#rule, this.#descriptionButtons),
+      h(
+        'div',
+        { class: 'descrow' },
+        this.#count,
+        this.#rule,
+        this.#descriptionButtons
+      ),
       this.#descriptionNote
     );
 
     // Messages, errors, footer.
-    this.#message = h('div', { class: 'message', 'data-field': 'message', 'aria-live': 'polite' });
-    this.#error = h('div', { class: 'error', 'data-field': 'error', role: 'alert' });
+    this.#message = h('div', {
+      class: 'message',
+      'data-field': 'message',
+      'aria-live': 'polite'
+    });
+    this.#error = h('div', {
+      class: 'error',
+      'data-field': 'error',
+      role: 'alert'
+    });
     this.#backend = h('span', { class: 'backend', 'data-field': 'backend' });
     const refresh = button('refresh', trans.__('Refresh'), 'link');
     refresh.addEventListener('click', () => {
       void this.#options.model.refresh().catch(() => undefined);
     });
     const footer = h('div', { class: 'footer' }, this.#backend, refresh);
-    this.#free = h('p', { class: 'note', 'data-note': 'free' }, freeWarning(trans));
+    this.#free = h(
+      'p',
+      { class: 'note', 'data-note': 'free' },
+      freeWarning(trans)
+    );
 
     this.node = h(
       'div',
-      { class: 'panel', role: 'group', 'aria-label': trans.__('Auto-stop panel') },
+      {
+        class: 'panel',
+        role: 'group',
+        'aria-label': trans.__('Auto-stop panel')
+      },
       header,
       clock,
       this.#holds,
@@ -196,8 +254,21 @@ export class PanelContent extends ModelFollower {
     if (!state) {
       return { error };
     }
-    const { id = '', name = '', status = '', flavor = '', description = '' } = state.instance;
-    const { enable, prompt, duration, stop_timestamp, remain_time, can_extend } = state.auto_stop;
+    const {
+      id = '',
+      name = '',
+      status = '',
+      flavor = '',
+      description = ''
+    } = state.instance;
+    const {
+      enable,
+      prompt,
+      duration,
+      stop_timestamp,
+      remain_time,
+      can_extend
+    } = state.auto_stop;
     return {
       instance_id: id,
       name,
@@ -244,12 +315,20 @@ export class PanelContent extends ModelFollower {
     const thresholds = model.settings.reminderThresholds;
     setText(
       this.#promptHint,
-      thresholds.length ? trans.__('(at %1 before)', thresholds.map(t => spanText(t, trans)).join(trans.__(', '))) : ''
+      thresholds.length
+        ? trans.__(
+            '(at %1 before)',
+            thresholds.map(t => spanText(t, trans)).join(trans.__(', '))
+          )
+        : ''
     );
 
     // The description: follow the API unless the user is editing it.
     const saved = String(inst?.description ?? '');
-    if (this.#description.value === this.#savedDescription || this.#description.value === saved) {
+    if (
+      this.#description.value === this.#savedDescription ||
+      this.#description.value === saved
+    ) {
       this.#description.value = saved;
     }
     this.#savedDescription = saved;
@@ -282,13 +361,22 @@ export class PanelContent extends ModelFollower {
     let stopAt = '';
     switch (d.phase) {
       case 'counting':
-        stopAt = trans.__('Stops at %1 (local time).', formatLocalTime(stop as number, trans.languageCode));
+        stopAt = trans.__(
+          'Stops at %1 (local time).',
+          formatLocalTime(stop as number, trans.languageCode)
+        );
         break;
       case 'unconfigured':
       case 'error':
       case 'unreachable':
       case 'loading':
-        stopAt = stop !== null ? trans.__('Last known stop time: %1.', formatLocalTime(stop, trans.languageCode)) : '';
+        stopAt =
+          stop !== null
+            ? trans.__(
+                'Last known stop time: %1.',
+                formatLocalTime(stop, trans.languageCode)
+              )
+            : '';
         break;
       default:
         stopAt = d.detail.split('\n')[0]; // What the toolbar's tooltip says first.
@@ -307,23 +395,42 @@ export class PanelContent extends ModelFollower {
     // Elapsed of the run's length, only when that length is known (see `runTotal`).
     const remaining = model.remaining;
     const run = model.runTotal;
-    const total = (d.phase === 'counting' || d.phase === 'due') && run !== null && remaining !== null ? Math.max(run, remaining) : null;
+    const total =
+      (d.phase === 'counting' || d.phase === 'due') &&
+      run !== null &&
+      remaining !== null
+        ? Math.max(run, remaining)
+        : null;
     this.#barRow.hidden = total === null;
     if (total !== null && remaining !== null) {
       const elapsed = Math.max(0, total - remaining);
-      const percent = total > 0 ? Math.min(100, Math.max(0, (elapsed / total) * 100)) : 100;
+      const percent =
+        total > 0 ? Math.min(100, Math.max(0, (elapsed / total) * 100)) : 100;
       const width = `${percent.toFixed(2)}%`;
       if (this.#barFill.style.width !== width) {
         this.#barFill.style.width = width;
       }
       this.#bar.setAttribute('aria-valuenow', String(Math.round(percent)));
-      this.#bar.className = ['jp-DevEnv-bar', ...d.classes.filter(c => c.startsWith('jp-DevEnv-level-'))].join(' ');
-      setText(this.#elapsed, trans.__('%1 of %2 elapsed', spanText(elapsed, trans), spanText(total, trans)));
+      this.#bar.className = [
+        'jp-DevEnv-bar',
+        ...d.classes.filter(c => c.startsWith('jp-DevEnv-level-'))
+      ].join(' ');
+      setText(
+        this.#elapsed,
+        trans.__(
+          '%1 of %2 elapsed',
+          spanText(elapsed, trans),
+          spanText(total, trans)
+        )
+      );
     }
   }
 
   #showMessage(): void {
-    setText(this.#message, this.#controls.busy ? this.#options.trans.__('Working…') : this.#done);
+    setText(
+      this.#message,
+      this.#controls.busy ? this.#options.trans.__('Working…') : this.#done
+    );
     this.#message.hidden = !this.#message.textContent;
   }
 
@@ -347,7 +454,11 @@ export class PanelContent extends ModelFollower {
     }
     if (check.over > 0) {
       problems.push(
-        trans.__('Too long by %1: at most %2 characters are allowed.', String(check.over), String(DESCRIPTION_MAX))
+        trans.__(
+          'Too long by %1: at most %2 characters are allowed.',
+          String(check.over),
+          String(DESCRIPTION_MAX)
+        )
       );
     }
     if (problems.length) {
@@ -358,8 +469,15 @@ export class PanelContent extends ModelFollower {
     this.#rule.hidden = problems.length === 0;
     const changed = value !== this.#savedDescription;
     this.#description.classList.toggle('jp-mod-invalid', !check.valid);
-    this.#description.setAttribute('aria-invalid', check.valid ? 'false' : 'true');
-    this.#save.disabled = this.#controls.busy || !check.valid || !changed || this.#description.readOnly;
+    this.#description.setAttribute(
+      'aria-invalid',
+      check.valid ? 'false' : 'true'
+    );
+    this.#save.disabled =
+      this.#controls.busy ||
+      !check.valid ||
+      !changed ||
+      this.#description.readOnly;
     this.#revert.disabled = this.#controls.busy || !changed;
     this.#revert.hidden = !changed;
   }

@@ -1,6 +1,13 @@
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
 import { ITranslator } from '@jupyterlab/translation';
-import { DOMWidgetModel, DOMWidgetView, IJupyterWidgetRegistry } from '@jupyter-widgets/base';
+import {
+  DOMWidgetModel,
+  DOMWidgetView,
+  IJupyterWidgetRegistry
+} from '@jupyter-widgets/base';
 
 import { ITrans, loadTrans } from './i18n';
 import { IPanelTraits, PanelContent } from './panelContent';
@@ -67,7 +74,15 @@ export class AutoStopPanelView extends DOMWidgetView {
       return;
     }
     const changed = Object.keys(this.model.changedAttributes() || {});
-    if (changed.some(key => !key.startsWith('_') && key !== 'layout' && key !== 'tabbable' && key !== 'tooltip')) {
+    if (
+      changed.some(
+        key =>
+          !key.startsWith('_') &&
+          key !== 'layout' &&
+          key !== 'tabbable' &&
+          key !== 'tooltip'
+      )
+    ) {
       void context.model.refresh().catch(() => undefined);
     }
   }
@@ -114,7 +129,9 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ) => {
     if (!registry) {
-      console.warn('jupyter-devenv: no ipywidgets manager: AutoStopPanel shows text');
+      console.warn(
+        'jupyter-devenv: no ipywidgets manager: AutoStopPanel shows text'
+      );
       return;
     }
     context = { model, trans: await loadTrans(translator) };

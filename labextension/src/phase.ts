@@ -29,9 +29,16 @@ export function phaseOf(
   }
   if (err?.code === 'DEVENV.NOT_CONFIGURED' || config?.configured === false) {
     // Only the instance is missing: the user can choose it here.
-    return config && !config.instance_id && config.missing.every(m => m === 'instance_id') ? 'choose' : 'unconfigured';
+    return config &&
+      !config.instance_id &&
+      config.missing.every(m => m === 'instance_id')
+      ? 'choose'
+      : 'unconfigured';
   }
-  if (err && (!state || GONE.test(err.code) || (err.unreachable && failures > 1))) {
+  if (
+    err &&
+    (!state || GONE.test(err.code) || (err.unreachable && failures > 1))
+  ) {
     return err.unreachable ? 'unreachable' : 'error';
   }
   if (!state) {

@@ -22,44 +22,78 @@ export class AutoStopPopover extends Widget {
     this.#options = options;
     this.addClass('jp-DevEnv-popover');
     this.node.setAttribute('role', 'dialog');
-    this.node.setAttribute('aria-label', options.trans.__('Auto-stop countdown'));
+    this.node.setAttribute(
+      'aria-label',
+      options.trans.__('Auto-stop countdown')
+    );
     this.node.tabIndex = -1;
     const { model, trans, actions, insertPanel } = options;
     this.#badge = emulatedBadge(trans);
     const close = h(
       'button',
-      { type: 'button', class: 'close', 'data-action': 'close', 'aria-label': trans.__('Close') },
+      {
+        type: 'button',
+        class: 'close',
+        'data-action': 'close',
+        'aria-label': trans.__('Close')
+      },
       '×'
     );
     close.addEventListener('click', () => this.dispose());
     this.#busy = h('div', { class: 'busy' }, trans.__('Working…'));
     this.#retry = button('retry', trans.__('Retry'), 'link');
-    this.#retry.addEventListener('click', () => void model.refresh().catch(() => undefined));
+    this.#retry.addEventListener(
+      'click',
+      () => void model.refresh().catch(() => undefined)
+    );
     this.#controls = new AutoStopControls(actions, () => this.#render());
     this.#picker = new InstancePicker(model, trans, () => {
       this.#changing = false;
       this.#render();
     });
-    this.#change = button('change-instance', trans.__('Change instance'), 'link');
+    this.#change = button(
+      'change-instance',
+      trans.__('Change instance'),
+      'link'
+    );
     this.#change.addEventListener('click', () => {
       this.#changing = !this.#changing;
       this.#render();
     });
-    this.#fixed = h('span', { class: 'note', 'data-note': 'fixed' }, trans.__('The instance is set in the server configuration.'));
+    this.#fixed = h(
+      'span',
+      { class: 'note', 'data-note': 'fixed' },
+      trans.__('The instance is set in the server configuration.')
+    );
     const footer = (this.#footer = h('div', { class: 'popover-footer' }));
     if (insertPanel) {
-      const insert = button('insert-panel', trans.__('Insert the full panel into the notebook'), 'link');
+      const insert = button(
+        'insert-panel',
+        trans.__('Insert the full panel into the notebook'),
+        'link'
+      );
       insert.addEventListener('click', () => {
         this.dispose();
         void insertPanel();
       });
       footer.append(insert);
     }
-    this.#ask = button('notify', trans.__('Enable browser notifications'), 'link');
-    this.#ask.onclick = () => void window.Notification.requestPermission().then(() => this.#render());
+    this.#ask = button(
+      'notify',
+      trans.__('Enable browser notifications'),
+      'link'
+    );
+    this.#ask.onclick = () =>
+      void window.Notification.requestPermission().then(() => this.#render());
     footer.append(this.#change, this.#fixed, this.#ask, this.#backend);
     this.node.append(
-      h('div', { class: 'popover-header' }, this.#countdown, this.#badge, close),
+      h(
+        'div',
+        { class: 'popover-header' },
+        this.#countdown,
+        this.#badge,
+        close
+      ),
       this.#detail,
       this.#retry,
       this.#holds,
@@ -101,7 +135,10 @@ export class AutoStopPopover extends Widget {
     }
     const rect = this.#anchor.getBoundingClientRect();
     const width = this.node.offsetWidth || 320;
-    const left = Math.max(8, Math.min(rect.right - width, window.innerWidth - width - 8));
+    const left = Math.max(
+      8,
+      Math.min(rect.right - width, window.innerWidth - width - 8)
+    );
     this.node.style.left = `${left}px`;
     this.node.style.top = `${rect.bottom + 4}px`;
   }

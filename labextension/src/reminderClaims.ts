@@ -7,7 +7,12 @@
 const PREFIX = 'jupyter-devenv:reminded:';
 
 /** Claim `threshold` of the deadline `stop` (ms) of `instance`; false when another tab already did. */
-export function claimReminder(instance: string, stop: number, threshold: number, now: number = Date.now()): boolean {
+export function claimReminder(
+  instance: string,
+  stop: number,
+  threshold: number,
+  now: number = Date.now()
+): boolean {
   let storage: Storage;
   try {
     storage = window.localStorage;

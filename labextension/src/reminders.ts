@@ -3,7 +3,12 @@ import { Notification } from '@jupyterlab/apputils';
 import { AutoStopActions } from './actions';
 import { ModelFollower } from './follower';
 import { claimReminder } from './reminderClaims';
-import { crossedThreshold, formatHMS, formatLocalTime, toastText } from './format';
+import {
+  crossedThreshold,
+  formatHMS,
+  formatLocalTime,
+  toastText
+} from './format';
 import { canAskToNotify } from './holds';
 import { ITrans, spanText } from './i18n';
 import { ICountdownModel } from './tokens';
@@ -50,7 +55,10 @@ export class Reminders extends ModelFollower {
       return;
     }
     const remaining = model.remaining ?? 0;
-    const threshold = crossedThreshold(remaining, model.settings.reminderThresholds);
+    const threshold = crossedThreshold(
+      remaining,
+      model.settings.reminderThresholds
+    );
     if (threshold === null) {
       return;
     }
@@ -59,7 +67,10 @@ export class Reminders extends ModelFollower {
       fired = new Set();
       this.#fired.set(key, fired);
     }
-    if (fired.has(threshold) || (document.hidden && remaining > threshold - 2)) {
+    if (
+      fired.has(threshold) ||
+      (document.hidden && remaining > threshold - 2)
+    ) {
       return; // Done, or out of sight: a visible tab may remind first.
     }
     // This one and every larger threshold (already passed) are done for this deadline.
@@ -71,12 +82,25 @@ export class Reminders extends ModelFollower {
     if (!claimReminder(state?.instance.id ?? '', stop as number, threshold)) {
       return; // Another tab of this server has shown it.
     }
-    this.#notify(remaining, stop as number, auto.can_extend, auto.can_toggle, key);
+    this.#notify(
+      remaining,
+      stop as number,
+      auto.can_extend,
+      auto.can_toggle,
+      key
+    );
   }
 
-  #notify(remaining: number, stop: number, canExtend: boolean, canToggle: boolean, key: string): void {
+  #notify(
+    remaining: number,
+    stop: number,
+    canExtend: boolean,
+    canToggle: boolean,
+    key: string
+  ): void {
     const trans = this.#trans;
-    const name = this.#model.state?.instance.name ?? this.#model.state?.instance.id ?? '';
+    const name =
+      this.#model.state?.instance.name ?? this.#model.state?.instance.id ?? '';
     // "in 15 min" until 14:00 is left: minutes rounded up, as people read a countdown.
     const shown = remaining > 60 ? Math.ceil(remaining / 60) * 60 : remaining;
     const message = trans.__(
@@ -111,20 +135,35 @@ export class Reminders extends ModelFollower {
         displayType: 'link',
         callback: () => void window.Notification.requestPermission()
       });
-    } else if (document.hidden && this.#model.settings.notify && window.Notification?.permission === 'granted') {
-      const note = new window.Notification(trans.__('Auto-stop countdown'), { body: message, tag: key });
+    } else if (
+      document.hidden &&
+      this.#model.settings.notify &&
+      window.Notification?.permission === 'granted'
+    ) {
+      const note = new window.Notification(trans.__('Auto-stop countdown'), {
+        body: message,
+        tag: key
+      });
       note.onclick = () => {
         window.focus();
         note.close();
         if (!document.querySelector('.jp-DevEnv-popover')) {
-          document.querySelector<HTMLElement>('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-DevEnv-countdown')?.click();
+          document
+            .querySelector<HTMLElement>(
+              '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-DevEnv-countdown'
+            )
+            ?.click();
         }
       };
     }
     if (this.#shown) {
       Notification.dismiss(this.#shown);
     }
-    this.#shown = Notification.warning(toastText(message), { autoClose: false, actions, data: { devenv: 'reminder' } });
+    this.#shown = Notification.warning(toastText(message), {
+      autoClose: false,
+      actions,
+      data: { devenv: 'reminder' }
+    });
     this.#shownKey = key;
   }
 

@@ -50,7 +50,11 @@ export class SaveBeforeStop extends ModelFollower {
     const saved: string[] = [];
     for (const context of this.contexts()) {
       const model = context.model;
-      if (!model.dirty || model.readOnly || context.contentsModel?.writable === false) {
+      if (
+        !model.dirty ||
+        model.readOnly ||
+        context.contentsModel?.writable === false
+      ) {
         continue;
       }
       try {
@@ -58,7 +62,13 @@ export class SaveBeforeStop extends ModelFollower {
         saved.push(context.path);
       } catch (reason) {
         Notification.error(
-          toastText(this.#trans.__('Could not save %1 before the stop: %2', context.path, String((reason as Error)?.message ?? reason))),
+          toastText(
+            this.#trans.__(
+              'Could not save %1 before the stop: %2',
+              context.path,
+              String((reason as Error)?.message ?? reason)
+            )
+          ),
           { autoClose: false }
         );
       }
@@ -71,7 +81,11 @@ export class SaveBeforeStop extends ModelFollower {
     const lead = model.settings.saveBeforeStop;
     const stop = model.state?.auto_stop.stop_timestamp ?? null;
     const phase = model.phase;
-    if (lead <= 0 || stop === null || (phase !== 'counting' && phase !== 'due')) {
+    if (
+      lead <= 0 ||
+      stop === null ||
+      (phase !== 'counting' && phase !== 'due')
+    ) {
       return;
     }
     const remaining = model.remaining ?? 0;
@@ -82,13 +96,25 @@ export class SaveBeforeStop extends ModelFollower {
     void this.saveAll().then(saved => {
       const trans = this.#trans;
       if (saved.length > 0) {
-        Notification.info(toastText(trans.__('Saved %1 document(s) before the instance stops: %2', saved.length, saved.join(', '))), {
-          autoClose: 15000,
-          data: { devenv: 'saved' }
-        });
+        Notification.info(
+          toastText(
+            trans.__(
+              'Saved %1 document(s) before the instance stops: %2',
+              saved.length,
+              saved.join(', ')
+            )
+          ),
+          {
+            autoClose: 15000,
+            data: { devenv: 'saved' }
+          }
+        );
       } else {
         Notification.info(
-          trans.__('The instance stops in %1: all open documents were already saved.', spanText(remaining, trans)),
+          trans.__(
+            'The instance stops in %1: all open documents were already saved.',
+            spanText(remaining, trans)
+          ),
           { autoClose: 8000, data: { devenv: 'saved' } }
         );
       }

@@ -23,15 +23,21 @@ function positiveSorted(values: unknown): number[] | null {
   if (!Array.isArray(values)) {
     return null;
   }
-  const good = values.filter(v => typeof v === 'number' && isFinite(v) && v > 0) as number[];
+  const good = values.filter(
+    v => typeof v === 'number' && isFinite(v) && v > 0
+  ) as number[];
   if (good.length === 0 && values.length > 0) {
     return null; // Nothing usable: fall back. (An explicit [] means "no reminders".)
   }
-  return Array.from(new Set(good.map(v => Math.round(v)))).sort((a, b) => b - a);
+  return Array.from(new Set(good.map(v => Math.round(v)))).sort(
+    (a, b) => b - a
+  );
 }
 
 function finiteAtLeast(value: unknown, min: number): number | null {
-  return typeof value === 'number' && isFinite(value) && value >= min ? value : null;
+  return typeof value === 'number' && isFinite(value) && value >= min
+    ? value
+    : null;
 }
 
 /** User settings where set, else the server's config, else `DEFAULTS`. */

@@ -2,7 +2,13 @@ import type { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
 import { DevEnvError } from './handler';
-import { IAutoStopUpdate, IConfig, IHoldList, IInstanceList, IState } from './types';
+import {
+  IAutoStopUpdate,
+  IConfig,
+  IHoldList,
+  IInstanceList,
+  IState
+} from './types';
 
 /**
  * What the countdown shows, derived from the last answer and the local clock.
@@ -37,7 +43,13 @@ export type CountdownPhase =
   | 'counting';
 
 /** The phases of a running instance: its auto-stop can be changed. */
-export const LIVE_PHASES: CountdownPhase[] = ['counting', 'due', 'off', 'idle', 'unknown'];
+export const LIVE_PHASES: CountdownPhase[] = [
+  'counting',
+  'due',
+  'off',
+  'idle',
+  'unknown'
+];
 
 /** Effective settings: user settings where set, else the server's config. */
 export interface IEffectiveSettings {
@@ -106,5 +118,6 @@ export interface ICountdownModel {
  */
 export const ICountdownModel = {
   name: 'jupyter-devenv:ICountdownModel',
-  description: 'One auto-stop countdown per page, read from the devenv REST API.'
+  description:
+    'One auto-stop countdown per page, read from the devenv REST API.'
 } as Token<ICountdownModel>;

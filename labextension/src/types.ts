@@ -114,7 +114,12 @@ export interface IHoldList {
   holds: IHold[];
   server_time: number;
   /** Older API: what the end of the last hold puts back (`note` says it in words). */
-  restore: { instance_id: string; enable: boolean; duration: number | null; note: string } | null;
+  restore: {
+    instance_id: string;
+    enable: boolean;
+    duration: number | null;
+    note: string;
+  } | null;
 }
 
 /** Error body of the REST API. */

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { checkDescription, DESCRIPTION_MAX, FORBIDDEN_DESCRIPTION_CHARS } = require('../lib-test/descriptionRules.js');
+const {
+  checkDescription,
+  DESCRIPTION_MAX,
+  FORBIDDEN_DESCRIPTION_CHARS
+} = require('../lib-test/descriptionRules.js');
 
 test('the seed rules: 512 characters, none of & < > " \' /', () => {
   assert.equal(DESCRIPTION_MAX, 512);
@@ -12,7 +16,13 @@ test('the seed rules: 512 characters, none of & < > " \' /', () => {
 });
 
 test('valid descriptions', () => {
-  for (const value of ['', 'Week 12: training run', 'x'.repeat(512), '中文描述', 'a\\b (c) [d] {e} #1 @x 50% ~ ; = + *']) {
+  for (const value of [
+    '',
+    'Week 12: training run',
+    'x'.repeat(512),
+    '中文描述',
+    'a\\b (c) [d] {e} #1 @x 50% ~ ; = + *'
+  ]) {
     const check = checkDescription(value);
     assert.equal(check.valid, true, value);
     assert.deepEqual(check.forbidden, []);

@@ -30,9 +30,17 @@ test('urgencyLevel and crossedThreshold', () => {
 });
 
 test('effectiveSettings: user settings, else the server config, else defaults', () => {
-  const config = { reminder_thresholds: [60, 900, 300], poll_interval: 10, save_before_stop: 30 };
+  const config = {
+    reminder_thresholds: [60, 900, 300],
+    poll_interval: 10,
+    save_before_stop: 30
+  };
   assert.deepEqual(settings.effectiveSettings({}, null), settings.DEFAULTS);
-  assert.deepEqual(settings.effectiveSettings({ reminderThresholds: [] }, config).reminderThresholds, []);
+  assert.deepEqual(
+    settings.effectiveSettings({ reminderThresholds: [] }, config)
+      .reminderThresholds,
+    []
+  );
   assert.deepEqual(settings.effectiveSettings({}, config), {
     reminderThresholds: [900, 300, 60],
     pollInterval: 10,
@@ -41,13 +49,37 @@ test('effectiveSettings: user settings, else the server config, else defaults', 
     title: true
   });
   assert.deepEqual(
-    settings.effectiveSettings({ reminderThresholds: [120], pollInterval: 5, saveBeforeStop: 0, notify: false, title: false }, config),
-    { reminderThresholds: [120], pollInterval: 5, saveBeforeStop: 0, notify: false, title: false }
+    settings.effectiveSettings(
+      {
+        reminderThresholds: [120],
+        pollInterval: 5,
+        saveBeforeStop: 0,
+        notify: false,
+        title: false
+      },
+      config
+    ),
+    {
+      reminderThresholds: [120],
+      pollInterval: 5,
+      saveBeforeStop: 0,
+      notify: false,
+      title: false
+    }
   );
   // Nonsense falls back.
   assert.deepEqual(
-    settings.effectiveSettings({ reminderThresholds: ['x', -1], pollInterval: 0, saveBeforeStop: -3 }, null),
-    { reminderThresholds: settings.DEFAULTS.reminderThresholds, pollInterval: 30, saveBeforeStop: 60, notify: true, title: true }
+    settings.effectiveSettings(
+      { reminderThresholds: ['x', -1], pollInterval: 0, saveBeforeStop: -3 },
+      null
+    ),
+    {
+      reminderThresholds: settings.DEFAULTS.reminderThresholds,
+      pollInterval: 30,
+      saveBeforeStop: 60,
+      notify: true,
+      title: true
+    }
   );
 });
 
@@ -72,8 +104,15 @@ test('autoStopDuration clamps to the API range', () => {
 });
 
 test('offered durations stay within the API ranges', () => {
-  assert.deepEqual(durations.AUTO_STOP_DURATIONS.map(s => s / 3600), Array.from({ length: 24 }, (_, i) => i + 1));
-  assert.ok(durations.EXTEND_DURATIONS.every(s => s >= 3600 && s <= 259200 && s % 3600 === 0));
+  assert.deepEqual(
+    durations.AUTO_STOP_DURATIONS.map(s => s / 3600),
+    Array.from({ length: 24 }, (_, i) => i + 1)
+  );
+  assert.ok(
+    durations.EXTEND_DURATIONS.every(
+      s => s >= 3600 && s <= 259200 && s % 3600 === 0
+    )
+  );
   assert.equal(durations.EXTEND_DURATIONS.at(-1), 259200);
 });
 
