@@ -66,7 +66,6 @@ ENV_NAMES = {
     "retries": "JUPYTER_DEVENV_RETRIES",
     "reminder_thresholds": "JUPYTER_DEVENV_REMINDER_THRESHOLDS",
     "save_before_stop": "JUPYTER_DEVENV_SAVE_BEFORE_STOP",
-    "emulated": "JUPYTER_DEVENV_EMULATED",
     "ca_file": "JUPYTER_DEVENV_CA_FILE",
     "allowed_instances": "JUPYTER_DEVENV_ALLOWED_INSTANCES",
     "metadata_endpoint": "JUPYTER_DEVENV_METADATA_ENDPOINT",
@@ -211,9 +210,6 @@ class DevEnv(Configurable):
         help="Seconds before the stop at which open documents are saved; 0: never. "
         "Env JUPYTER_DEVENV_SAVE_BEFORE_STOP.",
     ).tag(config=True)
-    emulated = Bool(help="Mark the instance as emulated in the UI. Env JUPYTER_DEVENV_EMULATED=1.").tag(
-        config=True
-    )
     metadata_endpoint = Unicode(
         "http://169.254.169.254",
         help="Base URL of the metadata service that gives "
@@ -269,7 +265,6 @@ class DevEnv(Configurable):
     _retries_from_env = environment_default("retries")
     _reminder_thresholds_from_env = environment_default("reminder_thresholds")
     _save_before_stop_from_env = environment_default("save_before_stop")
-    _emulated_from_env = environment_default("emulated")
     _metadata_endpoint_from_env = environment_default("metadata_endpoint")
     _ca_file_from_env = environment_default("ca_file")
     _allowed_instances_from_env = environment_default("allowed_instances")

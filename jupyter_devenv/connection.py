@@ -194,7 +194,9 @@ class DirectConnection(Connection):
 
     def _state(self, answer: Any) -> State:
         prompt = self._prompts.get(self.instance_id) if self._prompts is not None else True
-        return build_state(answer.data, self.backend, answer.server_time, prompt=prompt)
+        return build_state(
+            answer.data, self.backend, answer.server_time, prompt=prompt, emulated=answer.emulated
+        )
 
     def get(self) -> State:
         return self._state(self._client.run(backends.read(self._client.aio, self.backend, self.instance_id)))
@@ -227,7 +229,6 @@ class DirectConnection(Connection):
         return {
             "backend": self.backend,
             "instance_id": self.instance_id,
-            "emulated": s.emulated,
             "reminder_thresholds": list(s.reminder_thresholds),
             "poll_interval": s.poll_interval,
         }

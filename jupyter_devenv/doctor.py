@@ -37,7 +37,7 @@ from .cli_instances import choice_store
 from .config import DevEnv, setting_names
 from .kernel_access import URL_ENV
 from .modelarts import backends
-from .modelarts.answers import Answer, http_date_ms, read_capped
+from .modelarts.answers import EMULATOR, Answer, http_date_ms, read_capped
 from .modelarts.client import AsyncModelArtsClient
 from .modelarts.codes import (
     CLOCK_SKEW,
@@ -299,7 +299,7 @@ async def probe(routes: Routes, url: str, timeout: float, now: Clock) -> Reply:
         response.headers.get("Date"),
         sent,
         now(),
-        response.headers.get("X-Emulator") == "jupyter-devenv",
+        response.headers.get("X-Emulator") == EMULATOR,
     )
 
 

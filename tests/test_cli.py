@@ -66,7 +66,7 @@ def test_status_json_is_the_rest_state(cli, emulator):
     assert run.returncode == 0, run.stderr
     state = json.loads(run.stdout)
     raw = _raw(emulator, state["instance"]["id"])
-    assert set(state) == {"instance", "auto_stop", "backend", "phase", "free", "server_time"}
+    assert set(state) == {"instance", "auto_stop", "backend", "phase", "free", "server_time", "emulated"}
     assert state["auto_stop"]["stop_timestamp"] == raw["spec"]["auto_stop"]["stop_timestamp"]
     assert "credential" not in json.dumps(state)
 

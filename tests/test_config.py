@@ -36,13 +36,12 @@ def test_environment_fills_what_configuration_leaves(clean_env):
     clean_env.setenv("HUAWEICLOUD_SDK_PROJECT_ID", "from-env")
     clean_env.setenv("JUPYTER_DEVENV_REMINDER_THRESHOLDS", "600, 120")
     clean_env.setenv("JUPYTER_DEVENV_POLL_INTERVAL", "12.5")
-    clean_env.setenv("JUPYTER_DEVENV_EMULATED", "1")
     settings = DevEnv(config=Config({"DevEnv": {"project_id": "from-config"}}))
     assert settings.project_id == "from-config"
     assert settings.endpoint == "https://modelarts.cn-east-3.myhuaweicloud.com"
     assert settings.iam_endpoint == "https://iam.cn-east-3.myhuaweicloud.com"
     assert settings.reminder_thresholds == [600, 120]
-    assert settings.poll_interval == 12.5 and settings.emulated is True
+    assert settings.poll_interval == 12.5
 
 
 def test_ap_southeast_1_uses_its_own_suffix(clean_env):

@@ -20,6 +20,7 @@ async def test_get_current_state(api, upstream, instance_id, backend):
     assert state["backend"] == backend
     assert state["instance"]["id"] == instance_id
     assert state["auto_stop"]["can_extend"] is (backend == "notebooks")
+    assert state["emulated"] is True  # from the emulator's X-Emulator header: no setting says so
     if backend == "demanager":
         assert state["auto_stop"]["stop_timestamp"] == raw["spec"]["auto_stop"]["stop_timestamp"]
     else:

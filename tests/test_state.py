@@ -46,7 +46,7 @@ def notebooks(status="RUNNING", create_at=1_700_000_000_000, duration=7_200_000,
 
 
 def _check_shape(state, backend, server_ms):
-    assert set(state) == {"instance", "auto_stop", "backend", "phase", "free", "server_time"}
+    assert set(state) == {"instance", "auto_stop", "backend", "phase", "free", "server_time", "emulated"}
     assert set(state["auto_stop"]) == {
         "enable",
         "type",

@@ -75,7 +75,6 @@ def environment(url: str, instance_id: Optional[str] = None, backend: Optional[s
     env = {
         "JUPYTER_DEVENV_ENDPOINT": url,
         "JUPYTER_DEVENV_IAM_ENDPOINT": url,
-        "JUPYTER_DEVENV_EMULATED": "1",
         "HUAWEICLOUD_SDK_PROJECT_ID": PROJECT_ID,
         "HUAWEICLOUD_SDK_AK": ACCESS_KEY,
         "HUAWEICLOUD_SDK_SK": SECRET_KEY,

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 from tornado import httputil, web
 
+from ..modelarts.answers import EMULATOR
 from ..modelarts.codes import INCORRECT_PROPERTY, INSTANCE_NOT_FOUND
 from ..modelarts.errors import DevEnvError
 from .permissions import IAM_ACTIONS, denied
@@ -86,7 +87,7 @@ class ApiHandler(JsonHandler):
     def finish(self, chunk: Any = None) -> Any:
         self.set_header("Date", httputil.format_timestamp(self.emulator.clock.now_ms() / 1000))
         self.set_header("X-Request-Id", self.request_id)
-        self.set_header("X-Emulator", "jupyter-devenv")
+        self.set_header("X-Emulator", EMULATOR)
         return super().finish(chunk)
 
     async def prepare(self) -> None:

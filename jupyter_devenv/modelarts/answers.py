@@ -20,13 +20,15 @@ from .errors import DevEnvError, error_from_response
 
 MAX_ANSWER = 1024 * 1024  # decoded bytes; a ListNotebooks page of 100 instances is well under this
 BODY = "jupyter_devenv.body"  # where read_capped keeps a body it read
+EMULATOR = "jupyter-devenv"  # the X-Emulator header of this project's emulator
 
 
 class Answer(NamedTuple):
-    """A decoded answer and the upstream clock (ms) when it was given."""
+    """A decoded answer, the upstream clock (ms) when it was given, and whether the emulator gave it."""
 
     data: Any
     server_time: int
+    emulated: bool = False
 
 
 def malformed(what: str) -> DevEnvError:
@@ -81,14 +83,15 @@ def decode_answer(response: httpx.Response) -> Answer:
 def decode_body(status: int, content: bytes, headers: httpx.Headers) -> Answer:
     """An Answer for a 2xx answer that is a JSON object (an empty body is ``{}``); raise otherwise."""
     now = http_date_ms(headers.get("Date")) or int(time.time() * 1000)
+    emulated = headers.get("X-Emulator") == EMULATOR
     if status >= 300:
         raise error_from_response(status, content, headers.get("Retry-After"))
     if not content:
-        return Answer({}, now)
+        return Answer({}, now, emulated)
     try:
         data = json.loads(content, parse_constant=_no_constant)
     except (ValueError, RecursionError):
         raise malformed("a body that is not JSON") from None
     if not isinstance(data, dict):
         raise malformed(f"JSON {type(data).__name__} where an object was expected")
-    return Answer(data, now)
+    return Answer(data, now, emulated)

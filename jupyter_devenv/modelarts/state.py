@@ -95,9 +95,13 @@ def _int(value: Any) -> Optional[int]:
 
 
 def build_state(
-    instance: Mapping[str, Any], backend: str, server_time_ms: int, prompt: bool = True
+    instance: Mapping[str, Any],
+    backend: str,
+    server_time_ms: int,
+    prompt: bool = True,
+    emulated: bool = False,
 ) -> Dict[str, Any]:
-    """``{"instance", "auto_stop", "backend", "server_time"}``, the instance cut to ``redact.ALLOWED``.
+    """``{"instance", "auto_stop", "backend", "server_time", ...}``, the instance cut to ``redact.ALLOWED``.
 
     ``stop_timestamp`` is always the API's (demanager) or derived from the API's lease
     fields (notebooks: ``create_at + duration`` of a ``TIMING`` lease; an ``IDLE`` lease
@@ -106,7 +110,8 @@ def build_state(
     ``not_running``), ``phase`` the status in a person's terms (``statuses.py``), ``free``
     whether it is a free instance (stopped after an hour, deleted after 72 h unstarted).
     ``remain_time`` is counted from the upstream clock. ``prompt`` is used for the
-    notebooks backend, whose API has none.
+    notebooks backend, whose API has none. ``emulated``: the answer came from jupyter-devenv's
+    emulator (its ``X-Emulator`` header), so the UI marks it however the emulator was started.
     """
     if backend == NOTEBOOKS:
         auto = auto_stop_notebooks(instance, server_time_ms, prompt)
@@ -119,4 +124,5 @@ def build_state(
         "phase": statuses.phase_of(instance.get("status")),
         "free": instance.get("feature") == FREE,
         "server_time": int(server_time_ms),
+        "emulated": emulated,
     }

@@ -139,7 +139,8 @@ class InstanceService:
         """The State of the newest answer: the cache's, else ``read`` (one a write kept out of it)."""
         received, answer = self._cache.get(instance_id) or (self._monotonic(), read)
         server_time = answer.server_time + int((self._monotonic() - received) * 1000)
-        return build_state(answer.data, backend, server_time, prompt=self.prompts.get(instance_id))
+        prompt = self.prompts.get(instance_id)
+        return build_state(answer.data, backend, server_time, prompt=prompt, emulated=answer.emulated)
 
     async def _read(self, instance_id: str, backend: str) -> Answer:
         """One upstream read at a time per instance; concurrent callers share it."""
@@ -211,7 +212,6 @@ class InstanceService:
             "cache_ttl": s.cache_ttl,
             "reminder_thresholds": list(s.reminder_thresholds),
             "save_before_stop": s.save_before_stop,
-            "emulated": s.emulated,
             "credentials": s.credential_source(),
         }
 

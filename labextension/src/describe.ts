@@ -182,7 +182,7 @@ export function describe(model: ICountdownModel, trans: ITrans): IDescription {
   if (name) {
     lines.push(trans.__('Instance: %1', name));
   }
-  if (model.config?.emulated) {
+  if (model.state?.emulated) {
     lines.push(trans.__('Emulated instance (ModelArts emulator)'));
     classes.push('jp-DevEnv-emulated');
   }
@@ -196,7 +196,7 @@ export function freeWarning(trans: ITrans): string {
   );
 }
 
-/** The "emulated" badge of the popover and the panel, shown while `config.emulated`. */
+/** The "emulated" badge of the popover and the panel, shown while `state.emulated`. */
 export function emulatedBadge(trans: ITrans): HTMLSpanElement {
   return h(
     'span',

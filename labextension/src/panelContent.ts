@@ -309,7 +309,7 @@ export class PanelContent extends ModelFollower {
     this.#status.hidden = !state;
     setText(this.#flavor, inst?.flavor ?? '');
     this.#flavor.hidden = !inst?.flavor;
-    this.#emulated.hidden = !model.config?.emulated;
+    this.#emulated.hidden = !model.state?.emulated;
 
     this.#controls.update();
     const thresholds = model.settings.reminderThresholds;

@@ -157,7 +157,7 @@ export class AutoStopPopover extends Widget {
     }
     const { model, trans } = this.#options;
     this.#tick();
-    this.#badge.hidden = !model.config?.emulated;
+    this.#badge.hidden = !model.state?.emulated;
     const phase = model.phase;
     const config = model.config;
     const setUp = phase !== 'choose' && phase !== 'server-missing';

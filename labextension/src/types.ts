@@ -46,6 +46,8 @@ export interface IState {
   free?: boolean;
   /** Upstream clock in ms when the answer was made. */
   server_time: number;
+  /** The answer came from jupyter-devenv's emulator (its `X-Emulator` header). */
+  emulated?: boolean;
 }
 
 /** `GET config`. */
@@ -59,7 +61,6 @@ export interface IConfig {
   reminder_thresholds: number[];
   /** Seconds before the stop at which dirty documents are saved. */
   save_before_stop: number;
-  emulated: boolean;
   configured: boolean;
   missing: string[];
   /** Where the instance id comes from: "config" (`c.DevEnv.instance_id`, fixed), "chosen" (`PUT config`), or null. */
