@@ -14,6 +14,22 @@ export interface IActionReport {
 }
 
 /**
+ * What the controls and the reminders need of the actions: `AutoStopActions`
+ * itself (the panel), or the same run as commands (`runCommands`).
+ */
+export type AutoStopRunner = Pick<
+  AutoStopActions,
+  | 'model'
+  | 'trans'
+  | 'extendTo'
+  | 'turnOff'
+  | 'turnOn'
+  | 'setNextDuration'
+  | 'extend'
+  | 'setPrompt'
+>;
+
+/**
  * The user's actions on the instance, shared by the popover, the panel and the
  * reminders. They call the REST API directly (never the kernel), so they work
  * while a kernel is busy. Each answer is shown as it is: the deadline is the API's.

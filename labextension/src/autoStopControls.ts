@@ -1,4 +1,4 @@
-import { AutoStopActions } from './actions';
+import { AutoStopRunner } from './actions';
 import { around, button, h, setText } from './dom';
 import {
   AUTO_STOP_DURATIONS,
@@ -23,7 +23,7 @@ export class AutoStopControls {
   busy = false;
 
   /** `onChange` redraws the view when an action starts and ends. */
-  constructor(actions: AutoStopActions, onChange: () => void) {
+  constructor(actions: AutoStopRunner, onChange: () => void) {
     this.#actions = actions;
     this.#onChange = onChange;
     const { trans } = actions;
@@ -226,7 +226,7 @@ export class AutoStopControls {
     }
   }
 
-  readonly #actions: AutoStopActions;
+  readonly #actions: AutoStopRunner;
   readonly #onChange: () => void;
   readonly #inputs: Array<
     HTMLButtonElement | HTMLSelectElement | HTMLInputElement

@@ -3,24 +3,26 @@ import { Widget } from '@lumino/widgets';
 import { describe, showCountdown } from './describe';
 import { h } from './dom';
 import { ITrans } from './i18n';
+import { AutoStopPopover } from './popover';
 import { ICountdownModel } from './tokens';
 
 /**
  * The notebook toolbar's countdown (`devenv-countdown`): a button showing
  * H:MM:SS to the stop or a plain state, with the stop time in its tooltip.
- * It renders from the page's one model; `onClick` opens the popover. While a
- * hold keeps the instance running, a "held" mark follows (the reasons in its tooltip).
+ * It renders from the page's one model, and opens and closes its popover (made
+ * by `makePopover`) on a click or `togglePopover()`. While a hold keeps the
+ * instance running, a "held" mark follows (the reasons in its tooltip).
  */
 export class CountdownItem extends Widget {
   constructor(
     model: ICountdownModel,
     trans: ITrans,
-    onClick: (item: CountdownItem) => void
+    makePopover: () => AutoStopPopover
   ) {
     super({ node: document.createElement('div') });
     this.#model = model;
     this.#trans = trans;
-    this.#onClick = onClick;
+    this.#makePopover = makePopover;
     this.#held.textContent = trans.__('held');
     this.addClass('jp-DevEnv-countdownItem');
     this.#button = h(
@@ -35,25 +37,32 @@ export class CountdownItem extends Widget {
       this.#label
     );
     this.node.append(this.#button);
-    this.#button.addEventListener('click', () => this.#onClick(this));
+    this.#button.addEventListener('click', () => this.togglePopover());
     model.changed.connect(this.#render, this);
     model.ticked.connect(this.#render, this);
     this.#render();
   }
 
-  /** The element the popover is anchored to. */
-  get anchor(): HTMLElement {
-    return this.#button;
-  }
-
-  set expanded(value: boolean) {
-    this.#button.setAttribute('aria-expanded', value ? 'true' : 'false');
+  /** Open the popover below the button, or close it when it is open. */
+  togglePopover(): void {
+    if (this.#popover) {
+      this.#popover.dispose();
+      return;
+    }
+    const popover = (this.#popover = this.#makePopover());
+    popover.disposed.connect(() => {
+      this.#popover = null;
+      this.#button.setAttribute('aria-expanded', 'false');
+    });
+    this.#button.setAttribute('aria-expanded', 'true');
+    popover.open(this.#button);
   }
 
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
+    this.#popover?.dispose();
     this.#model.changed.disconnect(this.#render, this);
     this.#model.ticked.disconnect(this.#render, this);
     super.dispose();
@@ -84,7 +93,8 @@ export class CountdownItem extends Widget {
 
   readonly #model: ICountdownModel;
   readonly #trans: ITrans;
-  readonly #onClick: (item: CountdownItem) => void;
+  readonly #makePopover: () => AutoStopPopover;
+  #popover: AutoStopPopover | null = null;
   readonly #button: HTMLButtonElement;
   readonly #label = h('span', { class: 'countdown-label' });
   readonly #held = h('span', { class: 'held' });

@@ -2,15 +2,15 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { IToolbarWidgetRegistry } from '@jupyterlab/apputils';
-import { NotebookPanel } from '@jupyterlab/notebook';
+import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 
 import { AutoStopActions } from './actions';
+import { addCommands, runCommands } from './commands';
 import { CountdownItem } from './countdownItem';
 import { loadTrans } from './i18n';
-import { insertPanel } from './insertPanel';
 import { CountdownModel } from './model';
 import { LifecycleNotices } from './notices';
 import { AutoStopPopover } from './popover';
@@ -20,6 +20,7 @@ import { SaveBeforeStop } from './saveBeforeStop';
 import { ISettingOverrides } from './settings';
 import { ICountdownModel } from './tokens';
 
+export { CommandIDs } from './commands';
 export { ICountdownModel } from './tokens';
 export type { CountdownPhase, IEffectiveSettings } from './tokens';
 export type { IAutoStop, IConfig, IState } from './types';
@@ -69,64 +70,63 @@ const modelPlugin: JupyterFrontEndPlugin<ICountdownModel> = {
   }
 };
 
-/** The countdown in every notebook's toolbar, with its popover. */
+/** The countdown in every notebook's toolbar, with its popover; the commands, in the palette. */
 const toolbarPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyter-devenv:toolbar',
-  description: 'The countdown in the notebook toolbar.',
+  description: 'The countdown in the notebook toolbar, and the commands.',
   autoStart: true,
   requires: [ICountdownModel, IToolbarWidgetRegistry],
-  optional: [ITranslator],
+  optional: [ITranslator, INotebookTracker, ICommandPalette],
   activate: async (
     app: JupyterFrontEnd,
     model: ICountdownModel,
     toolbarRegistry: IToolbarWidgetRegistry,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    tracker: INotebookTracker | null,
+    palette: ICommandPalette | null
   ) => {
     const trans = await loadTrans(translator);
     const actions = new AutoStopActions(model, trans);
-    let open: { popover: AutoStopPopover; item: CountdownItem } | null = null;
-    const toggle = (item: CountdownItem, panel: NotebookPanel) => {
-      const same = open?.item === item;
-      if (open && !open.popover.isDisposed) {
-        open.popover.dispose();
-      }
-      open = null;
-      if (same) {
-        return;
-      }
-      const popover = new AutoStopPopover({
-        model,
-        trans,
-        actions,
-        insertPanel: () => insertPanel(app, panel)
-      });
-      popover.disposed.connect(() => {
-        item.expanded = false;
-        if (open?.popover === popover) {
-          open = null;
-        }
-      });
-      open = { popover, item };
-      item.expanded = true;
-      popover.open(item.anchor);
-    };
+    const items = new Map<string, CountdownItem>(); // by notebook panel id
+    addCommands(app, actions, {
+      tracker,
+      palette,
+      itemOf: id => items.get(id)
+    });
+    const runner = runCommands(app.commands, actions);
     toolbarRegistry.addFactory<NotebookPanel>(
       'Notebook',
       TOOLBAR_ITEM,
       panel => {
-        const item: CountdownItem = new CountdownItem(model, trans, () =>
-          toggle(item, panel)
+        const item = new CountdownItem(
+          model,
+          trans,
+          () =>
+            new AutoStopPopover({
+              model,
+              trans,
+              actions: runner,
+              commands: app.commands,
+              notebook: panel.id
+            })
         );
+        items.set(panel.id, item);
+        item.disposed.connect(() => {
+          if (items.get(panel.id) === item) {
+            items.delete(panel.id);
+          }
+        });
         return item;
       }
     );
+    new Reminders(model, trans, runner, app.commands);
   }
 };
 
-/** Reminders before the stop, and plain notices when it has happened. */
-const remindersPlugin: JupyterFrontEndPlugin<void> = {
-  id: 'jupyter-devenv:reminders',
-  description: 'Reminders before the stop.',
+/** Plain notices when the stop has happened, or the server went away. */
+const noticesPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-devenv:notices',
+  description: 'Notices of the stop.',
   autoStart: true,
   requires: [ICountdownModel],
   optional: [ITranslator],
@@ -135,9 +135,7 @@ const remindersPlugin: JupyterFrontEndPlugin<void> = {
     model: ICountdownModel,
     translator: ITranslator | null
   ) => {
-    const trans = await loadTrans(translator);
-    new Reminders(model, trans, new AutoStopActions(model, trans));
-    new LifecycleNotices(model, trans);
+    new LifecycleNotices(model, await loadTrans(translator));
   }
 };
 
@@ -160,7 +158,7 @@ const savePlugin: JupyterFrontEndPlugin<void> = {
 export default [
   modelPlugin,
   toolbarPlugin,
-  remindersPlugin,
+  noticesPlugin,
   savePlugin,
   panelPlugin
 ];

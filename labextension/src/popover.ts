@@ -1,7 +1,10 @@
 import { Widget } from '@lumino/widgets';
 
-import { AutoStopActions } from './actions';
+import { JupyterFrontEnd } from '@jupyterlab/application';
+
+import { AutoStopRunner } from './actions';
 import { AutoStopControls } from './autoStopControls';
+import { CommandIDs } from './commands';
 import { apiName, describe, emulatedBadge, showCountdown } from './describe';
 import { button, h, setText } from './dom';
 import { ITrans } from './i18n';
@@ -27,7 +30,7 @@ export class AutoStopPopover extends Widget {
       options.trans.__('Auto-stop countdown')
     );
     this.node.tabIndex = -1;
-    const { model, trans, actions, insertPanel } = options;
+    const { model, trans, actions, commands, notebook } = options;
     this.#badge = emulatedBadge(trans);
     const close = h(
       'button',
@@ -44,7 +47,7 @@ export class AutoStopPopover extends Widget {
     this.#retry = button('retry', trans.__('Retry'), 'link');
     this.#retry.addEventListener(
       'click',
-      () => void model.refresh().catch(() => undefined)
+      () => void commands.execute(CommandIDs.refresh)
     );
     this.#controls = new AutoStopControls(actions, () => this.#render());
     this.#picker = new InstancePicker(model, trans, () => {
@@ -66,7 +69,7 @@ export class AutoStopPopover extends Widget {
       trans.__('The instance is set in the server configuration.')
     );
     const footer = (this.#footer = h('div', { class: 'popover-footer' }));
-    if (insertPanel) {
+    if (notebook) {
       const insert = button(
         'insert-panel',
         trans.__('Insert the full panel into the notebook'),
@@ -74,7 +77,7 @@ export class AutoStopPopover extends Widget {
       );
       insert.addEventListener('click', () => {
         this.dispose();
-        void insertPanel();
+        void commands.execute(CommandIDs.insertPanel, { notebook });
       });
       footer.append(insert);
     }
@@ -231,8 +234,10 @@ export namespace AutoStopPopover {
   export interface IOptions {
     model: ICountdownModel;
     trans: ITrans;
-    actions: AutoStopActions;
-    /** Insert the full panel into the notebook, when there is one. */
-    insertPanel?: () => Promise<void>;
+    /** The actions, run as commands (`runCommands`). */
+    actions: AutoStopRunner;
+    commands: JupyterFrontEnd['commands'];
+    /** The id of the notebook panel whose toolbar holds the popover: "insert the full panel" goes there. */
+    notebook?: string;
   }
 }

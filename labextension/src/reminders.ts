@@ -1,6 +1,8 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 
-import { AutoStopActions } from './actions';
+import { AutoStopRunner } from './actions';
+import { CommandIDs } from './commands';
 import { ModelFollower } from './follower';
 import { claimReminder } from './reminderClaims';
 import {
@@ -29,11 +31,17 @@ export const REMINDER_EXTEND = 3600;
  * time left. The settings `browserNotifications` and `titleCountdown` turn them off.
  */
 export class Reminders extends ModelFollower {
-  constructor(model: ICountdownModel, trans: ITrans, actions: AutoStopActions) {
+  constructor(
+    model: ICountdownModel,
+    trans: ITrans,
+    actions: AutoStopRunner,
+    commands: JupyterFrontEnd['commands']
+  ) {
     super();
     this.#model = model;
     this.#trans = trans;
     this.#actions = actions;
+    this.#commands = commands;
     model.ticked.connect(this.#check, this);
     model.changed.connect(this.#check, this);
   }
@@ -148,11 +156,7 @@ export class Reminders extends ModelFollower {
         window.focus();
         note.close();
         if (!document.querySelector('.jp-DevEnv-popover')) {
-          document
-            .querySelector<HTMLElement>(
-              '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-DevEnv-countdown'
-            )
-            ?.click();
+          void this.#commands.execute(CommandIDs.togglePopover);
         }
       };
     }
@@ -186,7 +190,8 @@ export class Reminders extends ModelFollower {
 
   readonly #model: ICountdownModel;
   readonly #trans: ITrans;
-  readonly #actions: AutoStopActions;
+  readonly #actions: AutoStopRunner;
+  readonly #commands: JupyterFrontEnd['commands'];
   #fired = new Map<string, Set<number>>();
   #shown: string | null = null;
   #shownKey: string | null = null;
