@@ -114,7 +114,7 @@ class Direct:
         self.client = settings.make_client()
 
     def listing(self) -> Dict[str, Any]:
-        return self.client.run(list_all(self.client.aio))
+        return self.client.run(list_all(self.client.aio, self.settings.backend))
 
     def check(self, instance_id: str) -> None:
         """Raise unless an API generation knows ``instance_id``."""

@@ -65,6 +65,16 @@ class Gate:
         self.http.close()
 
 
+@pytest.fixture
+def listing_backend() -> str:
+    return "auto"  # the API generation found per instance (the default): the picker lists both
+
+
+@pytest.fixture
+def devenv_config(devenv_config, listing_backend):
+    return {**devenv_config, "backend": listing_backend}
+
+
 def _listed(upstream):
     """Every instance the emulator keeps, rendered as the API shows it, by backend."""
     return upstream.http.get("/instances").json()["instances"]
@@ -122,6 +132,16 @@ async def test_the_deadline_follows_the_rules_of_the_state(api, upstream, instan
 
 
 @pytest.mark.parametrize("backend", ["demanager"], indirect=True)
+@pytest.mark.parametrize("listing_backend", ["demanager", "notebooks"])
+async def test_a_fixed_backend_lists_its_own_generation_only(api, upstream, listing_backend):
+    """c.DevEnv.backend fixed: the other generation's instances could not be used, so not listed."""
+    status, answer = await api("GET", "instances")
+    assert status == 200, answer
+    assert {s["backend"] for s in answer["instances"]} == {listing_backend}
+    assert len(answer["instances"]) == len(_listed(upstream)[listing_backend])
+    assert answer["partial"] is None
+
+
 async def test_every_page_is_followed(api, upstream):
     for n in range(60):  # ListNotebooks gives at most 50 a page; the demanager list is asked 100 a page
         seed = {"backend": "notebooks", "name": f"nb-{n:02d}"}

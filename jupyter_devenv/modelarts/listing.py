@@ -88,10 +88,12 @@ def _order(s: Summary) -> Any:
     return (s["status"] != "RUNNING", (s["name"] or "").lower(), s["id"])
 
 
-async def list_all(client: AsyncModelArtsClient) -> Dict[str, Any]:
+async def list_all(client: AsyncModelArtsClient, backend: str = "auto") -> Dict[str, Any]:
     """``{"instances": [summary...], "server_time": ms, "partial": None or "<which failed, why>"}``.
 
     RUNNING first, then by name; ``server_time`` is the upstream clock of the latest answer.
+    ``backend`` fixed to one API generation lists that one only: the others' instances
+    could not be used.
     """
 
     async def attempt(backend: str, fetch: Fetch, items: str, total: str) -> Union[Listed, DevEnvError]:
@@ -100,18 +102,15 @@ async def list_all(client: AsyncModelArtsClient) -> Dict[str, Any]:
         except DevEnvError as error:
             return error
 
-    outcomes = dict(
-        zip(
-            (NOTEBOOKS, DEMANAGER),
-            await asyncio.gather(
-                attempt(NOTEBOOKS, client.list_notebooks, "data", "total"),
-                attempt(DEMANAGER, client.list_instances, "instances", "total_count"),
-            ),
-        )
-    )
+    generations = {
+        NOTEBOOKS: (client.list_notebooks, "data", "total"),
+        DEMANAGER: (client.list_instances, "instances", "total_count"),
+    }
+    asked = [b for b in generations if backend in ("auto", b)]
+    outcomes = dict(zip(asked, await asyncio.gather(*(attempt(b, *generations[b]) for b in asked))))
     failed = {b: o for b, o in outcomes.items() if isinstance(o, DevEnvError)}
     if len(failed) == len(outcomes):
-        raise _both_failed(failed[NOTEBOOKS], failed[DEMANAGER])
+        raise failed[backend] if backend in failed else _both_failed(failed[NOTEBOOKS], failed[DEMANAGER])
     listed = [o for o in outcomes.values() if not isinstance(o, DevEnvError)]
     seen: Dict[str, Summary] = {}
     for summaries, _ in listed:

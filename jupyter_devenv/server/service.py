@@ -192,7 +192,8 @@ class InstanceService:
 
     async def list_instances(self) -> Dict[str, Any]:
         """The project's instances (``listing.list_all``); ids listed teach ``backend=auto`` their API."""
-        answer = await single_flight(self._listing, "all", lambda: listing.list_all(self.client))
+        backend = self.settings.backend
+        answer = await single_flight(self._listing, "all", lambda: listing.list_all(self.client, backend))
         for summary in answer["instances"]:
             self._backends.setdefault(summary["id"], summary["backend"])
         return answer
