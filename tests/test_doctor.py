@@ -10,6 +10,7 @@ import copy
 import http.server
 import json
 import os
+import re
 import socket
 import ssl
 import threading
@@ -129,7 +130,9 @@ def test_a_clock_a_minute_off_is_a_warning(env, emulator, capsys):
     emulator.emulator.advance(60)
     code, text = run(capsys)
     assert code == 0
-    assert checks(text)["clock"][0] == "WARN" and "1 min 0 s behind" in text
+    # One minute, to the second the Date header gives (a slow round trip on a busy machine can
+    # shift the estimate by one).
+    assert checks(text)["clock"][0] == "WARN" and re.search(r"(59 s|1 min [01] s) behind", text), text
     assert "Works, with warnings: clock." in text
 
 
