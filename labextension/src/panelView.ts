@@ -10,7 +10,8 @@ import {
 } from '@jupyter-widgets/base';
 
 import { ITrans, loadTrans } from './i18n';
-import { IPanelTraits, PanelContent } from './panelContent';
+import { PanelContent } from './panelContent';
+import { IPanelTraits } from './panelTraits';
 import { ICountdownModel } from './tokens';
 
 /** The widget module name the kernel side (`jupyter_devenv.widget.panel`) asks for. */
