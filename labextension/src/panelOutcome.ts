@@ -58,15 +58,16 @@ export function panelOutcome(
     'data-field': 'error',
     role: 'alert'
   });
-  let done = '';
+  /** The last action's result line. */
+  let result = '';
   let actionError: DevEnvError | null = null;
   let key = '';
   const forget = () => {
-    done = '';
+    result = '';
     actionError = null;
   };
   const showMessage = () => {
-    setText(message, busy() ? trans.__('Working…') : done);
+    setText(message, busy() ? trans.__('Working…') : result);
     message.hidden = !message.textContent;
   };
   return {
@@ -76,7 +77,7 @@ export function panelOutcome(
       return actionError;
     },
     done(text) {
-      done = text;
+      result = text;
       key = stateKey(model);
     },
     failed(err) {
@@ -85,7 +86,7 @@ export function panelOutcome(
     },
     forget,
     retract() {
-      done = '';
+      result = '';
       showMessage();
     },
     update() {
