@@ -10,7 +10,8 @@ import {
 } from '@jupyter-widgets/base';
 
 import { ITrans, loadTrans } from './i18n';
-import { IPanelTraits, PanelContent } from './panelContent';
+import { PanelContent } from './panelContent';
+import { IPanelTraits } from './panelTraits';
 import { ICountdownModel } from './tokens';
 
 /** The widget module name the kernel side (`jupyter_devenv.widget.panel`) asks for. */
@@ -21,9 +22,6 @@ export const MODULE_VERSION = '0.1.0';
 
 /** Traits the kernel side mirrors; `remain_time` alone changing is not worth a message. */
 const QUIET_TRAITS = new Set(['remain_time']);
-
-/** Set when the plugin activates: the page's countdown and the translations. */
-let context: { model: ICountdownModel; trans: ITrans } | null = null;
 
 /**
  * The model of `jupyter_devenv.AutoStopPanel`. Its traits mirror the last state
@@ -45,74 +43,77 @@ export class AutoStopPanelModel extends DOMWidgetModel {
 }
 
 /**
- * The view: renders from the page's `ICountdownModel` (never from the kernel),
- * acts through the REST API, and copies what it learns into the widget's
- * traits (`set` + `save_changes`) so the kernel side stays in sync when the
- * kernel is free to read them.
+ * The view class for the page's `countdown`: the widget manager makes the
+ * views, so what they render from is closed over, not passed. A view renders
+ * from `countdown` (never from the kernel), acts through the REST API, and
+ * copies what it learns into the widget's traits (`set` + `save_changes`) so
+ * the kernel side stays in sync when the kernel is free to read them.
  */
-export class AutoStopPanelView extends DOMWidgetView {
-  render(): void {
-    super.render();
-    this.el.classList.add('jp-DevEnv-panel-host');
-    if (!context) {
-      return; // Never: the view is registered once the plugin has set the context.
+function panelViewClass(
+  countdown: ICountdownModel,
+  trans: ITrans
+): typeof DOMWidgetView {
+  return class AutoStopPanelView extends DOMWidgetView {
+    render(): void {
+      super.render();
+      this.el.classList.add('jp-DevEnv-panel-host');
+      this.#content = new PanelContent({
+        model: countdown,
+        trans,
+        onTraits: traits => this.#sync(traits)
+      });
+      this.el.append(this.#content.node);
     }
-    this.#content = new PanelContent({
-      model: context.model,
-      trans: context.trans,
-      onTraits: traits => this.#sync(traits)
-    });
-    this.el.append(this.#content.node);
-  }
 
-  /**
-   * A change that came from the kernel (one of its methods ran): read the
-   * instance again, so every view on the page shows what the API now says.
-   */
-  update(options?: any): void {
-    if (options?.devenvView || !context) {
-      return;
-    }
-    const changed = Object.keys(this.model.changedAttributes() || {});
-    if (
-      changed.some(
-        key =>
-          !key.startsWith('_') &&
-          key !== 'layout' &&
-          key !== 'tabbable' &&
-          key !== 'tooltip'
-      )
-    ) {
-      void context.model.refresh().catch(() => undefined);
-    }
-  }
-
-  remove(): any {
-    this.#content?.dispose();
-    this.#content = null;
-    return super.remove();
-  }
-
-  #sync(traits: IPanelTraits): void {
-    const diff: Record<string, unknown> = {};
-    let worth = false;
-    for (const [key, value] of Object.entries(traits)) {
-      if (value === undefined || this.model.get(key) === value) {
-        continue;
+    /**
+     * A change that came from the kernel (one of its methods ran): read the
+     * instance again, so every view on the page shows what the API now says.
+     */
+    update(options?: any): void {
+      if (options?.devenvView) {
+        return;
       }
-      diff[key] = value;
-      worth = worth || !QUIET_TRAITS.has(key);
+      const changed = Object.keys(this.model.changedAttributes() || {});
+      if (
+        changed.some(
+          key =>
+            !key.startsWith('_') &&
+            key !== 'layout' &&
+            key !== 'tabbable' &&
+            key !== 'tooltip'
+        )
+      ) {
+        void countdown.refresh().catch(() => undefined);
+      }
     }
-    if (!worth) {
-      return;
-    }
-    this.model.set(diff, { devenvView: true });
-    if (this.model.comm_live) {
-      this.model.save_changes();
-    }
-  }
 
-  #content: PanelContent | null = null;
+    remove(): any {
+      this.#content?.dispose();
+      this.#content = null;
+      return super.remove();
+    }
+
+    #sync(traits: IPanelTraits): void {
+      const diff: Record<string, unknown> = {};
+      let worth = false;
+      for (const [key, value] of Object.entries(traits)) {
+        if (value === undefined || this.model.get(key) === value) {
+          continue;
+        }
+        diff[key] = value;
+        worth = worth || !QUIET_TRAITS.has(key);
+      }
+      if (!worth) {
+        return;
+      }
+      this.model.set(diff, { devenvView: true });
+      if (this.model.comm_live) {
+        this.model.save_changes();
+      }
+    }
+
+    #content: PanelContent | null = null;
+  };
 }
 
 /** Registers the panel's model and view with the ipywidgets manager. */
@@ -134,11 +135,14 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       );
       return;
     }
-    context = { model, trans: await loadTrans(translator) };
+    const trans = await loadTrans(translator);
     registry.registerWidget({
       name: MODULE_NAME,
       version: MODULE_VERSION,
-      exports: { AutoStopPanelModel, AutoStopPanelView }
+      exports: {
+        AutoStopPanelModel,
+        AutoStopPanelView: panelViewClass(model, trans)
+      }
     });
   }
 };
