@@ -1,9 +1,8 @@
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 
 import { formatLocalTime, toastText } from './format';
-import { DevEnvError } from './handler';
+import { asDevEnvError, DevEnvError, explainError } from './errors';
 import { ITrans, spanText } from './i18n';
-import { explainError } from './panelErrors';
 import { ICountdownModel } from './tokens';
 import { IState } from './types';
 
@@ -151,15 +150,7 @@ export class AutoStopActions {
       this.#report.done(done(state));
       return state;
     } catch (reason) {
-      this.#report.failed(
-        reason instanceof DevEnvError
-          ? reason
-          : new DevEnvError(
-              0,
-              'NETWORK',
-              String((reason as Error)?.message ?? reason)
-            )
-      );
+      this.#report.failed(asDevEnvError(reason));
       return null;
     }
   }

@@ -1,7 +1,7 @@
 import { formatHMS, formatLocalTime, urgencyLevel } from './format';
 import { h, setText } from './dom';
 import { ITrans, spanText } from './i18n';
-import { explainError, nextStep, notConfiguredStep } from './panelErrors';
+import { explainError, nextStep, notConfiguredStep } from './errors';
 import { CountdownPhase, ICountdownModel, LIVE_PHASES } from './tokens';
 
 /** What a view shows for the model's current state. */

@@ -1,9 +1,8 @@
 import { Notification } from '@jupyterlab/apputils';
 
 import { button, h } from './dom';
-import { DevEnvError } from './handler';
+import { DevEnvError, explainError } from './errors';
 import { ITrans, spanText } from './i18n';
-import { explainError } from './panelErrors';
 import { ICountdownModel } from './tokens';
 
 /**

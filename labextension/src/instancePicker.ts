@@ -1,7 +1,6 @@
 import { h, setText } from './dom';
-import { DevEnvError } from './handler';
+import { DevEnvError, explainError } from './errors';
 import { ITrans, spanText } from './i18n';
-import { explainError } from './panelErrors';
 import { ICountdownModel } from './tokens';
 import { IInstanceList } from './types';
 

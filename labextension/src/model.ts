@@ -4,7 +4,8 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { ClockOffset } from './clockOffset';
 import { ConfigChannel } from './configChannel';
-import { DevEnvError, requestAPI } from './handler';
+import { asDevEnvError, DevEnvError, ErrorCode } from './errors';
+import { requestAPI } from './handler';
 import { phaseOf } from './phase';
 import { effectiveSettings, ISettingOverrides } from './settings';
 import { CountdownPhase, ICountdownModel, IEffectiveSettings } from './tokens';
@@ -198,7 +199,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
         this.#serverSettings
       );
     } catch (reason) {
-      if ((reason as DevEnvError).code !== 'DEVENV.HOLD_NOT_FOUND') {
+      if ((reason as DevEnvError).code !== ErrorCode.holdNotFound) {
         throw reason;
       }
     }
@@ -336,14 +337,7 @@ export class CountdownModel implements ICountdownModel, IDisposable {
   #fail(reason: unknown): void {
     this.#configStale = true;
     this.#failures++;
-    this.#error =
-      reason instanceof DevEnvError
-        ? reason
-        : new DevEnvError(
-            0,
-            'NETWORK',
-            String((reason as Error)?.message ?? reason)
-          );
+    this.#error = asDevEnvError(reason);
     this.#changed.emit();
   }
 

@@ -1,9 +1,8 @@
 import { IActionReport } from './actions';
 import { describeError } from './describe';
 import { h, setText } from './dom';
-import { DevEnvError } from './handler';
+import { DevEnvError, explainError } from './errors';
 import { ITrans } from './i18n';
-import { explainError } from './panelErrors';
 import { ICountdownModel } from './tokens';
 
 /** What the panel's actions came to, and what is wrong: see `panelOutcome`. */

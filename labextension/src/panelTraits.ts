@@ -1,4 +1,4 @@
-import { DevEnvError } from './handler';
+import { DevEnvError } from './errors';
 import { ICountdownModel } from './tokens';
 
 /** The widget traits of the kernel-side `AutoStopPanel` that the view keeps in sync. */

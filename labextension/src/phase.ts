@@ -1,3 +1,4 @@
+import { ErrorCode } from './errors';
 import type { CountdownPhase } from './tokens';
 import type { IConfig, IState } from './types';
 
@@ -27,7 +28,7 @@ export function phaseOf(
   if (err?.serverMissing) {
     return 'server-missing';
   }
-  if (err?.code === 'DEVENV.NOT_CONFIGURED' || config?.configured === false) {
+  if (err?.code === ErrorCode.notConfigured || config?.configured === false) {
     // Only the instance is missing: the user can choose it here.
     return config &&
       !config.instance_id &&

@@ -1,7 +1,7 @@
 import type { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
-import { DevEnvError } from './handler';
+import { DevEnvError } from './errors';
 import {
   IAutoStopUpdate,
   IConfig,
