@@ -46,7 +46,8 @@ def instance_rows(popover):
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
 def test_choose_the_instance_without_a_restart(page, make_stack, artifacts, ui):
-    stack = make_stack(backend="demanager", configured=False)
+    # backend "auto", as a fresh install has it: the picker lists both API generations.
+    stack = make_stack(backend="demanager", configured=False, devenv={"backend": "auto"})
     opener(ui)(page, stack, "a.ipynb")
     expect(countdown(page)).to_have_text("choose instance", timeout=15_000)
     assert "No instance is chosen yet" in countdown(page).get_attribute("title")
