@@ -4,6 +4,7 @@ import { button, h } from './dom';
 import { DevEnvError, explainError } from './errors';
 import { ITrans, spanText } from './i18n';
 import { ICountdownModel } from './tokens';
+import { IHold } from './types';
 
 /**
  * The holds keeping the instance running (reason, notebook, time to its end,
@@ -44,7 +45,7 @@ export function showHolds(
         'div',
         { class: 'row hold', 'data-hold': hold.id },
         h('b', {}, hold.reason),
-        `${hold.notebook ?? trans.__('a kernel')} · ${trans.__('%1 left', left)}`,
+        `${holderText(hold, trans)} · ${trans.__('%1 left', left)}`,
         release,
         hold.note && h('p', { class: 'note' }, hold.note)
       );
@@ -54,6 +55,14 @@ export function showHolds(
       : ''
   );
   el.hidden = !el.childElementCount;
+}
+
+/** Who holds: the notebook of the kernel that asked, else whether it was the user or a kernel. */
+function holderText(hold: IHold, trans: ITrans): string {
+  if (hold.notebook) {
+    return hold.notebook;
+  }
+  return hold.holder === 'user' ? trans.__('set by you') : trans.__('a kernel');
 }
 
 /** The reminders can also reach a hidden tab: ask for the browser's permission (on a click, never on load). */

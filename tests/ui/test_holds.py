@@ -35,7 +35,7 @@ def test_hold_shows_and_is_released(page, shared_stack, artifacts, ui):
     popover = open_popover(page)
     row = popover.locator(f"[data-hold='{hold['id']}']")
     expect(row).to_contain_text("training run")
-    expect(row).to_contain_text("a kernel")
+    expect(row).to_contain_text("set by you")  # made through the REST API, not by a kernel
     expect(row).to_contain_text("left")
     popover.screenshot(path=str(artifacts / f"hold-popover-{ui}.png"))
     row.get_by_role("button", name="Release").click()
