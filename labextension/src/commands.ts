@@ -1,10 +1,11 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ReadonlyJSONObject } from '@lumino/coreutils';
 
 import { AutoStopActions, AutoStopRunner } from './actions';
 import { autoStopDuration } from './durations';
+import { asDevEnvError, explainError } from './errors';
 import { spanText } from './i18n';
 import { insertPanel } from './insertPanel';
 import { IState } from './types';
@@ -25,6 +26,8 @@ export namespace CommandIDs {
   /** `{notebook}`: the id of the notebook panel; without it, the current one. */
   export const insertPanel = 'devenv:insert-panel';
   export const refresh = 'devenv:refresh';
+  /** `{id}`: end a hold now (its Release button in the popover and the panel). */
+  export const releaseHold = 'devenv:release-hold';
 }
 
 /** The palette's section. */
@@ -119,6 +122,15 @@ export function addCommands(
         tracker?.find(p => p.id === args.notebook) ?? tracker?.currentWidget;
       return panel ? insertPanel(app, panel) : undefined;
     }
+  });
+  commands.addCommand(CommandIDs.releaseHold, {
+    label: trans.__('Release'),
+    execute: args =>
+      model.releaseHold(String(args.id)).catch((e: unknown) =>
+        Notification.error(explainError(asDevEnvError(e), trans), {
+          autoClose: false
+        })
+      )
   });
   commands.addCommand(CommandIDs.refresh, {
     label: trans.__('Refresh the auto-stop countdown'),

@@ -1,7 +1,4 @@
-import { Notification } from '@jupyterlab/apputils';
-
 import { button, h } from './dom';
-import { DevEnvError, explainError } from './errors';
 import { ITrans, spanText } from './i18n';
 import { ICountdownModel } from './tokens';
 import { IHold } from './types';
@@ -9,13 +6,15 @@ import { IHold } from './types';
 /**
  * The holds keeping the instance running (reason, notebook, time to its end,
  * Release, the server's note) and what the end of the last one restores; for
- * the popover and the panel. Rebuilt only when what it shows changes (the time
- * left is in whole minutes), so a click is not lost to a tick.
+ * the popover and the panel, whose Release runs `releaseHold` (the command).
+ * Rebuilt only when what it shows changes (the time left is in whole minutes),
+ * so a click is not lost to a tick.
  */
 export function showHolds(
   el: HTMLElement,
   model: ICountdownModel,
-  trans: ITrans
+  trans: ITrans,
+  releaseHold: (id: string) => Promise<unknown>
 ): void {
   const list = model.holds;
   const rows = (list?.holds ?? []).map(hold => ({
@@ -35,11 +34,7 @@ export function showHolds(
       const release = button('release', trans.__('Release'), 'link');
       release.onclick = () => {
         release.disabled = true;
-        model
-          .releaseHold(hold.id)
-          .catch((e: DevEnvError) =>
-            Notification.error(explainError(e, trans), { autoClose: false })
-          );
+        void releaseHold(hold.id);
       };
       return h(
         'div',

@@ -1,8 +1,11 @@
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+
 import { AutoStopActions } from './actions';
 import { freeWarning } from './describe';
 import { h } from './dom';
 import { ITrans } from './i18n';
 import { ModelFollower } from './follower';
+import { CommandIDs } from './commands';
 import { showHolds } from './holds';
 import { autoStopSection } from './panelAutoStop';
 import { panelClock } from './panelClock';
@@ -110,7 +113,9 @@ export class PanelContent extends ModelFollower {
     this.#clock.tick();
     this.#autoStop.controls.tick();
     this.#free.hidden = !model.state?.free;
-    showHolds(this.#holds, model, trans);
+    showHolds(this.#holds, model, trans, id =>
+      this.#options.commands.execute(CommandIDs.releaseHold, { id })
+    );
     this.#outcome.tick();
   }
 
@@ -129,6 +134,8 @@ export namespace PanelContent {
   export interface IOptions {
     model: ICountdownModel;
     trans: ITrans;
+    /** The page's commands: Release runs `devenv:release-hold`. */
+    commands: JupyterFrontEnd['commands'];
     /** Called after every update with the traits the kernel side mirrors. */
     onTraits?: (traits: IPanelTraits) => void;
   }

@@ -51,7 +51,8 @@ export class AutoStopPanelModel extends DOMWidgetModel {
  */
 function panelViewClass(
   countdown: ICountdownModel,
-  trans: ITrans
+  trans: ITrans,
+  commands: JupyterFrontEnd['commands']
 ): typeof DOMWidgetView {
   return class AutoStopPanelView extends DOMWidgetView {
     render(): void {
@@ -60,6 +61,7 @@ function panelViewClass(
       this.#content = new PanelContent({
         model: countdown,
         trans,
+        commands,
         onTraits: traits => this.#sync(traits)
       });
       this.el.append(this.#content.node);
@@ -141,7 +143,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       version: MODULE_VERSION,
       exports: {
         AutoStopPanelModel,
-        AutoStopPanelView: panelViewClass(model, trans)
+        AutoStopPanelView: panelViewClass(model, trans, app.commands)
       }
     });
   }

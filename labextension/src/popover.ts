@@ -150,7 +150,9 @@ export class AutoStopPopover extends Widget {
     const d = describe(this.#options.model, this.#options.trans);
     showCountdown(this.#countdown, 'jp-DevEnv-popover-countdown', d);
     setText(this.#detail, d.detail);
-    showHolds(this.#holds, this.#options.model, this.#options.trans);
+    showHolds(this.#holds, this.#options.model, this.#options.trans, id =>
+      this.#options.commands.execute(CommandIDs.releaseHold, { id })
+    );
     this.#controls.tick();
   }
 
