@@ -12,7 +12,7 @@ from typing import Dict
 
 import pytest
 from jupyter_stack import CHROMIUM, CHROMIUM_ARGS
-from stack import Stack
+from stack import PER_TEST, Stack
 
 import jupyter_devenv
 
@@ -83,21 +83,25 @@ def stack_pool(tmp_path_factory):
 
 @pytest.fixture
 def shared_stack(stack_pool):
-    """``shared_stack(**options)``: as ``make_stack``, but one stack per set of options for the
-    whole session, reset before each test that asks for it (``Stack.reset``: no kernels, the
-    notebooks as written, a fresh emulator), so a test sees what a new stack would show. Each
-    test opens its own JupyterLab workspace. Not for tests that stop its server or emulator,
-    or change its configuration (the chosen instance): those take ``make_stack``."""
+    """``shared_stack(**options)``: as ``make_stack``, but one stack per set of server options
+    for the whole session, reset before each test that asks for it (``Stack.reset``: no
+    kernels, the notebooks as written, a fresh emulator with this test's ``stop_in``, this
+    test's JupyterLab settings), so a test sees what a new stack would show. Each
+    test opens its own JupyterLab workspace. A test may stop the emulator (the reset makes a
+    new one), not the server, nor change its configuration (the chosen instance): those
+    take ``make_stack``."""
     pool, tmp_path_factory = stack_pool
 
     def get(**options) -> Stack:
         given = inspect.signature(Stack).bind(None, **options)
         given.apply_defaults()  # the same stack whether a default is said or not
-        key = repr(sorted((k, _same(v)) for k, v in given.arguments.items() if k != "tmp"))
+        key = repr(
+            sorted((k, _same(v)) for k, v in given.arguments.items() if k != "tmp" and k not in PER_TEST)
+        )
         stack = pool.pop(key, None)
         if stack is not None:
             try:
-                stack.reset()
+                stack.reset(**{k: given.arguments[k] for k in PER_TEST})
             except Exception:  # not as it should be: a new one instead
                 stack.close()
                 stack = None
