@@ -97,12 +97,12 @@ def _die_with_parent() -> None:
         pass
 
 
-def _stop(proc: Optional[subprocess.Popen]) -> None:
+def _stop(proc: Optional[subprocess.Popen], grace: float = 30.0) -> None:
     if proc is None or proc.poll() is not None:
         return
     proc.terminate()
     try:
-        proc.wait(timeout=30)
+        proc.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=5)
@@ -157,7 +157,8 @@ class JupyterProcess:
     ``extra_env`` adds environment variables of the server process, over those above;
     ``terminals`` keeps jupyter_server_terminals on in the bare server.
     ``server_extension`` False leaves jupyter_devenv's server extension off (its labextension is
-    still there): a package installed while Jupyter was not restarted.
+    still there): a package installed while Jupyter was not restarted. ``page_config`` adds
+    JupyterLab page settings (``labconfig/page_config.json`` in its config folder).
     """
 
     def __init__(
@@ -174,6 +175,7 @@ class JupyterProcess:
         extra_env: Optional[Dict[str, str]] = None,
         terminals: bool = False,
         server_extension: bool = True,
+        page_config: Optional[Dict[str, Any]] = None,
     ) -> None:
         self.instance_id = instance_id
         self.server_extension = server_extension
@@ -207,8 +209,10 @@ class JupyterProcess:
                 "DevEnvApp": {"state_file": str(tmp / "devenv-state.json")},
             },
         )
-        for name, value in {**LAB_SETTINGS, **(lab_settings or {})}.items():
-            _write_json(dirs["settings"] / f"{name}.jupyterlab-settings", value)
+        if page_config:
+            _write_json(dirs["config"] / "labconfig" / "page_config.json", page_config)
+        self.settings_dir = dirs["settings"]
+        self.write_lab_settings(lab_settings)
         env = {
             k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_DEVENV_", "HUAWEICLOUD_SDK_"))
         }
@@ -281,6 +285,17 @@ class JupyterProcess:
             time.sleep(0.2)
         raise RuntimeError(f"Jupyter did not start:\n{self.log_text()[-3000:]}")
 
+    def write_lab_settings(self, lab_settings: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+        """The user's JupyterLab settings: ``LAB_SETTINGS`` and ``lab_settings`` over them, nothing
+        else. JupyterLab reads them at each request, so a page loaded afterwards has them."""
+        for path in self.settings_dir.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        for name, value in {**LAB_SETTINGS, **(lab_settings or {})}.items():
+            _write_json(self.settings_dir / f"{name}.jupyterlab-settings", value)
+
     @property
     def pid(self) -> int:
         return self.proc.pid
@@ -297,8 +312,10 @@ class JupyterProcess:
         self._log.flush()
         return self.log_path.read_text(errors="replace")
 
-    def close(self) -> None:
-        _stop(self.proc)
+    def close(self, grace: float = 30.0) -> None:
+        """Stop the server: SIGTERM, then SIGKILL after ``grace`` seconds (its kernels, started
+        with ``JPY_PARENT_PID``, end with it)."""
+        _stop(self.proc, grace)
         self._log.close()
 
 

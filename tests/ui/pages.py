@@ -25,6 +25,18 @@ def wait_until(check, timeout: float = 10.0, step: float = 0.2):
     return check()
 
 
+def page_until(page: Page, check, timeout: float = 10.0, step_ms: int = 100):
+    """``wait_until`` for checks that read what the page's events recorded (requests,
+    responses): Playwright delivers them only while it waits, so this waits in the page."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        page.wait_for_timeout(step_ms)
+    return check()
+
+
 def countdown(page: Page) -> Locator:
     return page.locator(f"{PANEL} {ITEM} .jp-DevEnv-countdown").first
 
@@ -150,6 +162,44 @@ class Traffic:
 
         ws.on("framesent", lambda p: frame(p, ">"))
         ws.on("framereceived", lambda p: frame(p, "<"))
+
+
+class Reads:
+    """The page's reads of the instance (``GET /devenv/api/instances/current``), to wait for
+    answers to reads sent after a given moment instead of for a fixed time."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.sent: List = []
+        self.answered: List = []
+        page.on("request", self._on_request)
+        page.on("requestfinished", self._on_finished)
+        page.on("requestfailed", self._on_finished)
+
+    def mark(self) -> int:
+        """A moment: reads sent from now on count for ``wait_answered``."""
+        self.page.evaluate("1")  # the page's events so far are in
+        return len(self.sent)
+
+    def wait_answered(self, since: int, count: int = 1, timeout: float = 20.0) -> None:
+        """Wait until ``count`` reads sent after the moment ``since`` (``mark``) are answered."""
+
+        def done() -> bool:
+            return sum(1 for r in self.sent[since:] if r in self.answered) >= count
+
+        assert page_until(self.page, done, timeout), f"{count} read(s) not answered in {timeout} s"
+
+    @staticmethod
+    def _is_read(request) -> bool:
+        return request.method == "GET" and "/devenv/api/instances/current" in request.url
+
+    def _on_request(self, request) -> None:
+        if self._is_read(request):
+            self.sent.append(request)
+
+    def _on_finished(self, request) -> None:
+        if self._is_read(request):
+            self.answered.append(request)
 
 
 WATCH_TOASTS = """() => {

@@ -19,6 +19,15 @@ from jupyter_stack import NOTEBOOK, JupyterProcess
 from jupyter_devenv.emulator import EmulatorThread
 from jupyter_devenv.emulator.app import Emulator
 
+# What a shared stack can change between tests without a restart (``Stack.reset``): the
+# emulator is made anew anyway, and JupyterLab reads its settings at each page load.
+PER_TEST = ("stop_in", "locale", "lab_settings")
+
+
+def _lab_settings(locale: Optional[str], lab_settings: Optional[Dict[str, Dict[str, Any]]]):
+    settings = {"@jupyterlab/translation-extension/plugin": {"locale": locale}} if locale else {}
+    return {**settings, **(lab_settings or {})}
+
 
 class Stack:
     """Emulator + Jupyter server. ``url``, ``token``, ``instance_id``, ``root``, control helpers.
@@ -49,7 +58,6 @@ class Stack:
         self.emulator = EmulatorThread(Emulator(stop_in=stop_in)).start()
         self.instance_id = self.emulator.emulator.seed_ids[seed or f"{backend}_running"]
         self.control = httpx.Client(base_url=self.emulator.url + "/_emulator", timeout=10)
-        settings = {"@jupyterlab/translation-extension/plugin": {"locale": locale}} if locale else {}
         try:
             self.server = JupyterProcess(
                 tmp,
@@ -64,8 +72,14 @@ class Stack:
                     "save_before_stop": save_before_stop,
                     **(devenv or {}),
                 },
-                lab_settings={**settings, **(lab_settings or {})},
+                lab_settings=_lab_settings(locale, lab_settings),
                 server_extension=server_extension,
+                # JupyterLab's own "a rebuild is needed" check: 1-2 s of the server's CPU at every
+                # page load, for a prompt no test looks at (the labextension is prebuilt).
+                page_config={"buildCheck": False},
+                # GET /api/nbconvert (every notebook page asks) lists nbconvert's exporters without
+                # making one of each to ask whether it is enabled (all are): 0.3-0.7 s of CPU less.
+                extra_env={"NBCONVERT_DISABLE_CONFIG_EXPORTERS": "1"},
             )
         except BaseException:  # Jupyter did not start: nothing else should outlive the test
             self.control.close()
@@ -134,11 +148,19 @@ class Stack:
         self.server.proc.kill()
         self.server.proc.wait(timeout=15)
 
-    def reset(self) -> None:
+    def reset(
+        self,
+        stop_in: Optional[float] = None,
+        locale: Optional[str] = None,
+        lab_settings: Optional[Dict[str, Dict[str, Any]]] = None,
+    ) -> None:
         """Back to the state of a newly made stack, for the next test on a shared one (see
         ``shared_stack``): no sessions or kernels, no holds, the notebooks' ``prompt`` on, the
         root holding the two notebooks as written at the start, and a fresh emulator (its
-        instances, clock, faults and stats as seeded) on the same port."""
+        instances, clock, faults and stats as seeded) on the same port. The options in
+        ``PER_TEST`` are those of the next test: a fresh emulator seeded with its ``stop_in``,
+        and the JupyterLab settings its ``locale`` and ``lab_settings`` make (pages loaded
+        from then on have them)."""
         with httpx.Client(base_url=self.url, headers=self.auth, timeout=60, trust_env=False) as http:
             for session in http.get("/api/sessions").raise_for_status().json():
                 http.delete(f"/api/sessions/{session['id']}").raise_for_status()
@@ -158,11 +180,15 @@ class Stack:
                 path.unlink()
         for name in ("a.ipynb", "b.ipynb"):
             (self.root / name).write_text(json.dumps(NOTEBOOK))
+        self.server.write_lab_settings(_lab_settings(locale, lab_settings))
+        self.stop_in = stop_in
         port = self.emulator.server.port
         self.emulator.stop()
-        self.emulator = EmulatorThread(Emulator(stop_in=self.stop_in), port=port).start()
+        self.emulator = EmulatorThread(Emulator(stop_in=stop_in), port=port).start()
 
     def close(self) -> None:
-        self.server.close()
+        # A server told to stop while a page still has a kernel starting can hang in its
+        # shutdown (seen for 30 s and more): it is given a few seconds, then killed.
+        self.server.close(grace=5)
         self.control.close()
         self.emulator.stop()

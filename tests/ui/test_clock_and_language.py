@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pages import countdown, open_lab, open_notebook7, open_popover, remaining, wait_counting
+from pages import Reads, countdown, open_lab, open_notebook7, open_popover, remaining, wait_counting
 from playwright.sync_api import expect
 
 SHIFT_DATE = """
@@ -23,9 +23,10 @@ SHIFT_DATE = """
 def test_countdown_matches_emulator_with_browser_clock_off(page, shared_stack, shift_hours):
     stack = shared_stack(backend="notebooks", poll_interval=2)
     page.add_init_script(SHIFT_DATE % (shift_hours * 3600 * 1000))
+    reads = Reads(page)
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
-    page.wait_for_timeout(8000)  # a few answers to estimate the clock offset from
+    reads.wait_answered(0, 4)  # a few answers to estimate the clock offset from
     assert abs(page.evaluate("() => Date.now()") - stack.emulator_now()) > 3500 * 1000
     for _ in range(3):
         lease = stack.raw_instance()["lease"]

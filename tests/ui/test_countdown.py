@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from pages import (
     PANEL,
@@ -13,6 +11,7 @@ from pages import (
     open_lab,
     open_notebook7,
     open_popover,
+    page_until,
     remaining,
     wait_counting,
     wait_kernel_idle,
@@ -24,22 +23,23 @@ from playwright.sync_api import expect
 def test_countdown_ticks_without_requests(page, shared_stack, artifacts, ui):
     stack = shared_stack(backend="demanager", poll_interval=30)
     traffic = Traffic(page)
+    # The page's clock is Playwright's: it flows, and the test runs it 10 s on at once.
+    page.clock.install()
     (open_lab if ui == "lab" else open_notebook7)(page, stack, "a.ipynb")
     first = wait_counting(page)
     # The deadline the API gives, ~1 h away.
     assert 3500 < first <= 3600
     # Let the kernel and the widget manager finish their start-up handshake first.
     wait_kernel_idle(page)
-    page.wait_for_timeout(1000)
     traffic.settle(page)
     first = remaining(page)
     traffic.api.clear()
     traffic.comm.clear()
     seen = []
-    start = time.monotonic()
-    while time.monotonic() - start < 10:
+    for _ in range(10):  # 10 s of the page's time, every timer due in them fired
+        page.clock.run_for(1000)
         seen.append(remaining(page))
-        page.wait_for_timeout(250)
+    page.wait_for_timeout(500)  # what those timers sent is reported
     values = sorted(set(v for v in seen if v is not None), reverse=True)
     # It decreases about once a second, by itself.
     assert 8 <= first - values[-1] <= 12, values
@@ -70,26 +70,32 @@ def test_no_polling_while_the_page_is_hidden(page, shared_stack):
     stack = shared_stack(backend="demanager", poll_interval=2)
     page.add_init_script(HIDEABLE)
     traffic = Traffic(page)
+    page.clock.install()  # it flows; while hidden, the test runs it on at once
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
-    page.wait_for_timeout(5000)
-    assert len(traffic.api) >= 2  # it polls every 2 s while visible
+
+    def reads() -> int:
+        return sum("instances/current" in r for r in traffic.api)
+
+    # It polls every 2 s while visible: the read at load, then another.
+    assert page_until(page, lambda: reads() >= 2), traffic.api
     page.evaluate("() => { window.__hidden = true; document.dispatchEvent(new Event('visibilitychange')); }")
-    page.wait_for_timeout(2500)
+    page.wait_for_timeout(1000)  # a read already under way ends
     traffic.api.clear()
-    page.wait_for_timeout(6000)
+    for _ in range(6):  # 6 s of the page's time (three poll intervals), every timer due in them fired
+        page.clock.run_for(1000)
+    page.wait_for_timeout(500)  # what those timers sent is reported
     assert traffic.api == []
     page.evaluate("() => { window.__hidden = false; document.dispatchEvent(new Event('visibilitychange')); }")
-    page.wait_for_timeout(1000)
     # Back in sight: read at once.
-    assert any("instances/current" in r for r in traffic.api), traffic.api
+    assert page_until(page, reads, timeout=1), traffic.api
 
 
 def test_settings_override_the_server_thresholds(page, shared_stack):
     stack = shared_stack(
         backend="demanager",
         stop_in=22 * 60,
-        poll_interval=3,
+        poll_interval=2,
         lab_settings={"jupyter-devenv/plugin": {"reminderThresholds": [1200, 120]}},
     )
     open_lab(page, stack, "a.ipynb")

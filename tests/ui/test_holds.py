@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
 def test_hold_shows_and_is_released(page, shared_stack, artifacts, ui):
-    stack = shared_stack(backend="notebooks", stop_in=2 * 3600, poll_interval=3)
+    stack = shared_stack(backend="notebooks", stop_in=2 * 3600, poll_interval=2)
     made = httpx.post(
         f"{stack.url}/devenv/api/holds",
         headers=stack.auth,

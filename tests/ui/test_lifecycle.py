@@ -18,8 +18,8 @@ from pages import (
 from playwright.sync_api import expect
 
 
-def test_dirty_notebook_is_saved_before_the_stop(page, make_stack, artifacts):
-    stack = make_stack(backend="demanager", stop_in=240, poll_interval=3, save_before_stop=60)
+def test_dirty_notebook_is_saved_before_the_stop(page, shared_stack, artifacts):
+    stack = shared_stack(backend="demanager", stop_in=240, poll_interval=2, save_before_stop=60)
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     watch_toasts(page)

@@ -22,11 +22,11 @@ REMINDER = "stops in"
 
 
 def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, shared_stack, artifacts):
-    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=2)
     open_lab(page, stack, "a.ipynb")
     assert wait_counting(page) > 900
     watch_toasts(page)
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1000)  # a reminder the first answer brought would be up by now
     assert toasts_seen(page, REMINDER) == []
     stack.advance_to_remaining(14 * 60 + 40)  # the 15 min threshold is crossed
     toast = visible_toasts(page, REMINDER)
@@ -42,14 +42,14 @@ def test_reminder_pops_when_crossing_a_threshold_and_dont_remind_again(page, sha
     assert wait_until(lambda: stack.raw_instance()["spec"]["auto_stop"]["prompt"] is False)
     # No more reminders for this deadline: 5 min threshold crossed, nothing pops.
     stack.advance_to_remaining(4 * 60 + 40)
-    wait_until(lambda: (remaining(page) or 9999) < 300, timeout=10)
-    page.wait_for_timeout(3000)
+    assert wait_until(lambda: (remaining(page) or 9999) < 300, timeout=10)
+    page.wait_for_timeout(1000)  # the page is past 5 min: a reminder would be up by now
     assert len(toasts_seen(page, REMINDER)) == 1
     expect(visible_toasts(page, REMINDER)).to_have_count(0)
 
 
 def test_one_reminder_per_threshold_with_two_notebooks_open(page, shared_stack):
-    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=2)
     open_lab(page, stack, "a.ipynb")
     page.locator(".jp-DirListing-itemText", has_text="b.ipynb").dblclick()
     expect(page.locator(".jp-NotebookPanel")).to_have_count(2, timeout=30_000)
@@ -58,11 +58,11 @@ def test_one_reminder_per_threshold_with_two_notebooks_open(page, shared_stack):
     watch_toasts(page)
     stack.advance_to_remaining(14 * 60 + 40)
     expect(visible_toasts(page, REMINDER)).to_have_count(1, timeout=10_000)
-    page.wait_for_timeout(4000)
+    page.wait_for_timeout(1000)  # a second one, shown on the same tick, would be up by now
     assert len(toasts_seen(page, REMINDER)) == 1
     stack.advance_to_remaining(4 * 60 + 40)  # the 5 min threshold
     wait_until(lambda: len(toasts_seen(page, REMINDER)) >= 2, timeout=10)
-    page.wait_for_timeout(4000)
+    page.wait_for_timeout(1000)  # and a third one by now
     seen = toasts_seen(page, REMINDER)
     assert len(seen) == 2, seen
     assert "5 min" in seen[1]
@@ -74,7 +74,7 @@ def test_one_reminder_per_threshold_with_two_notebooks_open(page, shared_stack):
 
 
 def test_reminder_extend_on_notebooks(page, shared_stack, artifacts):
-    stack = shared_stack(backend="notebooks", stop_in=17 * 60, poll_interval=3)
+    stack = shared_stack(backend="notebooks", stop_in=17 * 60, poll_interval=2)
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
     stack.advance_to_remaining(14 * 60 + 40)
@@ -90,7 +90,7 @@ def test_reminder_extend_on_notebooks(page, shared_stack, artifacts):
 
 
 def test_no_reminder_when_prompt_is_false(page, shared_stack):
-    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=2)
     import httpx
 
     httpx.put(
@@ -102,15 +102,15 @@ def test_no_reminder_when_prompt_is_false(page, shared_stack):
     wait_counting(page)
     watch_toasts(page)
     stack.advance_to_remaining(14 * 60 + 40)
-    wait_until(lambda: (remaining(page) or 9999) < 900, timeout=10)
-    page.wait_for_timeout(3000)
+    assert wait_until(lambda: (remaining(page) or 9999) < 900, timeout=10)
+    page.wait_for_timeout(1500)  # the page is past 15 min: a reminder would be up by now
     assert toasts_seen(page, REMINDER) == []
     # The countdown stays visible.
     expect(page.locator(f"{PANEL} {ITEM}")).to_be_visible()
 
 
 def test_one_reminder_across_notebook7_tabs(page, context, shared_stack):
-    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=3)
+    stack = shared_stack(backend="demanager", stop_in=17 * 60, poll_interval=2)
     from pages import open_notebook7
 
     other = context.new_page()
@@ -122,7 +122,10 @@ def test_one_reminder_across_notebook7_tabs(page, context, shared_stack):
     watch_toasts(other)
     stack.advance_to_remaining(14 * 60 + 40)
     wait_until(lambda: toasts_seen(page, REMINDER) or toasts_seen(other, REMINDER), timeout=10)
-    page.wait_for_timeout(5000)
+    # Both tabs have read the new deadline (each at its own poll): a second reminder would be up
+    # a moment later.
+    assert wait_until(lambda: all((remaining(p) or 9999) < 900 for p in (page, other)), timeout=10)
+    page.wait_for_timeout(1000)
     assert len(toasts_seen(page, REMINDER)) + len(toasts_seen(other, REMINDER)) == 1
     # Both tabs count down to the same deadline.
     assert abs(remaining(page) - remaining(other)) <= 1

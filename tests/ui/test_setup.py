@@ -24,6 +24,7 @@ def test_server_part_not_loaded_says_restart(page, shared_stack, artifacts, ui):
     stack = shared_stack(server_extension=False)
     reads = []
     page.on("request", lambda r: reads.append(r.url) if "/devenv/api/config" in r.url else None)
+    page.clock.install()  # it flows; the test then runs it on at once
     opener(ui)(page, stack, "a.ipynb")
     expect(countdown(page)).to_have_text("installed: restart Jupyter", timeout=15_000)
     assert RESTART in countdown(page).get_attribute("title")
@@ -31,9 +32,12 @@ def test_server_part_not_loaded_says_restart(page, shared_stack, artifacts, ui):
     expect(popover).to_contain_text(RESTART)
     expect(popover.locator("[data-field='instances']")).to_be_hidden()
     page.screenshot(path=str(artifacts / f"server-missing-{ui}.png"))
-    # No retry storm: Jupyter's own 404 is asked again once a minute, not at the poll rate.
+    # No retry storm: Jupyter's own 404 is asked again once a minute, not at the poll rate
+    # (30 s without the server's config) nor at the retry rate (2 s, 4 s, 8 s...).
     seen = len(reads)
-    page.wait_for_timeout(8000)
+    for _ in range(40):  # 40 s of the page's time, every timer due in them fired
+        page.clock.run_for(1000)
+    page.wait_for_timeout(500)  # what those timers sent is reported
     assert len(reads) == seen, reads
     assert 1 <= seen <= 2, reads
 

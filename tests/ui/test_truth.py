@@ -10,6 +10,7 @@ import pytest
 from pages import (
     PANEL,
     POPOVER,
+    Reads,
     countdown,
     label,
     open_lab,
@@ -35,7 +36,8 @@ def writes_received(stack) -> dict:
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
 def test_idle_lease_shows_no_countdown_and_no_reminder(page, shared_stack, artifacts, ui):
-    stack = shared_stack(backend="notebooks", seed="notebooks_idle", poll_interval=3)
+    stack = shared_stack(backend="notebooks", seed="notebooks_idle", poll_interval=2)
+    reads = Reads(page)
     (open_lab if ui == "lab" else open_notebook7)(page, stack, "a.ipynb")
     expect(countdown(page)).to_have_text("stops when idle", timeout=30_000)
     watch_toasts(page)
@@ -54,8 +56,10 @@ def test_idle_lease_shows_no_countdown_and_no_reminder(page, shared_stack, artif
     # The clock passes create_at + duration: an IDLE lease does not stop by time.
     lease = stack.raw_instance()["lease"]
     assert lease["type"] == "IDLE"
+    since = reads.mark()
     stack.advance((lease["create_at"] + lease["duration"] - stack.emulator_now()) / 1000 + 120)
-    page.wait_for_timeout(7000)  # two polls at least
+    reads.wait_answered(since, 2)  # two polls at least
+    page.wait_for_timeout(500)  # a reminder the last one brought would be up by now
     assert label(page) == "stops when idle"
     assert stack.raw_instance()["status"] == "RUNNING"
     assert toasts_seen(page, REMINDER) == []
@@ -108,10 +112,10 @@ def test_extend_that_ends_sooner_asks_first(page, shared_stack, artifacts, ui):
     )
 
 
-def test_deadline_survives_modelarts_not_answering(page, make_stack, artifacts):
+def test_deadline_survives_modelarts_not_answering(page, shared_stack, artifacts):
     # The page's clock is Playwright's: it flows, and jumps forward with the emulator's while
     # ModelArts is down, so minutes pass in seconds.
-    stack = make_stack(backend="demanager", stop_in=4 * 60, poll_interval=3, save_before_stop=60)
+    stack = shared_stack(backend="demanager", stop_in=4 * 60, poll_interval=2, save_before_stop=60)
     page.clock.install()
     open_lab(page, stack, "a.ipynb")
     wait_counting(page)
