@@ -38,9 +38,10 @@ lint: install $(LABEXT_DEPS)
 test-py: install
 	$(call timed,test-py,$(PY) -m pytest -q)
 
-# A separate pytest run: pytest-jupyter's loop fixtures and Playwright's sync API clash.
+# A separate pytest run: pytest-jupyter's loop fixtures and Playwright's sync API clash. Two
+# workers, a module each at a time (its tests share their stacks): the tests mostly wait on pages.
 test-ui: install chromium
-	$(call timed,test-ui,$(PY) -m pytest -q -o addopts="-p no:cacheprovider" tests/ui)
+	$(call timed,test-ui,$(PY) -m pytest -q -o addopts="-p no:cacheprovider" -n 2 --dist loadfile tests/ui)
 
 test: lint test-py test-ui
 

@@ -1,18 +1,16 @@
 """Browser tests: Playwright (sync) driving Debian's Chromium against a real stack.
 
-Run separately from the other tests: ``.venv/bin/pytest tests/ui -p no:cacheprovider``.
+Run separately from the other tests, on two workers (pytest-xdist; a test spends most of its
+time waiting for a page, so two at once nearly halve the suite on two CPUs), each module on one
+worker so that its tests share their stacks: ``make test-ui``.
 """
 
 from __future__ import annotations
 
-import ast
 import inspect
 import os
-import textwrap
-import threading
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 import pytest
 from jupyter_stack import CHROMIUM, CHROMIUM_ARGS
@@ -59,138 +57,26 @@ def _same(value):
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def _server_options(options: Dict[str, Any]) -> Tuple[str, Dict[str, Any], Dict[str, Any]]:
-    """A stack's options → (the key of its server's, its server's, this test's: ``PER_TEST``)."""
+def _server_options(options: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
+    """A stack's options → (the key of its server's, this test's: ``PER_TEST``)."""
     given = inspect.signature(Stack).bind(None, **options)
     given.apply_defaults()  # the same stack whether a default is said or not
     server = {k: v for k, v in given.arguments.items() if k != "tmp" and k not in PER_TEST}
     key = repr(sorted((k, _same(v)) for k, v in server.items()))
-    return key, server, {k: given.arguments[k] for k in PER_TEST}
-
-
-def _stack_calls(item) -> List[Tuple[str, Dict[str, Any]]]:
-    """The ``shared_stack(...)`` and ``make_stack(...)`` calls in a test's source, with their
-    options where they can be worked out from its module and parameters (others left out)."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(item.function)))
-    except (OSError, TypeError, SyntaxError):
-        return []
-    params = dict(getattr(getattr(item, "callspec", None), "params", {}))
-    found = []
-    for node in ast.walk(tree):
-        kind = getattr(node.func, "id", None) if isinstance(node, ast.Call) else None
-        if kind in ("shared_stack", "make_stack"):
-            try:
-                options = {
-                    kw.arg: eval(
-                        compile(ast.Expression(kw.value), "<options>", "eval"), item.module.__dict__, params
-                    )
-                    for kw in node.keywords
-                }
-                found.append((kind, _server_options(options)[1]))
-            except Exception:
-                continue
-    return found
-
-
-_AHEAD = pytest.StashKey[List[Tuple[str, Dict[str, Any]]]]()
-
-
-def pytest_collection_finish(session):
-    """The servers the selected tests will ask for, in the order they ask: each shared one
-    once, one per ``make_stack`` call."""
-    ahead, shared = [], set()
-    for item in session.items:
-        for kind, server in _stack_calls(item):
-            key = _server_options(server)[0]
-            if kind == "make_stack" or key not in shared:
-                shared.add(key) if kind == "shared_stack" else None
-                ahead.append((kind, server))
-    session.config.stash[_AHEAD] = ahead
+    return key, {k: given.arguments[k] for k in PER_TEST}
 
 
 class StackPool:
-    """The shared stacks by the key of their server's options, and stacks started ahead.
+    """The shared stacks, by the key of their server's options; closed all at once at the end."""
 
-    The servers the selected tests will ask for (``pytest_collection_finish``) are started in a
-    background thread, one after the other in the order the tests ask for them and at most
-    ``AHEAD`` not yet taken, while the tests before them run: a test then finds its server
-    started (or waits for the start under way) instead of starting it. A stack started ahead
-    for ``make_stack`` is used once, by one test, and gets the same ``Stack.reset`` as a
-    shared one before it (this test's ``PER_TEST`` options)."""
-
-    AHEAD = 2
-
-    def __init__(self, tmp_path_factory, ahead: List[Tuple[str, Dict[str, Any]]]) -> None:
+    def __init__(self, tmp_path_factory) -> None:
         self.tmp_path_factory = tmp_path_factory
-        self.stacks: Dict[str, Stack] = {}  # shared, by key
-        self.queued: Dict[Tuple[str, str], List[Future]] = {}  # started ahead, by (kind, key)
-        self._untaken = threading.Semaphore(self.AHEAD)
-        self._done = threading.Event()
-        work = []
-        for kind, server in ahead:
-            future: Future = Future()
-            self.queued.setdefault((kind, _server_options(server)[0]), []).append(future)
-            work.append((future, server))
-        # One long-lived thread: the servers die with the thread that started them (PDEATHSIG).
-        self._thread = threading.Thread(
-            target=self._start_ahead, args=(work,), name="stack-pool", daemon=True
-        )
-        self._thread.start()
-
-    def _start_ahead(self, work) -> None:
-        for future, server in work:
-            while not self._untaken.acquire(timeout=0.5):
-                if self._done.is_set():
-                    break
-            if self._done.is_set() or not future.set_running_or_notify_cancel():
-                self._untaken.release()
-                continue
-            try:
-                future.set_result(Stack(self.tmp_path_factory.mktemp("stack-ahead"), **server))
-            except BaseException as e:  # the test that asks for it starts one itself
-                future.set_exception(e)
-        self._done.wait()
-
-    def take(self, kind: str, key: str) -> Optional[Stack]:
-        """A stack for ``key``: the shared one, or one started ahead (waiting for its start if
-        it is under way); None if there is none (one not yet begun is not waited for)."""
-        if kind == "shared_stack" and key in self.stacks:
-            return self.stacks.pop(key)
-        futures = self.queued.get((kind, key))
-        if not futures:
-            return None
-        future = futures.pop(0)
-        if future.cancel():
-            return None
-        try:
-            stack = future.result()
-        except Exception:
-            return None
-        finally:
-            self._untaken.release()
-        return stack
-
-    def close(self) -> None:
-        self._done.set()
-        started = list(self.stacks.values())
-        for futures in self.queued.values():
-            for future in futures:
-                if not future.cancel():
-                    try:
-                        started.append(future.result())
-                    except Exception:
-                        pass
-        for stack in started:  # all at once: a server can take a while to stop
-            stack.server.proc.terminate()
-        for stack in started:
-            stack.close()
-        self._thread.join(timeout=30)
+        self.stacks: Dict[str, Stack] = {}
 
     def get(self, kind: str, tmp: Callable[[], Path], options: Dict[str, Any]) -> Stack:
-        """A stack as ``options`` say, ready for a test: taken (and reset) or started."""
-        key, _, per_test = _server_options(options)
-        stack = self.take(kind, key)
+        """A stack as ``options`` say, ready for a test: the shared one, reset, or a new one."""
+        key, per_test = _server_options(options)
+        stack = self.stacks.pop(key, None) if kind == "shared_stack" else None
         if stack is not None:
             try:
                 stack.reset(**per_test)
@@ -203,19 +89,25 @@ class StackPool:
             self.stacks[key] = stack
         return stack
 
+    def close(self) -> None:
+        for stack in self.stacks.values():  # all at once: a server can take a while to stop
+            stack.server.proc.terminate()
+        for stack in self.stacks.values():
+            stack.close()
+
 
 @pytest.fixture(scope="session")
-def stack_pool(request, tmp_path_factory):
-    """The shared stacks and those started ahead (``StackPool``); closed at the end."""
-    pool = StackPool(tmp_path_factory, request.config.stash.get(_AHEAD, []))
+def stack_pool(tmp_path_factory):
+    """The shared stacks (``StackPool``); closed at the end."""
+    pool = StackPool(tmp_path_factory)
     yield pool
     pool.close()
 
 
 @pytest.fixture
 def make_stack(tmp_path, stack_pool):
-    """``make_stack(backend=..., stop_in=..., ...)`` → a running ``Stack`` of the test's own
-    (started ahead, or now), closed after the test."""
+    """``make_stack(backend=..., stop_in=..., ...)`` → a running ``Stack`` of the test's own,
+    closed after the test."""
     made = []
 
     def make(**options) -> Stack:
