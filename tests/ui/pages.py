@@ -14,27 +14,21 @@ POPOVER = ".jp-DevEnv-popover"
 HMS = re.compile(r"^(\d+):(\d\d):(\d\d)$")
 
 
-def wait_until(check, timeout: float = 10.0, step: float = 0.2):
+def wait_until(check, timeout: float = 10.0, step: float = 0.2, pause=time.sleep):
     """Poll ``check()`` until it is truthy or ``timeout`` seconds pass; its last value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
-        time.sleep(step)
+        pause(step)
     return check()
 
 
-def page_until(page: Page, check, timeout: float = 10.0, step_ms: int = 100):
+def page_until(page: Page, check, timeout: float = 10.0):
     """``wait_until`` for checks that read what the page's events recorded (requests,
     responses): Playwright delivers them only while it waits, so this waits in the page."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        page.wait_for_timeout(step_ms)
-    return check()
+    return wait_until(check, timeout, 0.1, lambda seconds: page.wait_for_timeout(seconds * 1000))
 
 
 def countdown(page: Page) -> Locator:
