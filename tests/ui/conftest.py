@@ -14,11 +14,11 @@ from typing import Any, Callable, Dict, Tuple
 
 import pytest
 from jupyter_stack import CHROMIUM, CHROMIUM_ARGS
+from pages import ARTIFACTS
 from stack import PER_TEST, Stack
 
 import jupyter_devenv
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
 # The labextension as last built in this tree (`jlpm build:prod`), not the copy pip installed.
 BUILT = Path(jupyter_devenv.__file__).parent / "labextension"
 

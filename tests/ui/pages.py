@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import List, Optional
 
 from playwright.sync_api import Locator, Page, WebSocket
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 ITEM = '[data-jp-item-name="devenv-countdown"]'
 POPOVER = ".jp-DevEnv-popover"
+ARTIFACTS = Path(__file__).parent / "artifacts"
 HMS = re.compile(r"^(\d+):(\d\d):(\d\d)$")
 
 
@@ -116,9 +119,21 @@ def run_in_new_cell(page: Page, stack, code: str) -> None:
 
 
 def open_popover(page: Page) -> Locator:
-    countdown(page).click()
+    """Click the countdown and wait for its popover.
+
+    Once in several full runs on a loaded machine, a click opened no popover (it was not seen
+    to open and close; cause not found yet). Such a miss is kept as a screenshot
+    (``artifacts/popover-missed-*.png``) and the click made once more: a popover that never
+    opens still fails."""
     popover = page.locator(POPOVER)
-    popover.wait_for(state="visible", timeout=10_000)
+    countdown(page).click()
+    try:
+        popover.wait_for(state="visible", timeout=5_000)
+    except PlaywrightTimeout:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"popover-missed-{time.time():.0f}.png"))
+        countdown(page).click()
+        popover.wait_for(state="visible", timeout=10_000)
     return popover
 
 
